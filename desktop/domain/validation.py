@@ -1,0 +1,227 @@
+"""Turn raw field values (from a form or the wire) into clean, typed values.
+
+``clean_fields`` checks each field on its own; ``validate_record`` checks a
+whole record (required fields, fields that depend on each other). Both raise
+:class:`ValidationError` listing every problem found, never the first only.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any
+
+from desktop.domain import rules
+from desktop.domain.errors import FieldError, ValidationError
+from desktop.domain.schema import (
+    BOOL,
+    CHOICE,
+    DATE,
+    DATETIME,
+    ENTITIES,
+    FLOAT,
+    INT,
+    TEXT,
+    UUID,
+    EntitySpec,
+    FieldSpec,
+)
+
+
+class _BadValueError(Exception):
+    def __init__(self, code: str, **params: object) -> None:
+        self.code = code
+        self.params = params
+
+
+def _error(spec: FieldSpec, code: str, **params: object) -> FieldError:
+    return FieldError(spec.name, code, spec.label_da, spec.label_en, tuple(params.items()))
+
+
+def parse_date(value: object) -> date:
+    """Accept a date, ISO ``2026-11-22`` or Danish ``22-11-2026`` / ``22.11.2026``."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(value)
+    text = value.strip()
+    if len(text) == 10 and text[4] == "-":
+        return date.fromisoformat(text)
+    for sep in ("-", ".", "/"):
+        parts = text.split(sep)
+        if len(parts) == 3 and len(parts[2]) == 4:
+            return date(int(parts[2]), int(parts[1]), int(parts[0]))
+    raise ValueError(value)
+
+
+def parse_datetime(value: object) -> datetime:
+    """Accept a datetime or an ISO 8601 string; naive values are taken as UTC."""
+    if isinstance(value, datetime):
+        dt = value
+    elif isinstance(value, str):
+        dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    else:
+        raise ValueError(value)
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+def _clean_text(spec: FieldSpec, value: object) -> str | None:
+    if not isinstance(value, str):
+        raise _BadValueError("not_text")
+    text = value.strip() if spec.max_len <= 2_000 else value.rstrip()
+    if not text:
+        return None
+    if spec.check == "cvr":
+        text = rules.normalise_cvr(text)
+        if not (len(text) == 8 and text.isdigit()):
+            raise _BadValueError("cvr_format")
+        if not rules.cvr_is_valid(text):
+            raise _BadValueError("cvr_checksum")
+        return text
+    if spec.check == "phone":
+        phone = rules.normalise_phone(text)
+        if phone is None:
+            raise _BadValueError("bad_phone")
+        return phone
+    if spec.check == "email":
+        if not rules.email_is_valid(text):
+            raise _BadValueError("bad_email")
+        return text.lower() if "@" in text else text
+    if spec.check == "postcode" and not rules.postcode_is_valid(text):
+        raise _BadValueError("bad_postcode")
+    if len(text) > spec.max_len:
+        raise _BadValueError("too_long", max=spec.max_len)
+    if "\x00" in text:
+        raise _BadValueError("not_text")
+    return text
+
+
+def _check_range(spec: FieldSpec, number: float) -> None:
+    lo, hi = spec.minimum, spec.maximum
+    if lo is not None and hi is not None and not lo <= number <= hi:
+        raise _BadValueError("out_of_range", min=_fmt(lo), max=_fmt(hi))
+    if lo is not None and number < lo:
+        raise _BadValueError("too_small", min=_fmt(lo))
+
+
+def _fmt(n: float) -> str:
+    return str(int(n)) if float(n).is_integer() else str(n).replace(".", ",")
+
+
+def _clean_number(spec: FieldSpec, value: object) -> int | float:
+    if isinstance(value, bool):
+        raise _BadValueError("not_integer" if spec.kind == INT else "not_number")
+    if isinstance(value, str):
+        text = value.strip().replace(",", ".")  # Danes type 7,5
+        try:
+            value = float(text)
+        except ValueError:
+            raise _BadValueError("not_integer" if spec.kind == INT else "not_number") from None
+    if not isinstance(value, int | float) or not math.isfinite(value):
+        raise _BadValueError("not_number")
+    if spec.kind == INT:
+        if not float(value).is_integer():
+            raise _BadValueError("not_integer")
+        value = int(value)
+    else:
+        value = float(value)
+    _check_range(spec, value)
+    return value
+
+
+def _clean_value(spec: FieldSpec, value: object) -> object:
+    if value is None or (isinstance(value, str) and not value.strip() and spec.kind != TEXT):
+        return None
+    kind = spec.kind
+    if kind == TEXT:
+        return _clean_text(spec, value)
+    if kind in (INT, FLOAT):
+        return _clean_number(spec, value)
+    if kind == BOOL:
+        if isinstance(value, bool):
+            return value
+        if value in (0, 1):
+            return bool(value)
+        raise _BadValueError("not_bool")
+    if kind == DATE:
+        try:
+            return parse_date(value)
+        except (ValueError, TypeError):
+            raise _BadValueError("bad_date") from None
+    if kind == DATETIME:
+        try:
+            return parse_datetime(value)
+        except (ValueError, TypeError):
+            raise _BadValueError("bad_datetime") from None
+    if kind == UUID:
+        if isinstance(value, uuid.UUID):
+            return str(value)
+        try:
+            return str(uuid.UUID(str(value)))
+        except (ValueError, TypeError, AttributeError):
+            raise _BadValueError("bad_uuid") from None
+    if kind == CHOICE:
+        if value not in spec.choices:
+            raise _BadValueError("bad_choice")
+        return value
+    raise AssertionError(f"unknown field kind {kind}")
+
+
+def entity_spec(entity: str) -> EntitySpec:
+    """Return the spec of an entity; KeyError names unknown ones."""
+    return ENTITIES[entity]
+
+
+def clean_fields(entity: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """Check and normalise the given fields of ``entity``, one by one.
+
+    Unknown field names are refused. Returns typed values (``date`` for dates,
+    ``None`` for blanks). Raises ValidationError with every problem found.
+    """
+    spec = entity_spec(entity)
+    clean: dict[str, Any] = {}
+    errors: list[FieldError] = []
+    for name, raw in fields.items():
+        fspec = spec.field_map.get(name)
+        if fspec is None:
+            errors.append(FieldError(name, "unknown_field", name, name, (("field", name),)))
+            continue
+        try:
+            clean[name] = _clean_value(fspec, raw)
+        except _BadValueError as bad:
+            errors.append(_error(fspec, bad.code, **bad.params))
+    if errors:
+        raise ValidationError(errors, entity)
+    return clean
+
+
+def validate_record(entity: str, record: dict[str, Any]) -> None:
+    """Check a whole (merged, cleaned) record: required fields and cross-field rules."""
+    spec = entity_spec(entity)
+    errors = [_error(f, "required") for f in spec.fields if f.required and record.get(f.name) is None]
+    if entity == "company":
+        start, end = record.get("centre_agreement_start"), record.get("centre_agreement_end")
+        if start and end and end < start:
+            errors.append(_error(spec.field_map["centre_agreement_end"], "end_before_start"))
+    if errors:
+        raise ValidationError(errors, entity)
+
+
+def to_wire(entity: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """Convert typed field values into their JSON wire form."""
+    spec = entity_spec(entity)
+    out: dict[str, Any] = {}
+    for name, value in fields.items():
+        kind = spec.field_map[name].kind if name in spec.field_map else None
+        if value is None:
+            out[name] = None
+        elif kind == DATE and isinstance(value, date):
+            out[name] = value.isoformat()
+        elif kind == DATETIME and isinstance(value, datetime):
+            out[name] = value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        else:
+            out[name] = value
+    return out

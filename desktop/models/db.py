@@ -1,0 +1,166 @@
+"""The local SQLite database: engine, transactions, migrations and backups."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
+
+DB_FILENAME = "feltbog.sqlite"
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+def _configure_connection(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite's own
+    # transaction handling would defer it and break BEGIN IMMEDIATE).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    # WAL + NORMAL is durable against application crashes (what we promise)
+    # and only risks the last transaction on power loss.
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def _begin(conn) -> None:  # noqa: ANN001 - SQLAlchemy Connection
+    # Writers take the write lock up front: two deferred transactions that
+    # both upgrade to writers would otherwise fail with "database is locked".
+    if conn.get_execution_options().get("feltbog_write"):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
+
+
+def make_engine(path: Path | None) -> Engine:
+    """Create an engine for a database file, or an in-memory one for ``None``."""
+    url = f"sqlite:///{path}" if path else "sqlite://"
+    kwargs: dict[str, object] = {"connect_args": {"check_same_thread": False}}
+    if path is None:
+        from sqlalchemy.pool import StaticPool
+
+        kwargs["poolclass"] = StaticPool  # one shared connection keeps the memory DB alive
+    engine = create_engine(url, **kwargs)
+    event.listen(engine, "connect", _configure_connection)
+    event.listen(engine, "begin", _begin)
+    return engine
+
+
+def _alembic_config(engine: Engine) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def head_revision() -> str:
+    """The newest migration revision shipped with this version of the app."""
+    script = ScriptDirectory.from_config(_alembic_config(create_engine("sqlite://")))
+    return script.get_current_head() or ""
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The migration revision the database is at (None for a new database)."""
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def backup_file(path: Path, reason: str) -> Path:
+    """Copy the database to a timestamped file in ``backups/`` beside it.
+
+    Uses SQLite's online backup API, which copies a consistent snapshot
+    including what is still in the WAL file.
+    """
+    folder = path.parent / "backups"
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    target = folder / f"{path.stem}-{stamp}-{reason}.sqlite"
+    src = sqlite3.connect(path)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    log.info("Backed up %s to %s (%s)", path, target, reason)
+    return target
+
+
+def migrate(engine: Engine, path: Path | None, revision: str = "head") -> Path | None:
+    """Bring the schema to ``revision``; back the file up first if it has data.
+
+    Returns the backup's path, or None when no backup was needed (a new or
+    already current database).
+    """
+    current = current_revision(engine)
+    target = head_revision() if revision == "head" else revision
+    if current == target:
+        return None
+    backup = None
+    if path is not None and current is not None:
+        backup = backup_file(path, f"before-migration-{current}")
+    command.upgrade(_alembic_config(engine), revision)
+    return backup
+
+
+class Database:
+    """The app's local database. Open one per data folder and share it.
+
+    ``read()`` gives a session for queries; ``write()`` gives a session inside
+    one IMMEDIATE transaction that commits when the block ends and rolls back
+    on any exception, so a failed operation leaves nothing behind.
+    """
+
+    def __init__(self, path: Path | None, *, migrate_to: str = "head") -> None:
+        self.path = Path(path) if path else None
+        if self.path:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.engine = make_engine(self.path)
+        self.last_backup = migrate(self.engine, self.path, migrate_to)
+        self._reader = sessionmaker(self.engine, expire_on_commit=False)
+        self._writer = sessionmaker(
+            self.engine.execution_options(feltbog_write=True), expire_on_commit=False
+        )
+
+    @classmethod
+    def in_folder(cls, folder: Path) -> Database:
+        """Open (creating and migrating) the database in a data folder."""
+        return cls(Path(folder) / DB_FILENAME)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading; nothing it does is committed."""
+        with self._reader() as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session in one write transaction: commit on success, roll back on error."""
+        with self._writer() as session, session.begin():
+            yield session
+
+    def backup(self, reason: str) -> Path | None:
+        """Back the database file up now (no-op for an in-memory database)."""
+        return backup_file(self.path, reason) if self.path else None
+
+    def close(self) -> None:
+        """Release all connections."""
+        self.engine.dispose()

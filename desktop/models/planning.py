@@ -1,0 +1,131 @@
+"""Follow-ups the app plans by itself.
+
+* An opening with a duration gets a midway and an end follow-up; a changed
+  start or duration moves them, a removed duration removes the open ones.
+* A company centre gets a follow-up once its visit interval has run out
+  since the last visit; a later visit closes it.
+
+Centre follow-ups get ids derived from the centre and the due date, so two
+consultants' laptops planning the same follow-up offline create the same
+record instead of two.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from desktop.models.entities import Company, FollowUp, Opening, Visit
+from desktop.models.writer import RecordWriter
+
+MIDWAY = "opening_midway"
+END = "opening_end"
+CENTRE = "centre_visit"
+_NAMESPACE = uuid.UUID("6f1c1f0e-5d0b-4c38-9a57-3f1f0b6b2d11")
+
+
+def opening_due_dates(starts_on: date, duration_weeks: int) -> dict[str, date]:
+    """Midway and end dates of an opening that lasts ``duration_weeks``."""
+    days = duration_weeks * 7
+    return {MIDWAY: starts_on + timedelta(days=days // 2), END: starts_on + timedelta(days=days)}
+
+
+def plan_opening_follow_ups(writer: RecordWriter, opening: Opening, today: date) -> None:
+    """Create, move or remove the opening's automatic follow-ups."""
+    session = writer.session
+    existing = {
+        f.auto_key: f
+        for f in session.scalars(
+            select(FollowUp).where(
+                FollowUp.subject_id == opening.id,
+                FollowUp.auto_key.in_((MIDWAY, END)),
+                FollowUp.deleted.is_(False),
+            )
+        )
+    }
+    if not opening.duration_weeks or opening.deleted:
+        for follow_up in existing.values():
+            if not follow_up.done:
+                writer.delete("follow_up", follow_up)
+        return
+    start = opening.starts_on or today
+    notes = {MIDWAY: "Midtvejsopfølgning", END: "Slutopfølgning"}
+    for key, due in opening_due_dates(start, opening.duration_weeks).items():
+        follow_up = existing.get(key)
+        if follow_up is None:
+            fields = {
+                "due_on": due,
+                "subject_kind": "opening",
+                "subject_id": opening.id,
+                "assignee_id": writer.actor.user_id,
+                "note": f"{notes[key]}: {opening.title}",
+                "done": False,
+                "auto_key": key,
+            }
+            writer.insert("follow_up", fields, team_id=opening.team_id)
+        elif not follow_up.done and follow_up.due_on != due:
+            writer.update("follow_up", follow_up, {"due_on": due})
+
+
+def centre_follow_up_id(company_id: str, due: date) -> str:
+    """The id every device gives the centre's follow-up due on ``due``."""
+    return str(uuid.uuid5(_NAMESPACE, f"{CENTRE}:{company_id}:{due.isoformat()}"))
+
+
+def centre_due_date(writer: RecordWriter, centre: Company) -> date:
+    """When the centre should next be visited: last visit + its interval."""
+    last = writer.session.execute(
+        select(func.max(Visit.visited_at)).where(Visit.company_id == centre.id, Visit.deleted.is_(False))
+    ).scalar()
+    base = last or centre.centre_agreement_start or centre.created_at.date()
+    return base + timedelta(days=centre.centre_visit_interval_days or 21)
+
+
+def plan_centre_follow_up(writer: RecordWriter, centre: Company, today: date) -> None:
+    """Give a centre whose interval ran out a follow-up; close superseded ones."""
+    open_ones = writer.session.scalars(
+        select(FollowUp).where(
+            FollowUp.subject_id == centre.id,
+            FollowUp.auto_key == CENTRE,
+            FollowUp.done.is_(False),
+            FollowUp.deleted.is_(False),
+        )
+    ).all()
+    if not centre.is_centre or centre.deleted:
+        for follow_up in open_ones:
+            writer.delete("follow_up", follow_up)
+        return
+    due = centre_due_date(writer, centre)
+    for follow_up in open_ones:
+        if follow_up.due_on < due:  # a visit since then: this one is done
+            writer.update("follow_up", follow_up, {"done": True})
+    if due > today:
+        return
+    follow_up_id = centre_follow_up_id(centre.id, due)
+    if writer.session.get(FollowUp, follow_up_id) is not None:
+        return  # planned already (or deliberately deleted by a user)
+    writer.insert(
+        "follow_up",
+        {
+            "due_on": due,
+            "subject_kind": "company",
+            "subject_id": centre.id,
+            "assignee_id": centre.responsible_user_id or writer.actor.user_id,
+            "note": f"Besøg virksomhedscenter: {centre.name}",
+            "done": False,
+            "auto_key": CENTRE,
+        },
+        record_id=follow_up_id,
+        team_id=centre.team_id,
+    )
+
+
+def plan_all_centres(writer: RecordWriter, today: date) -> None:
+    """Run :func:`plan_centre_follow_up` for every live company centre."""
+    centres = writer.session.scalars(
+        select(Company).where(Company.is_centre.is_(True), Company.deleted.is_(False))
+    ).all()
+    for centre in centres:
+        plan_centre_follow_up(writer, centre, today)

@@ -1,0 +1,474 @@
+"""The read path: paged, sorted lists and details as plain dataclasses.
+
+Screens and reports read through these functions only, so they never hold
+live ORM objects (which would tie them to a session and a thread).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from desktop.domain.schema import ENTITIES
+from desktop.models.entities import (
+    MODELS,
+    Company,
+    Conflict,
+    Contact,
+    FollowUp,
+    Mentor,
+    Opening,
+    Review,
+    Visit,
+)
+from desktop.models.local import PENDING, OutboxEntry
+from desktop.models.search import search_filter
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a list: its rows and how many rows the whole list has."""
+
+    items: list[T]
+    total: int
+    offset: int = 0
+    limit: int = 100
+
+
+@dataclass(frozen=True)
+class CompanyRow:
+    id: str
+    name: str
+    cvr: str | None
+    city: str | None
+    municipality: str | None
+    industry: str | None
+    phone: str | None
+    is_centre: bool
+    responsible_user_id: str | None
+
+
+@dataclass(frozen=True)
+class VisitRow:
+    id: str
+    company_id: str
+    company_name: str
+    visited_at: date
+    kind: str | None
+    status: str | None
+    consultant_id: str | None
+    excerpt: str
+    review_state: str | None
+
+
+@dataclass(frozen=True)
+class OpeningRow:
+    id: str
+    company_id: str
+    company_name: str
+    title: str
+    kind: str
+    hours_per_week: float | None
+    duration_weeks: int | None
+    starts_on: date | None
+    places: int | None
+    status: str | None
+
+
+@dataclass(frozen=True)
+class MentorRow:
+    id: str
+    company_id: str
+    company_name: str
+    name: str
+    title: str | None
+    phone: str | None
+    email: str | None
+    trained_on: date | None
+    capacity: int | None
+    active: bool
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    id: str
+    company_id: str
+    name: str
+    title: str | None
+    phone: str | None
+    email: str | None
+
+
+@dataclass(frozen=True)
+class FollowUpRow:
+    id: str
+    due_on: date
+    subject_kind: str
+    subject_id: str
+    subject_title: str
+    note: str | None
+    done: bool
+    assignee_id: str | None
+    auto_key: str | None
+
+
+@dataclass(frozen=True)
+class ConflictRow:
+    id: str
+    entity: str
+    record_id: str
+    field: str
+    kept_value: str | None
+    lost_value: str | None
+    kept_by: str | None
+    lost_by: str | None
+    resolved: bool
+    record_title: str
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    id: str
+    visit_id: str
+    state: str
+    comment: str | None
+    reviewer_id: str | None
+    reviewed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Record:
+    """All fields of one record, for forms and detail pages."""
+
+    entity: str
+    id: str
+    version: int
+    team_id: str | None
+    fields: dict[str, Any] = field(default_factory=dict)
+    review: ReviewRow | None = None
+
+
+def _page(session: Session, query: Select, sort_column: Any, descending: bool, offset: int, limit: int):
+    total = session.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
+    order = sort_column.desc() if descending else sort_column.asc()
+    rows = session.execute(query.order_by(order).offset(offset).limit(limit)).all()
+    return rows, total
+
+
+def _sort(model: Any, sort: str, default: str) -> Any:
+    name = sort if sort in ENTITIES[model.__tablename__].field_map else default
+    column = getattr(model, name)
+    return func.lower(column) if name in ("name", "title") else column
+
+
+def _with_search(query: Select, model: Any, search: str) -> Select:
+    ids = search_filter(search, model.__tablename__) if search else None
+    return query if ids is None else query.where(model.id.in_(select(ids.c.entity_id)))
+
+
+def list_companies(
+    session: Session,
+    *,
+    search: str = "",
+    is_centre: bool | None = None,
+    municipality: str | None = None,
+    responsible_user_id: str | None = None,
+    sort: str = "name",
+    descending: bool = False,
+    offset: int = 0,
+    limit: int = 100,
+) -> Page[CompanyRow]:
+    """Companies, filtered by search words, centre or not, municipality, owner."""
+    cols = [getattr(Company, f) for f in CompanyRow.__dataclass_fields__]
+    query = select(*cols).where(Company.deleted.is_(False))
+    if is_centre is not None:
+        query = query.where(Company.is_centre.is_(is_centre))
+    if municipality:
+        query = query.where(Company.municipality == municipality)
+    if responsible_user_id:
+        query = query.where(Company.responsible_user_id == responsible_user_id)
+    query = _with_search(query, Company, search)
+    rows, total = _page(session, query, _sort(Company, sort, "name"), descending, offset, limit)
+    return Page([CompanyRow(*r) for r in rows], total, offset, limit)
+
+
+def _latest_review_state(visit_id_column: Any) -> Any:
+    return (
+        select(Review.state)
+        .where(Review.visit_id == visit_id_column, Review.deleted.is_(False))
+        .order_by(Review.version.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def list_visits(
+    session: Session,
+    *,
+    search: str = "",
+    company_id: str | None = None,
+    consultant_id: str | None = None,
+    status: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    sort: str = "visited_at",
+    descending: bool = True,
+    offset: int = 0,
+    limit: int = 100,
+) -> Page[VisitRow]:
+    """Visit notes, newest first, with their company's name and review state."""
+    query = (
+        select(
+            Visit.id,
+            Visit.company_id,
+            func.coalesce(Company.name, ""),
+            Visit.visited_at,
+            Visit.kind,
+            Visit.status,
+            Visit.consultant_id,
+            func.coalesce(func.substr(Visit.body, 1, 160), ""),
+            _latest_review_state(Visit.id),
+        )
+        .outerjoin(Company, Company.id == Visit.company_id)
+        .where(Visit.deleted.is_(False))
+    )
+    for column, value in ((Visit.company_id, company_id), (Visit.consultant_id, consultant_id),
+                          (Visit.status, status)):
+        if value:
+            query = query.where(column == value)
+    if since:
+        query = query.where(Visit.visited_at >= since)
+    if until:
+        query = query.where(Visit.visited_at <= until)
+    query = _with_search(query, Visit, search)
+    rows, total = _page(session, query, _sort(Visit, sort, "visited_at"), descending, offset, limit)
+    return Page([VisitRow(*r) for r in rows], total, offset, limit)
+
+
+def list_openings(
+    session: Session,
+    *,
+    search: str = "",
+    company_id: str | None = None,
+    status: str | None = None,
+    kind: str | None = None,
+    sort: str = "title",
+    descending: bool = False,
+    offset: int = 0,
+    limit: int = 100,
+) -> Page[OpeningRow]:
+    """Openings with their company's name, filtered by company, status, kind."""
+    query = (
+        select(
+            Opening.id, Opening.company_id, func.coalesce(Company.name, ""), Opening.title, Opening.kind,
+            Opening.hours_per_week, Opening.duration_weeks, Opening.starts_on, Opening.places,
+            Opening.status,
+        )
+        .outerjoin(Company, Company.id == Opening.company_id)
+        .where(Opening.deleted.is_(False))
+    )
+    for column, value in ((Opening.company_id, company_id), (Opening.status, status), (Opening.kind, kind)):
+        if value:
+            query = query.where(column == value)
+    query = _with_search(query, Opening, search)
+    rows, total = _page(session, query, _sort(Opening, sort, "title"), descending, offset, limit)
+    return Page([OpeningRow(*r) for r in rows], total, offset, limit)
+
+
+def list_mentors(
+    session: Session,
+    *,
+    search: str = "",
+    company_id: str | None = None,
+    active: bool | None = None,
+    sort: str = "name",
+    descending: bool = False,
+    offset: int = 0,
+    limit: int = 100,
+) -> Page[MentorRow]:
+    """Company mentors with their company's name."""
+    query = (
+        select(
+            Mentor.id, Mentor.company_id, func.coalesce(Company.name, ""), Mentor.name, Mentor.title,
+            Mentor.phone, Mentor.email, Mentor.trained_on, Mentor.capacity, Mentor.active,
+        )
+        .outerjoin(Company, Company.id == Mentor.company_id)
+        .where(Mentor.deleted.is_(False))
+    )
+    if company_id:
+        query = query.where(Mentor.company_id == company_id)
+    if active is not None:
+        query = query.where(Mentor.active.is_(active))
+    query = _with_search(query, Mentor, search)
+    rows, total = _page(session, query, _sort(Mentor, sort, "name"), descending, offset, limit)
+    return Page([MentorRow(*r) for r in rows], total, offset, limit)
+
+
+def list_contacts(session: Session, company_id: str) -> list[ContactRow]:
+    """A company's contact persons, by name."""
+    rows = session.execute(
+        select(Contact.id, Contact.company_id, Contact.name, Contact.title, Contact.phone, Contact.email)
+        .where(Contact.company_id == company_id, Contact.deleted.is_(False))
+        .order_by(func.lower(Contact.name))
+    ).all()
+    return [ContactRow(*r) for r in rows]
+
+
+def _subject_title() -> Any:
+    return func.coalesce(
+        select(Company.name).where(Company.id == FollowUp.subject_id).scalar_subquery(),
+        select(Opening.title).where(Opening.id == FollowUp.subject_id).scalar_subquery(),
+        select(Company.name)
+        .join(Visit, Visit.company_id == Company.id)
+        .where(Visit.id == FollowUp.subject_id)
+        .scalar_subquery(),
+        "",
+    )
+
+
+def list_follow_ups(
+    session: Session,
+    *,
+    assignee_id: str | None = None,
+    done: bool | None = False,
+    due_until: date | None = None,
+    due_from: date | None = None,
+    subject_id: str | None = None,
+    sort: str = "due_on",
+    descending: bool = False,
+    offset: int = 0,
+    limit: int = 100,
+) -> Page[FollowUpRow]:
+    """Follow-ups, by due date; by default the open ones."""
+    query = select(
+        FollowUp.id, FollowUp.due_on, FollowUp.subject_kind, FollowUp.subject_id, _subject_title(),
+        FollowUp.note, FollowUp.done, FollowUp.assignee_id, FollowUp.auto_key,
+    ).where(FollowUp.deleted.is_(False))
+    if assignee_id:
+        query = query.where(FollowUp.assignee_id == assignee_id)
+    if done is not None:
+        query = query.where(FollowUp.done.is_(done))
+    if due_until:
+        query = query.where(FollowUp.due_on <= due_until)
+    if due_from:
+        query = query.where(FollowUp.due_on >= due_from)
+    if subject_id:
+        query = query.where(FollowUp.subject_id == subject_id)
+    rows, total = _page(session, query, _sort(FollowUp, sort, "due_on"), descending, offset, limit)
+    return Page([FollowUpRow(*r) for r in rows], total, offset, limit)
+
+
+def list_conflicts(session: Session, *, resolved: bool | None = False) -> list[ConflictRow]:
+    """Conflicts the server reported, newest first."""
+    query = select(
+        Conflict.id, Conflict.entity, Conflict.record_id, Conflict.field, Conflict.kept_value,
+        Conflict.lost_value, Conflict.kept_by, Conflict.lost_by, Conflict.resolved,
+    ).where(Conflict.deleted.is_(False))
+    if resolved is not None:
+        query = query.where(Conflict.resolved.is_(resolved))
+    out = []
+    for row in session.execute(query.order_by(Conflict.version.desc())).all():
+        out.append(ConflictRow(*row, record_title=record_title(session, row.entity, row.record_id)))
+    return out
+
+
+def record_title(session: Session, entity: str, record_id: str) -> str:
+    """A short human name for any record (company name, opening title, ...)."""
+    model = MODELS.get(entity)
+    row = session.get(model, record_id) if model else None
+    if row is None:
+        return ""
+    if entity == "visit":
+        company = session.get(Company, row.company_id)
+        return f"{company.name if company else ''} {row.visited_at:%d-%m-%Y}".strip()
+    title = getattr(row, ENTITIES[entity].title_field, "")
+    return str(title or "")
+
+
+def latest_review(session: Session, visit_id: str) -> ReviewRow | None:
+    """The newest review of a visit, or None if it was never reviewed."""
+    row = session.execute(
+        select(Review.id, Review.visit_id, Review.state, Review.comment, Review.reviewer_id,
+               Review.reviewed_at)
+        .where(Review.visit_id == visit_id, Review.deleted.is_(False))
+        .order_by(Review.version.desc())
+        .limit(1)
+    ).first()
+    return ReviewRow(*row) if row else None
+
+
+def get_record(session: Session, entity: str, record_id: str) -> Record | None:
+    """One live record with all its fields (and, for a visit, its review)."""
+    row = session.get(MODELS[entity], record_id)
+    if row is None or row.deleted:
+        return None
+    fields = {f.name: getattr(row, f.name) for f in ENTITIES[entity].fields}
+    review = latest_review(session, record_id) if entity == "visit" else None
+    return Record(entity, row.id, row.version, row.team_id, fields, review)
+
+
+def reviews_on_my_visits(session: Session, consultant_id: str, limit: int = 20) -> list[ReviewRow]:
+    """Supervisors' verdicts with a comment on this consultant's visits, newest first."""
+    rows = session.execute(
+        select(Review.id, Review.visit_id, Review.state, Review.comment, Review.reviewer_id,
+               Review.reviewed_at)
+        .join(Visit, Visit.id == Review.visit_id)
+        .where(
+            Visit.consultant_id == consultant_id,
+            Review.state.in_(("has_issues", "approved", "rejected")),
+            Review.deleted.is_(False),
+        )
+        .order_by(Review.version.desc())
+        .limit(limit)
+    ).all()
+    return [ReviewRow(*r) for r in rows]
+
+
+def centres_due(session: Session, today: date) -> list[tuple[CompanyRow, date | None]]:
+    """Company centres whose visit interval has run out, with the last visit date."""
+    last_visit = (
+        select(func.max(Visit.visited_at))
+        .where(Visit.company_id == Company.id, Visit.deleted.is_(False))
+        .scalar_subquery()
+    )
+    cols = [getattr(Company, f) for f in CompanyRow.__dataclass_fields__]
+    rows = session.execute(
+        select(*cols, last_visit, Company.centre_visit_interval_days, Company.created_at)
+        .where(Company.deleted.is_(False), Company.is_centre.is_(True))
+        .order_by(func.lower(Company.name))
+    ).all()
+    out = []
+    for row in rows:
+        *company, last, interval, created = row
+        base = last or created.date()
+        if (today - base).days >= (interval or 21):
+            out.append((CompanyRow(*company), last))
+    return out
+
+
+def pending_count(session: Session) -> int:
+    """How many local changes have not reached the server yet."""
+    return session.execute(
+        select(func.count()).select_from(OutboxEntry).where(OutboxEntry.state == PENDING)
+    ).scalar_one()
+
+
+def municipalities(session: Session) -> list[str]:
+    """The municipalities companies are registered in (for a filter box)."""
+    return list(
+        session.execute(
+            select(Company.municipality)
+            .where(Company.deleted.is_(False), Company.municipality.is_not(None))
+            .distinct()
+            .order_by(Company.municipality)
+        ).scalars()
+    )
+
+
+__all__ = [name for name in dir() if not name.startswith("_") and name not in ("and_",)]

@@ -1,0 +1,176 @@
+"""Full-text search over companies, visit notes, openings and mentors (FTS5).
+
+Danes without a Danish keyboard type "tomrer" or "toemrer" for "tømrer" and
+"aagade" for "Ågade". ``fold`` maps text and queries to one spelling (æ→ae,
+ø/oe→o, å/aa→a, accents dropped), and queries match word prefixes, so
+"tømr", "tomrer" and "toemrer" all find "Tømrer". The index stores folded
+text and is kept in step by the operations and by sync, in the same
+transaction as the row it describes.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from desktop.domain.schema import ENTITIES
+
+SEARCHED_ENTITIES = ("company", "visit", "opening", "mentor")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def fold(value: str) -> str:
+    """Fold Danish letters and their keyboard-less spellings to one form."""
+    t = value.lower().replace("æ", "ae").replace("ø", "o").replace("å", "a")
+    t = t.replace("aa", "a").replace("oe", "o")
+    t = unicodedata.normalize("NFKD", t)
+    return "".join(c for c in t if not unicodedata.combining(c))
+
+
+def searchable_fields(entity: str) -> tuple[str, ...]:
+    """The fields of an entity that go into the index, title field first."""
+    spec = ENTITIES[entity]
+    names = [f.name for f in spec.fields if f.searchable]
+    return tuple(names)
+
+
+def document_for(entity: str, record: Mapping[str, Any]) -> tuple[str, str]:
+    """Return the folded (title, body) an entity's record is indexed under."""
+    names = searchable_fields(entity)
+    title_field = names[0]
+    title = record.get(title_field) or ""
+    body = " ".join(str(record.get(n) or "") for n in names[1:])
+    return fold(str(title)), fold(body)
+
+
+def match_expression(query: str) -> str | None:
+    """Turn what a user typed into an FTS5 MATCH expression of word prefixes."""
+    words = _WORD.findall(fold(query))
+    if not words:
+        return None
+    return " AND ".join(f'"{w}"*' for w in words)
+
+
+def index_records(session: Session, entity: str, records: Iterable[Mapping[str, Any]]) -> None:
+    """Add or replace records in the index; records marked deleted are removed."""
+    if entity not in SEARCHED_ENTITIES:
+        return
+    conn = session.connection()
+    rows = list(records)
+    if not rows:
+        return
+    ids = [r["id"] for r in rows]
+    remove_records(session, ids)
+    live = [r for r in rows if not r.get("deleted")]
+    if not live:
+        return
+    conn.execute(
+        text("INSERT INTO search_doc (entity, entity_id) VALUES (:entity, :entity_id)"),
+        [{"entity": entity, "entity_id": r["id"]} for r in live],
+    )
+    placeholders = ",".join(f":i{n}" for n in range(len(live)))
+    doc_ids = dict(
+        conn.execute(
+            text(f"SELECT entity_id, doc_id FROM search_doc WHERE entity_id IN ({placeholders})"),
+            {f"i{n}": r["id"] for n, r in enumerate(live)},
+        ).all()
+    )
+    params = []
+    for r in live:
+        title, body = document_for(entity, r)
+        params.append({"rowid": doc_ids[r["id"]], "title": title, "body": body})
+    conn.execute(
+        text("INSERT INTO search_index (rowid, title, body) VALUES (:rowid, :title, :body)"), params
+    )
+
+
+def remove_records(session: Session, ids: list[str]) -> None:
+    """Drop records from the index (no-op for ids that are not indexed)."""
+    conn = session.connection()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        placeholders = ",".join(f":i{n}" for n in range(len(chunk)))
+        params = {f"i{n}": v for n, v in enumerate(chunk)}
+        doc_ids = conn.execute(
+            text(f"SELECT doc_id FROM search_doc WHERE entity_id IN ({placeholders})"), params
+        ).scalars().all()
+        if doc_ids:
+            conn.execute(text("DELETE FROM search_index WHERE rowid = :d"), [{"d": d} for d in doc_ids])
+            conn.execute(text(f"DELETE FROM search_doc WHERE entity_id IN ({placeholders})"), params)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One search result: which record, and its rank (lower is better)."""
+
+    entity: str
+    id: str
+    rank: float
+
+
+def search(
+    session: Session, query: str, entities: tuple[str, ...] = SEARCHED_ENTITIES, limit: int = 50
+) -> list[SearchHit]:
+    """Find records whose indexed text has every typed word as a prefix.
+
+    Title matches rank above body matches (bm25 weights 10:1).
+    """
+    expression = match_expression(query)
+    if expression is None:
+        return []
+    placeholders = ",".join(f":e{n}" for n in range(len(entities)))
+    rows = session.connection().execute(
+        text(
+            "SELECT d.entity, d.entity_id, bm25(search_index, 10.0, 1.0) AS rank "
+            "FROM search_index JOIN search_doc d ON d.doc_id = search_index.rowid "
+            f"WHERE search_index MATCH :q AND d.entity IN ({placeholders}) "
+            "ORDER BY rank LIMIT :limit"
+        ),
+        {"q": expression, "limit": limit, **{f"e{n}": e for n, e in enumerate(entities)}},
+    ).all()
+    return [SearchHit(e, i, r) for e, i, r in rows]
+
+
+def matching_ids(session: Session, query: str, entity: str) -> list[str] | None:
+    """All ids of one entity matching ``query`` (None when the query is blank)."""
+    expression = match_expression(query)
+    if expression is None:
+        return None
+    return list(
+        session.connection()
+        .execute(
+            text(
+                "SELECT d.entity_id FROM search_index JOIN search_doc d ON d.doc_id = search_index.rowid "
+                "WHERE search_index MATCH :q AND d.entity = :entity"
+            ),
+            {"q": expression, "entity": entity},
+        )
+        .scalars()
+    )
+
+
+def search_filter(query: str, entity: str):  # noqa: ANN201 - a SQLAlchemy selectable
+    """A subquery of the ids of ``entity`` matching ``query``, for ``id IN (...)``.
+
+    Returns None when the query has no words (no filtering then).
+    """
+    expression = match_expression(query)
+    if expression is None:
+        return None
+    from sqlalchemy import column
+
+    return (
+        text(
+            "SELECT d.entity_id FROM search_index JOIN search_doc d ON d.doc_id = search_index.rowid "
+            "WHERE search_index MATCH :q AND d.entity = :entity"
+        )
+        .bindparams(q=expression, entity=entity)
+        .columns(column("entity_id"))
+        .subquery()
+    )

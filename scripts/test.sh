@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Install Feltbog with its test tools into .venv and run every check:
+# lint, the core/UI import boundary, and the whole pytest suite (offscreen Qt).
+# Extra arguments go to pytest. FELTBOG_SLOW=1 adds the long suites.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup-venv.sh test
+bash scripts/ensure-postgres.sh
+export QT_QPA_PLATFORM=offscreen
+.venv/bin/ruff check desktop server tests bench
+.venv/bin/lint-imports
+.venv/bin/python -m pytest "$@"
