@@ -1,0 +1,143 @@
+"""Apply pulled changes to the local database, fast and without losing local edits.
+
+One page is applied in the caller's transaction, together with the cursor, so
+a crash leaves either the whole page and its cursor or neither. Fields that
+still have an unsent local change are not overwritten (the local edit is
+pushed next and the server decides); a record deleted on the server (or moved
+out of the user's teams) is removed from the device, text and all.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.sqlite import insert
+from sqlalchemy.orm import Session
+
+from desktop.domain.schema import BOOL, DATE, DATETIME, ENTITIES
+from desktop.models.changes import Changes
+from desktop.models.entities import MODELS
+from desktop.models.local import PENDING, OutboxEntry
+from desktop.models.search import SEARCHED_ENTITIES, index_records, remove_records
+from desktop.models.writer import record_fields
+
+ALL_FIELDS = "*"
+_CHUNK = 500  # SQLite's bound-parameter limit is generous, but keep IN lists short
+
+
+def _parse_datetime(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def _converters(entity: str) -> dict[str, Callable[[Any], Any]]:
+    conv: dict[str, Callable[[Any], Any]] = {}
+    for spec in ENTITIES[entity].fields:
+        if spec.kind == DATE:
+            conv[spec.name] = date.fromisoformat
+        elif spec.kind == DATETIME:
+            conv[spec.name] = _parse_datetime
+    conv["created_at"] = conv["updated_at"] = _parse_datetime
+    return conv
+
+
+_CONVERTERS = {entity: _converters(entity) for entity in MODELS}
+_BOOL_DEFAULTS = {
+    entity: {f.name: bool(f.default) for f in ENTITIES[entity].fields if f.kind == BOOL} for entity in MODELS
+}
+_COLUMNS = {entity: tuple(c.name for c in model.__table__.columns) for entity, model in MODELS.items()}
+
+
+def wire_to_row(entity: str, record_id: str, version: int, fields: dict[str, Any]) -> dict[str, Any]:
+    """Turn a pulled record into a full row of the local table."""
+    conv = _CONVERTERS[entity]
+    row: dict[str, Any] = dict.fromkeys(_COLUMNS[entity])
+    for name, value in fields.items():
+        if name in row and value is not None:
+            converter = conv.get(name)
+            row[name] = converter(value) if converter else value
+    for name, default in _BOOL_DEFAULTS[entity].items():
+        if row[name] is None:
+            row[name] = default
+    row["id"] = record_id
+    row["version"] = version
+    row["deleted"] = False
+    return row
+
+
+def pending_fields(session: Session, ids: Iterable[str]) -> dict[str, set[str]]:
+    """For each id with unsent local changes: the fields they touch (``*`` = a delete)."""
+    out: dict[str, set[str]] = defaultdict(set)
+    id_list = list(ids)
+    for start in range(0, len(id_list), _CHUNK):
+        rows = session.execute(
+            select(OutboxEntry.entity_id, OutboxEntry.op, OutboxEntry.fields).where(
+                OutboxEntry.state == PENDING, OutboxEntry.entity_id.in_(id_list[start : start + _CHUNK])
+            )
+        )
+        for entity_id, op, fields in rows:
+            out[entity_id] |= {ALL_FIELDS} if op == "delete" else set(json.loads(fields))
+    return out
+
+
+def apply_changes(session: Session, changes: list[dict[str, Any]]) -> Changes:
+    """Apply one page of pulled changes; return what changed for the screens."""
+    by_entity: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for change in changes:
+        if change["entity"] in MODELS:
+            by_entity[change["entity"]].append(change)
+    pending = pending_fields(session, (c["id"] for c in changes))
+    touched_ids: set[str] = set()
+    for entity, items in by_entity.items():
+        _apply_entity(session, entity, items, pending)
+        touched_ids.update(c["id"] for c in items)
+    return Changes(frozenset(by_entity), frozenset(touched_ids), from_sync=True)
+
+
+def _apply_entity(
+    session: Session, entity: str, items: list[dict[str, Any]], pending: dict[str, set[str]]
+) -> None:
+    model = MODELS[entity]
+    table = model.__table__
+    # The last change of an id in the page wins (pages are in server order).
+    latest: dict[str, dict[str, Any]] = {c["id"]: c for c in items}
+    deletes = [i for i, c in latest.items() if c["op"] == "delete"]
+    upserts = [c for c in latest.values() if c["op"] != "delete" and ALL_FIELDS not in pending.get(c["id"], ())]
+    clean = [c for c in upserts if c["id"] not in pending]
+    if clean:
+        rows = [wire_to_row(entity, c["id"], c["version"], c["fields"]) for c in clean]
+        stmt = insert(table)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["id"], set_={name: stmt.excluded[name] for name in _COLUMNS[entity] if name != "id"}
+        )
+        session.execute(stmt, rows)
+    for change in upserts:
+        if change["id"] in pending:
+            _apply_around_pending(session, entity, change, pending[change["id"]])
+    if deletes:
+        for start in range(0, len(deletes), _CHUNK):
+            session.execute(delete(table).where(table.c.id.in_(deletes[start : start + _CHUNK])))
+        remove_records(session, deletes)
+    if entity in SEARCHED_ENTITIES and upserts:
+        _reindex(session, entity, [c["id"] for c in upserts])
+
+
+def _apply_around_pending(session: Session, entity: str, change: dict[str, Any], fields: set[str]) -> None:
+    """Take the server's values except for fields with an unsent local edit."""
+    model = MODELS[entity]
+    row = wire_to_row(entity, change["id"], change["version"], change["fields"])
+    values = {k: v for k, v in row.items() if k not in fields and k != "id"}
+    result = session.execute(update(model.__table__).where(model.__table__.c.id == change["id"]).values(values))
+    if result.rowcount == 0:  # pending but missing locally: take the server's row as it is
+        session.execute(insert(model.__table__).values(row))
+
+
+def _reindex(session: Session, entity: str, ids: list[str]) -> None:
+    model = MODELS[entity]
+    for start in range(0, len(ids), _CHUNK):
+        rows = session.scalars(select(model).where(model.id.in_(ids[start : start + _CHUNK]))).all()
+        index_records(session, entity, [record_fields(entity, r) for r in rows])

@@ -1,0 +1,131 @@
+"""HTTP client for the sync server (DESIGN.md §4), on one requests.Session.
+
+Every failure comes out as a :class:`SyncError`: the engine and the UI never
+see a requests exception or an HTTP status code.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+import requests
+
+from desktop import __version__
+from desktop.domain.protocol import API_PREFIX, SCHEMA_VERSION
+from desktop.sync.errors import SyncError, SyncErrorKind
+
+log = logging.getLogger(__name__)
+
+CONNECT_TIMEOUT = 5.0
+READ_TIMEOUT = 60.0  # a 5,000-record page on a slow line
+
+
+class SyncClient:
+    """Talks to one server. ``token`` is read through ``get_token`` at each call."""
+
+    def __init__(
+        self,
+        base_url: str,
+        get_token: Callable[[], str | None] = lambda: None,
+        session: requests.Session | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.get_token = get_token
+        self.http = session or requests.Session()
+        self.http.headers["User-Agent"] = f"Feltbog/{__version__} (schema {SCHEMA_VERSION})"
+        self.http.headers["Accept-Encoding"] = "gzip"
+        self.bytes_received = 0
+
+    def _url(self, path: str) -> str:
+        return f"{self.base_url}{API_PREFIX}{path}"
+
+    def _request(self, method: str, path: str, *, auth: bool = True, **kwargs: Any) -> Any:
+        headers = {}
+        if auth:
+            token = self.get_token()
+            if not token:
+                raise SyncError(SyncErrorKind.AUTH, "not signed in")
+            headers["Authorization"] = f"Bearer {token}"
+        if "json" in kwargs:
+            headers["Content-Type"] = "application/json"
+            kwargs["data"] = orjson.dumps(kwargs.pop("json"))
+        try:
+            response = self.http.request(
+                method, self._url(path), headers=headers, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT), **kwargs
+            )
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            raise SyncError(SyncErrorKind.NETWORK, type(exc).__name__) from exc
+        except requests.RequestException as exc:
+            raise SyncError(SyncErrorKind.PROTOCOL, str(exc)) from exc
+        self.bytes_received += len(response.content)
+        return self._decode(response)
+
+    @staticmethod
+    def _detail(response: requests.Response) -> Any:
+        try:
+            return orjson.loads(response.content).get("detail")
+        except (orjson.JSONDecodeError, AttributeError):
+            return response.text[:200]
+
+    def _decode(self, response: requests.Response) -> Any:
+        status = response.status_code
+        if status == 401:
+            raise SyncError(SyncErrorKind.AUTH, str(self._detail(response)), status)
+        if status == 410:
+            raise SyncError(SyncErrorKind.RESYNC, str(self._detail(response)), status)
+        if status == 426:
+            raise SyncError(SyncErrorKind.VERSION, str(self._detail(response)), status)
+        if status >= 500 or status in (429, 502, 503, 504):
+            raise SyncError(SyncErrorKind.SERVER, f"HTTP {status}", status)
+        if status >= 400:
+            error = SyncError(SyncErrorKind.PROTOCOL, f"HTTP {status}: {self._detail(response)}", status)
+            error.payload = self._detail(response)  # type: ignore[attr-defined]
+            raise error
+        try:
+            return orjson.loads(response.content)
+        except orjson.JSONDecodeError as exc:
+            raise SyncError(SyncErrorKind.PROTOCOL, "not JSON", status) from exc
+
+    # -- the endpoints ---------------------------------------------------------------------
+
+    def health(self) -> dict[str, Any]:
+        """``GET /health``: is the server there, and what time does it say it is."""
+        return self._request("GET", "/health", auth=False)
+
+    def login(self, username: str, password: str, device_name: str) -> dict[str, Any]:
+        """``POST /auth/login``: returns ``{token, user, teams, ...}``."""
+        return self._request(
+            "POST",
+            "/auth/login",
+            auth=False,
+            json={"username": username, "password": password, "device_name": device_name},
+        )
+
+    def logout(self) -> None:
+        """``POST /auth/logout``: revoke the current token on the server."""
+        self._request("POST", "/auth/logout")
+
+    def push(self, device_id: str, mutations: list[dict[str, Any]]) -> dict[str, Any]:
+        """``POST /sync/push`` one batch of mutations."""
+        body = {"device_id": device_id, "schema_version": SCHEMA_VERSION, "mutations": mutations}
+        return self._request("POST", "/sync/push", json=body)
+
+    def pull(self, since: int, limit: int) -> dict[str, Any]:
+        """``GET /sync/pull``: one page of changes after ``since``."""
+        return self._request("GET", "/sync/pull", params={"since": since, "limit": limit})
+
+    def summary(self) -> dict[str, Any]:
+        """``GET /sync/summary``: per-entity counts and the checksum."""
+        return self._request("GET", "/sync/summary")
+
+    def review_queue(self, **filters: str) -> dict[str, Any]:
+        """``GET /reviews/queue`` (supervisors)."""
+        params = {k: v for k, v in filters.items() if v}
+        return self._request("GET", "/reviews/queue", params=params)
+
+    def add_review(self, visit_id: str, state: str, comment: str) -> dict[str, Any]:
+        """``POST /visits/{id}/reviews`` (supervisors)."""
+        return self._request("POST", f"/visits/{visit_id}/reviews", json={"state": state, "comment": comment})

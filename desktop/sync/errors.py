@@ -1,0 +1,65 @@
+"""Every sync failure becomes a SyncError of one kind, with a Danish message."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from desktop.errors import UserFacingError
+
+
+class SyncErrorKind(Enum):
+    """What went wrong, which decides what the app does next."""
+
+    AUTH = "auth"  # sign in again
+    NETWORK = "network"  # offline or server unreachable: retry with backoff
+    SERVER = "server"  # 5xx: retry with backoff
+    PROTOCOL = "protocol"  # the server answered something we do not understand
+    VERSION = "version"  # this app is too old for the server: update it
+    RESYNC = "resync"  # the server no longer has our cursor (410)
+
+
+MESSAGES: dict[SyncErrorKind, tuple[str, str]] = {
+    SyncErrorKind.AUTH: (
+        "Du skal logge ind igen for at synkronisere.",
+        "Please sign in again to sync.",
+    ),
+    SyncErrorKind.NETWORK: (
+        "Serveren kan ikke nås. Dine ændringer er gemt og sendes, når der er forbindelse.",
+        "The server cannot be reached. Your changes are saved and will be sent when online.",
+    ),
+    SyncErrorKind.SERVER: (
+        "Serveren har en fejl lige nu. Vi prøver igen om lidt.",
+        "The server has a problem right now. We will try again shortly.",
+    ),
+    SyncErrorKind.PROTOCOL: (
+        "Serveren svarede noget uventet. Kontakt support, hvis det bliver ved.",
+        "The server gave an unexpected answer. Contact support if it persists.",
+    ),
+    SyncErrorKind.VERSION: (
+        "Denne version af Feltbog er for gammel til serveren. Opdatér programmet.",
+        "This version of Feltbog is too old for the server. Please update.",
+    ),
+    SyncErrorKind.RESYNC: (
+        "Serveren kræver en fuld synkronisering.",
+        "The server requires a full sync.",
+    ),
+}
+
+
+class SyncError(UserFacingError):
+    """A failed sync step. ``retryable`` tells the runtime to back off and retry."""
+
+    def __init__(self, kind: SyncErrorKind, detail: str = "", status: int | None = None) -> None:
+        da, en = MESSAGES[kind]
+        super().__init__(da, en)
+        self.kind = kind
+        self.detail = detail
+        self.status = status
+
+    @property
+    def retryable(self) -> bool:
+        """Network and server errors go away by themselves; the others need a person."""
+        return self.kind in (SyncErrorKind.NETWORK, SyncErrorKind.SERVER)
+
+    def __str__(self) -> str:
+        return f"{self.message_da} ({self.kind.value}{': ' + self.detail if self.detail else ''})"

@@ -1,0 +1,102 @@
+"""The sync facade the UI uses: sign in, sign out, sync, and what the status is.
+
+It ties the pieces together: the token from the keychain (Credentials), the
+account in the local database, the HTTP client and the engine. An AUTH
+error clears the stored token, so the UI knows to ask for a login.
+"""
+
+from __future__ import annotations
+
+import logging
+import platform
+from collections.abc import Callable
+
+from desktop.cancel import CancelToken, Progress, no_progress
+from desktop.credentials import Credentials
+from desktop.models.changes import Actor
+from desktop.models.db import Database
+from desktop.sync import state
+from desktop.sync.client import SyncClient
+from desktop.sync.engine import ConfirmMassDelete, SyncEngine, SyncResult
+from desktop.sync.errors import SyncError, SyncErrorKind
+
+log = logging.getLogger(__name__)
+
+
+class SyncService:
+    """One per app: owns the client and engine for the signed-in account."""
+
+    def __init__(
+        self,
+        db: Database,
+        credentials: Credentials | None = None,
+        *,
+        confirm_mass_delete: ConfirmMassDelete = lambda _n, _total, _why: False,
+        client_factory: Callable[[str, Callable[[], str | None]], SyncClient] = SyncClient,
+        pull_limit: int | None = None,
+    ) -> None:
+        self.db = db
+        self.credentials = credentials or Credentials()
+        self.confirm_mass_delete = confirm_mass_delete
+        self.client_factory = client_factory
+        self.pull_limit = pull_limit
+
+    def account(self) -> state.Account:
+        """The signed-in account (empty if never signed in)."""
+        with self.db.read() as session:
+            return state.load_account(session)
+
+    def actor(self) -> Actor:
+        """Who writes local changes: the signed-in user and their first team."""
+        account = self.account()
+        return Actor(account.user_id, account.default_team_id)
+
+    def signed_in(self) -> bool:
+        """True when a token is stored for the account."""
+        return bool(self.account().server_url and self.credentials.get_token())
+
+    def client(self, server_url: str | None = None) -> SyncClient:
+        """An HTTP client for the account's server (or ``server_url``)."""
+        url = server_url or self.account().server_url
+        if not url:
+            raise SyncError(SyncErrorKind.AUTH, "no server configured")
+        return self.client_factory(url, self.credentials.get_token)
+
+    def login(self, server_url: str, username: str, password: str, device_name: str | None = None) -> state.Account:
+        """Sign in; the token goes to the keychain, the account to the database."""
+        client = self.client_factory(server_url, lambda: None)
+        reply = client.login(username, password, device_name or platform.node() or "Feltbog")
+        self.credentials.set_token(reply["token"])
+        account = state.Account(server_url.rstrip("/"), reply.get("user", {}), reply.get("teams", []))
+        with self.db.write() as session:
+            previous = state.load_account(session)
+            if previous.server_url and previous.server_url != account.server_url:
+                # Another server: its sequence numbers mean nothing here.
+                state.set_value(session, state.CURSOR, "0")
+                state.set_value(session, state.NEEDS_FULL_RESYNC, "1")
+            state.save_account(session, account)
+        return account
+
+    def logout(self) -> None:
+        """Revoke the token on the server if reachable, and forget it here."""
+        try:
+            self.client().logout()
+        except SyncError as exc:
+            log.info("Logout on server failed (%s); forgetting the token anyway", exc.kind.value)
+        self.credentials.delete_token()
+
+    def engine(self) -> SyncEngine:
+        """A sync engine for the signed-in account."""
+        kwargs = {"pull_limit": self.pull_limit} if self.pull_limit else {}
+        return SyncEngine(self.db, self.client(), confirm_mass_delete=self.confirm_mass_delete, **kwargs)
+
+    def sync(self, progress: Progress = no_progress, cancel: CancelToken | None = None) -> SyncResult:
+        """Run one sync now. An AUTH error signs the user out locally."""
+        if not self.credentials.get_token():
+            raise SyncError(SyncErrorKind.AUTH, "not signed in")
+        try:
+            return self.engine().sync(progress, cancel)
+        except SyncError as exc:
+            if exc.kind is SyncErrorKind.AUTH:
+                self.credentials.delete_token()
+            raise

@@ -1,0 +1,95 @@
+"""Sync state kept in the local database (``sync_state`` key/value table).
+
+Kept in the database, not a settings file, so a page of pulled changes and
+the cursor that follows it commit in the same transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from desktop.models.local import SyncState
+
+DEVICE_ID = "device_id"
+CURSOR = "cursor"
+LAST_SUCCESS = "last_success"
+SERVER_URL = "server_url"
+USER = "user"
+TEAMS = "teams"
+MUTATION_OFFSET = "mutation_offset"
+NEEDS_FULL_RESYNC = "needs_full_resync"
+
+
+def get_value(session: Session, key: str, default: str | None = None) -> str | None:
+    """Read one value (None/default when unset)."""
+    row = session.get(SyncState, key)
+    return row.value if row is not None and row.value is not None else default
+
+
+def set_value(session: Session, key: str, value: Any) -> None:
+    """Write one value in the caller's transaction (None clears it)."""
+    text = None if value is None else (value if isinstance(value, str) else json.dumps(value))
+    row = session.get(SyncState, key)
+    if row is None:
+        session.add(SyncState(key=key, value=text))
+    else:
+        row.value = text
+
+
+def get_int(session: Session, key: str) -> int:
+    """Read an integer value (0 when unset)."""
+    return int(get_value(session, key, "0") or 0)
+
+
+def device_id(session: Session) -> str:
+    """This installation's id, created on first use (a fresh install gets a new one)."""
+    value = get_value(session, DEVICE_ID)
+    if value is None:
+        value = str(uuid.uuid4())
+        set_value(session, DEVICE_ID, value)
+    return value
+
+
+@dataclass(frozen=True)
+class Account:
+    """Who is signed in on this device, as the server described them at login."""
+
+    server_url: str | None = None
+    user: dict[str, Any] = field(default_factory=dict)
+    teams: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def user_id(self) -> str | None:
+        """The signed-in user's id."""
+        return self.user.get("id")
+
+    @property
+    def role(self) -> str:
+        """consultant, supervisor or admin."""
+        return self.user.get("role", "consultant")
+
+    @property
+    def default_team_id(self) -> str | None:
+        """The team new records go to (the first one the user belongs to)."""
+        return self.teams[0]["id"] if self.teams else None
+
+
+def load_account(session: Session) -> Account:
+    """The signed-in account (empty when never signed in)."""
+    return Account(
+        get_value(session, SERVER_URL),
+        json.loads(get_value(session, USER, "{}") or "{}"),
+        json.loads(get_value(session, TEAMS, "[]") or "[]"),
+    )
+
+
+def save_account(session: Session, account: Account) -> None:
+    """Remember the account after a successful login."""
+    set_value(session, SERVER_URL, account.server_url)
+    set_value(session, USER, account.user)
+    set_value(session, TEAMS, account.teams)
