@@ -25,12 +25,20 @@ SEARCHED_ENTITIES = ("company", "visit", "opening", "mentor")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
+_DANISH = str.maketrans({"æ": "ae", "ø": "o", "å": "a"})
+_COMBINING = re.compile("[\u0300-\u036f]")
+
+
 def fold(value: str) -> str:
-    """Fold Danish letters and their keyboard-less spellings to one form."""
-    t = value.lower().replace("æ", "ae").replace("ø", "o").replace("å", "a")
-    t = t.replace("aa", "a").replace("oe", "o")
-    t = unicodedata.normalize("NFKD", t)
-    return "".join(c for c in t if not unicodedata.combining(c))
+    """Fold Danish letters and their keyboard-less spellings to one form.
+
+    æ→ae, ø and oe→o, å and aa→a, other accents dropped (é→e). Runs on every
+    indexed note, so the common all-ASCII case skips Unicode normalisation.
+    """
+    t = value.lower().translate(_DANISH).replace("aa", "a").replace("oe", "o")
+    if not t.isascii():
+        t = _COMBINING.sub("", unicodedata.normalize("NFKD", t))
+    return t
 
 
 def searchable_fields(entity: str) -> tuple[str, ...]:

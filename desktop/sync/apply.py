@@ -20,6 +20,7 @@ from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import Session
 
 from desktop.domain.schema import BOOL, DATE, DATETIME, ENTITIES
+from desktop.models.base import utcnow
 from desktop.models.changes import Changes
 from desktop.models.entities import MODELS
 from desktop.models.local import PENDING, OutboxEntry
@@ -63,6 +64,10 @@ def wire_to_row(entity: str, record_id: str, version: int, fields: dict[str, Any
     for name, default in _BOOL_DEFAULTS[entity].items():
         if row[name] is None:
             row[name] = default
+    if row["created_at"] is None:  # the server always sends them; be lenient anyway
+        row["created_at"] = row["updated_at"] or utcnow()
+    if row["updated_at"] is None:
+        row["updated_at"] = row["created_at"]
     row["id"] = record_id
     row["version"] = version
     row["deleted"] = False
@@ -108,8 +113,8 @@ def _apply_entity(
     deletes = [i for i, c in latest.items() if c["op"] == "delete"]
     upserts = [c for c in latest.values() if c["op"] != "delete" and ALL_FIELDS not in pending.get(c["id"], ())]
     clean = [c for c in upserts if c["id"] not in pending]
-    if clean:
-        rows = [wire_to_row(entity, c["id"], c["version"], c["fields"]) for c in clean]
+    rows = [wire_to_row(entity, c["id"], c["version"], c["fields"]) for c in clean]
+    if rows:
         stmt = insert(table)
         stmt = stmt.on_conflict_do_update(
             index_elements=["id"], set_={name: stmt.excluded[name] for name in _COLUMNS[entity] if name != "id"}
@@ -122,8 +127,9 @@ def _apply_entity(
         for start in range(0, len(deletes), _CHUNK):
             session.execute(delete(table).where(table.c.id.in_(deletes[start : start + _CHUNK])))
         remove_records(session, deletes)
-    if entity in SEARCHED_ENTITIES and upserts:
-        _reindex(session, entity, [c["id"] for c in upserts])
+    if entity in SEARCHED_ENTITIES:
+        index_records(session, entity, rows)  # complete rows: index them as they are
+        _reindex(session, entity, [c["id"] for c in upserts if c["id"] in pending])
 
 
 def _apply_around_pending(session: Session, entity: str, change: dict[str, Any], fields: set[str]) -> None:
@@ -137,6 +143,7 @@ def _apply_around_pending(session: Session, entity: str, change: dict[str, Any],
 
 
 def _reindex(session: Session, entity: str, ids: list[str]) -> None:
+    """Index records as they are in the table now (merged with local edits)."""
     model = MODELS[entity]
     for start in range(0, len(ids), _CHUNK):
         rows = session.scalars(select(model).where(model.id.in_(ids[start : start + _CHUNK]))).all()

@@ -1,0 +1,326 @@
+"""SYNC.md §8 tests 1-3 and 6-11: crashes, replays, retries, clocks, empty servers, upgrades."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from desktop.models import search as search_module
+from desktop.sync import engine as engine_module
+from desktop.sync import state
+from desktop.sync.engine import SyncAborted, SyncEngine
+from desktop.sync.errors import SyncError, SyncErrorKind
+
+
+class Crash(Exception):
+    """Stands for the process dying at this point."""
+
+
+def seed_work(device, n: int = 5) -> list[str]:
+    ids = []
+    for i in range(n):
+        company = device.ops.create_company(name=f"Virksomhed {i}", city="Aars").id
+        device.ops.create_visit(company, body=f"Besøg nr. {i} med æøå")
+        ids.append(company)
+    return ids
+
+
+# -- 1. kill the client at every sync step -------------------------------------------------
+
+
+def test_crash_between_applying_a_page_and_saving_its_cursor(make_device, monkeypatch):
+    a = make_device("a")
+    seed_work(a, 6)
+    a.sync()
+    b = make_device("b", pull_limit=4)
+    real_set = state.set_value
+    calls = {"n": 0}
+
+    def dying_set(session, key, value):
+        if key == state.CURSOR:
+            calls["n"] += 1
+            if calls["n"] == 2:
+                raise Crash()
+        return real_set(session, key, value)
+
+    monkeypatch.setattr(state, "set_value", dying_set)
+    with pytest.raises(Crash):
+        b.sync()
+    monkeypatch.setattr(state, "set_value", real_set)
+    b.restart()
+    result = b.sync()
+    assert result.verified
+    assert b.snapshot() == a.snapshot()
+
+
+def test_crash_after_server_committed_push_before_client_marked_it(make_device, monkeypatch, server):
+    a = make_device("a")
+    seed_work(a, 3)
+    monkeypatch.setattr(SyncEngine, "_record_push", lambda *args: (_ for _ in ()).throw(Crash()))
+    with pytest.raises(Crash):
+        a.sync()
+    monkeypatch.undo()
+    a.restart()
+    assert a.pending() == 6  # not marked: the push's answer was lost
+    result = a.sync()  # replays the same mutation ids: the server skips them
+    assert a.pending() == 0 and result.rejected == 0 and result.verified
+    b = make_device("b")
+    b.sync()
+    assert len(b.records("company")) == 3 and len(b.records("visit")) == 3
+    assert b.snapshot() == a.snapshot()
+
+
+def test_crash_mid_local_write_leaves_nothing_half_written(make_device, monkeypatch):
+    a = make_device("a")
+    seed_work(a, 2)
+
+    def dying_index(*args, **kwargs):
+        raise Crash()
+
+    monkeypatch.setattr("desktop.models.writer.index_records", dying_index)
+    with pytest.raises(Crash):
+        a.ops.create_company(name="Halvskrevet ApS")
+    monkeypatch.undo()
+    a.restart()
+    assert "Halvskrevet ApS" not in {r["name"] for r in a.records("company").values()}
+    assert a.pending() == 4
+    a.sync()
+    b = make_device("b")
+    b.sync()
+    assert b.snapshot() == a.snapshot()
+
+
+# -- 2. duplicate push after a timeout -----------------------------------------------------
+
+
+def test_lost_push_response_is_replayed_without_duplicates(make_device, monkeypatch):
+    a = make_device("a")
+    seed_work(a, 2)
+    client_cls = type(a.service.client())
+    real_push = client_cls.push
+
+    def push_then_lose_answer(self, device_id, mutations):
+        real_push(self, device_id, mutations)  # the server commits...
+        raise SyncError(SyncErrorKind.NETWORK, "timeout")  # ...and the answer is lost
+
+    monkeypatch.setattr(client_cls, "push", push_then_lose_answer)
+    with pytest.raises(SyncError):
+        a.sync()
+    monkeypatch.undo()
+    assert a.pending() == 4
+    result = a.sync()
+    assert result.pushed == 4 and a.pending() == 0 and result.verified
+    b = make_device("b")
+    b.sync()
+    assert len(b.records("company")) == 2 and b.snapshot() == a.snapshot()
+
+
+# -- 3. edit after a failed send, then retry -------------------------------------------------
+
+
+def test_edit_after_failed_send_goes_as_a_new_mutation(make_device, monkeypatch):
+    a = make_device("a")
+    company = a.ops.create_company(name="Første navn").id
+    client_cls = type(a.service.client())
+    monkeypatch.setattr(client_cls, "push", lambda *a_, **k: (_ for _ in ()).throw(SyncError(SyncErrorKind.NETWORK)))
+    with pytest.raises(SyncError):
+        a.sync()
+    monkeypatch.undo()
+    a.ops.update_company(company, name="Andet navn")
+    assert a.pending() == 2
+    result = a.sync()
+    assert result.pushed == 2 and result.rejected == 0
+    b = make_device("b")
+    b.sync()
+    assert b.records("company")[company]["name"] == "Andet navn"
+
+
+# -- 6. clock skew ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("skew", [timedelta(days=1), timedelta(days=-1), timedelta(hours=-7)])
+def test_clock_skew_does_not_affect_sync_and_is_reported(make_device, skew):
+    a, b = make_device("a"), make_device("b")
+    seed_work(a, 2)
+    wrong_clock = lambda: datetime.now(UTC) + skew  # noqa: E731
+    engine = SyncEngine(a.db, a.service.client(), now=wrong_clock)
+    result = engine.sync()
+    assert result.clock_skew_warning and abs(result.clock_skew_seconds - skew.total_seconds()) < 60
+    b.sync()
+    assert b.snapshot() == a.snapshot()
+    right = SyncEngine(b.db, b.service.client()).sync()
+    assert not right.clock_skew_warning
+
+
+# -- 7. empty, wrong or reset server -------------------------------------------------------------
+
+
+def test_populated_client_pointed_at_an_empty_server_asks_before_deleting(make_device, other_server):
+    a = make_device("a")
+    seed_work(a, 6)
+    a.sync()
+    a.ops.create_company(name="Ikke sendt endnu")
+    before = a.snapshot()
+    # The admin points the laptop at another (empty) server.
+    username, password = other_server.user("consultant")
+    a.service.login(other_server.url, username, password)
+    a.allow_mass_delete = False
+    with pytest.raises(SyncAborted):
+        a.sync()
+    assert a.confirmations, "the user must be asked"
+    assert a.snapshot() == before and a.pending() == 1
+
+
+def test_server_restored_from_backup_gets_our_lost_mutations_again(make_device, monkeypatch):
+    """A server that forgot our last mutations (restored backup) makes us renumber, not lose them."""
+    a = make_device("a")
+    seed_work(a, 1)
+    a.sync()
+    # Pretend the server lost track: it will answer 409 mutation_gap with expected=1 for an id > 1.
+    with a.db.write() as session:
+        state.set_value(session, state.MUTATION_OFFSET, "-10")  # we now send ids 10 higher than we should
+    a.ops.create_company(name="Efter gendannelse")
+    result = a.sync()
+    assert result.pushed == 1 and a.pending() == 0
+
+
+# -- 8. interrupted initial sync ------------------------------------------------------------------
+
+
+def test_interrupted_first_sync_resumes_without_redownloading(make_device, bulk_load, monkeypatch):
+    bulk_load(20_000)
+    clean = make_device("clean", pull_limit=2_000)
+    clean.sync()
+    clean_bytes = clean.service_client_bytes
+
+    b = make_device("b", pull_limit=2_000)
+    real_apply = engine_module.apply_changes
+    pages = {"n": 0}
+
+    def dying_apply(session, changes):
+        pages["n"] += 1
+        if pages["n"] in (3, 7):
+            raise Crash()
+        return real_apply(session, changes)
+
+    monkeypatch.setattr(engine_module, "apply_changes", dying_apply)
+    total_bytes = 0
+    for _ in range(5):
+        try:
+            b.sync()
+            total_bytes += b.service_client_bytes
+            break
+        except Crash:
+            total_bytes += b.service_client_bytes
+            b.restart()
+    monkeypatch.undo()
+    assert b.snapshot() == clean.snapshot()
+    assert total_bytes < 1.2 * clean_bytes
+
+
+# -- 9. dependent mutations and order across restarts ------------------------------------------
+
+
+def test_visit_on_company_created_in_the_same_offline_session(make_device):
+    a = make_device("a")
+    company = a.ops.create_company(name="Ny virksomhed").id
+    a.ops.add_contact(company, name="Mette Sørensen", phone="+45 20 30 40 50")
+    a.restart()  # the outbox survives a restart in order
+    a.ops.create_visit(company, body="Første besøg")
+    result = a.sync()
+    assert result.rejected == 0 and result.pushed == 3
+
+
+# -- 10. a permanent rejection does not block the queue ----------------------------------------
+
+
+def test_permanent_rejection_is_kept_and_later_mutations_apply(make_device):
+    a = make_device("a")
+    company = a.ops.create_company(name="Godt ApS").id
+    # An invalid mutation the server must refuse (bypassing local validation on purpose).
+    with a.db.write() as session:
+        from desktop.models.local import OutboxEntry
+
+        session.add(OutboxEntry(entity="company", entity_id=company, op="upsert", base_version=0,
+                                fields=json.dumps({"cvr": "12345678"})))
+    a.ops.update_company(company, city="Farsø")
+    result = a.sync()
+    assert result.rejected == 1 and result.pushed == 2
+    assert a.rejected()[0].last_error
+    b = make_device("b")
+    b.sync()
+    assert b.records("company")[company]["city"] == "Farsø"
+
+
+def test_transient_server_error_is_retryable(make_device, monkeypatch):
+    a = make_device("a")
+    seed_work(a, 1)
+    client_cls = type(a.service.client())
+    real = client_cls.push
+    monkeypatch.setattr(client_cls, "push", lambda *a_, **k: (_ for _ in ()).throw(SyncError(SyncErrorKind.SERVER, "503")))
+    with pytest.raises(SyncError) as info:
+        a.sync()
+    assert info.value.retryable
+    monkeypatch.setattr(client_cls, "push", real)
+    assert a.sync().pushed == 2
+
+
+# -- 11. schema upgrade with a pending outbox; an old client is refused -----------------------
+
+
+def test_pending_outbox_survives_a_local_schema_upgrade(make_device, tmp_path):
+    from desktop.models import Database
+
+    a = make_device("a")
+    a.db.close()
+    folder = tmp_path / "old-install"
+    old = Database.in_folder(folder).__class__(folder / "feltbog.sqlite", migrate_to="0001")
+    from desktop.models import Actor, Operations
+
+    actor = a.service.actor()
+    # Write with the old schema: plain SQL, as the old app version would have.
+    with old.write() as session:
+        from desktop.models.entities import Company
+        from desktop.models.local import OutboxEntry
+
+        session.add(Company(id="6a1d1d2e-0000-4000-8000-000000000001", name="Gammel ApS", team_id=actor.team_id,
+                            is_centre=False))
+        session.add(OutboxEntry(entity="company", entity_id="6a1d1d2e-0000-4000-8000-000000000001", op="upsert",
+                                base_version=0, fields=json.dumps({"name": "Gammel ApS", "team_id": actor.team_id})))
+    old.close()
+    upgraded = Database.in_folder(folder)
+    assert upgraded.last_backup is not None
+    assert Operations  # the upgraded app can write as usual
+    a.db = upgraded
+    a.service.db = upgraded
+    result = a.service.sync()
+    assert result.pushed == 1 and result.rejected == 0
+    assert Actor
+
+
+def test_an_old_client_is_refused_with_a_clear_message(make_device, monkeypatch):
+    a = make_device("a")
+    seed_work(a, 1)
+    monkeypatch.setattr("desktop.sync.client.SCHEMA_VERSION", 0)
+    with pytest.raises(SyncError) as info:
+        a.sync()
+    assert info.value.kind is SyncErrorKind.VERSION
+    assert "for gammel" in info.value.message()
+    assert a.pending() == 2
+
+
+def test_search_index_follows_pulled_changes(make_device):
+    a, b = make_device("a"), make_device("b")
+    company = a.ops.create_company(name="Tømrerfirmaet Ågade").id
+    a.sync()
+    b.sync()
+    with b.db.read() as session:
+        assert [h.id for h in search_module.search(session, "toemrer aagade")] == [company]
+    a.ops.update_company(company, name="Snedker Nielsen")
+    a.sync()
+    b.sync()
+    with b.db.read() as session:
+        assert search_module.search(session, "tomrer") == []
+        assert [h.id for h in search_module.search(session, "snedk")] == [company]
