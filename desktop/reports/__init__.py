@@ -1,0 +1,1 @@
+"""Report data and PDF rendering (no Qt)."""

@@ -1,0 +1,3 @@
+"""Feltbog's central sync server (FastAPI; SQLite by default, PostgreSQL in production)."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,149 @@
+"""Administration used by both the admin CLI and the admin endpoints."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import Connection, delete, func, insert, select, update
+
+from desktop.domain.protocol import TOMBSTONE_DAYS
+from server.security import hash_password, utcnow
+from server.store import audit, audit_rows
+from server.tables import Counter, Membership, Record, Team, Token, User
+
+
+class AdminError(Exception):
+    """A refused admin action, with a message for the operator."""
+
+
+def ensure_counters(conn: Connection) -> None:
+    """Create the sequence counters on a fresh database."""
+    for name in ("seq", "tombstone_horizon"):
+        if conn.execute(select(Counter.name).where(Counter.name == name)).first() is None:
+            conn.execute(insert(Counter).values(name=name, value=0))
+
+
+def create_team(conn: Connection, name: str, actor: str | None = None) -> str:
+    """Create a team (one per job centre); returns its id."""
+    name = name.strip()
+    if not name:
+        raise AdminError("A team needs a name.")
+    if conn.execute(select(Team.id).where(Team.name == name)).first():
+        raise AdminError(f"A team called {name!r} exists already.")
+    team_id = str(uuid.uuid4())
+    conn.execute(insert(Team).values(id=team_id, name=name, created_at=utcnow()))
+    audit_rows(conn, [audit(actor, "admin:create_team", entity="team", entity_id=team_id, detail=name)])
+    return team_id
+
+
+def find_user(conn: Connection, user: str) -> str:
+    """A user id from an id or a username."""
+    found = conn.execute(select(User.id).where((User.id == user) | (User.username == user))).scalar()
+    if found is None:
+        raise AdminError(f"No user {user!r}.")
+    return found
+
+
+def find_team(conn: Connection, team: str) -> str:
+    """A team id from an id or a name."""
+    found = conn.execute(select(Team.id).where((Team.id == team) | (Team.name == team))).scalar()
+    if found is None:
+        raise AdminError(f"No team {team!r}.")
+    return found
+
+
+def create_user(
+    conn: Connection, username: str, full_name: str, role: str, password: str,
+    email: str | None = None, actor: str | None = None,
+) -> str:
+    """Create a user with a role; the password is stored as an Argon2 hash."""
+    if role not in ("consultant", "supervisor", "admin"):
+        raise AdminError("Role must be consultant, supervisor or admin.")
+    if len(password) < 8:
+        raise AdminError("The password must be at least 8 characters.")
+    if conn.execute(select(User.id).where(func.lower(User.username) == username.lower())).first():
+        raise AdminError(f"The username {username!r} is taken.")
+    user_id = str(uuid.uuid4())
+    conn.execute(insert(User).values(
+        id=user_id, username=username, full_name=full_name, role=role, email=email,
+        password_hash=hash_password(password), active=True, created_at=utcnow(),
+    ))
+    audit_rows(conn, [audit(actor, "admin:create_user", entity="user", entity_id=user_id, detail=username)])
+    return user_id
+
+
+def add_member(conn: Connection, user: str, team: str, actor: str | None = None) -> None:
+    """Give a user access to a team's data."""
+    user_id, team_id = find_user(conn, user), find_team(conn, team)
+    exists = conn.execute(
+        select(Membership.user_id).where(Membership.user_id == user_id, Membership.team_id == team_id)
+    ).first()
+    if not exists:
+        conn.execute(insert(Membership).values(user_id=user_id, team_id=team_id))
+    audit_rows(conn, [audit(actor, "admin:add_member", entity="user", entity_id=user_id, team_id=team_id)])
+
+
+def remove_member(conn: Connection, user: str, team: str, actor: str | None = None) -> None:
+    """Take a team away from a user; their devices drop its data on the next sync."""
+    user_id, team_id = find_user(conn, user), find_team(conn, team)
+    conn.execute(delete(Membership).where(Membership.user_id == user_id, Membership.team_id == team_id))
+    audit_rows(conn, [audit(actor, "admin:remove_member", entity="user", entity_id=user_id, team_id=team_id)])
+
+
+def reset_password(conn: Connection, user: str, password: str, actor: str | None = None) -> None:
+    """Set a new password and sign the user out everywhere."""
+    if len(password) < 8:
+        raise AdminError("The password must be at least 8 characters.")
+    user_id = find_user(conn, user)
+    conn.execute(update(User).where(User.id == user_id).values(password_hash=hash_password(password)))
+    revoke_user(conn, user_id, actor)
+
+
+def revoke_user(conn: Connection, user: str, actor: str | None = None) -> int:
+    """Revoke every token of a user (all their devices must sign in again)."""
+    user_id = find_user(conn, user)
+    result = conn.execute(
+        update(Token).where(Token.user_id == user_id, Token.revoked_at.is_(None)).values(revoked_at=utcnow())
+    )
+    audit_rows(conn, [audit(actor, "admin:revoke", entity="user", entity_id=user_id)])
+    return result.rowcount or 0
+
+
+def set_active(conn: Connection, user: str, active: bool, actor: str | None = None) -> None:
+    """Disable (or re-enable) a user; a disabled user's tokens stop working at once."""
+    user_id = find_user(conn, user)
+    conn.execute(update(User).where(User.id == user_id).values(active=active))
+    audit_rows(conn, [audit(actor, "admin:enable" if active else "admin:disable", entity="user",
+                            entity_id=user_id)])
+
+
+def list_users(conn: Connection) -> list[dict]:
+    """Every user with role, state and teams."""
+    teams: dict[str, list[str]] = {}
+    for user_id, team_id in conn.execute(select(Membership.user_id, Membership.team_id)):
+        teams.setdefault(user_id, []).append(team_id)
+    return [
+        {"id": u.id, "username": u.username, "full_name": u.full_name, "role": u.role, "active": u.active,
+         "teams": sorted(teams.get(u.id, []))}
+        for u in conn.execute(select(User).order_by(User.username))
+    ]
+
+
+def list_teams(conn: Connection) -> list[dict]:
+    """Every team."""
+    return [{"id": t.id, "name": t.name} for t in conn.execute(select(Team).order_by(Team.name))]
+
+
+def purge_tombstones(conn: Connection, days: int = TOMBSTONE_DAYS) -> int:
+    """Drop tombstones older than ``days``; older cursors then get 410 (resync)."""
+    cutoff = utcnow() - timedelta(days=days)
+    old = select(Record.version).where(Record.deleted.is_(True), Record.deleted_at < cutoff)
+    highest = conn.execute(select(func.max(old.subquery().c.version))).scalar()
+    if highest is None:
+        return 0
+    result = conn.execute(delete(Record).where(Record.deleted.is_(True), Record.deleted_at < cutoff))
+    current = conn.execute(select(Counter.value).where(Counter.name == "tombstone_horizon")).scalar() or 0
+    conn.execute(update(Counter).where(Counter.name == "tombstone_horizon").values(value=max(current, highest)))
+    audit_rows(conn, [audit(None, "admin:purge_tombstones", detail=f"{result.rowcount} older than {days} days")])
+    return result.rowcount or 0

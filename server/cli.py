@@ -1,0 +1,119 @@
+"""``python -m server``: run the server, or administer it (``python -m server admin ...``)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+
+from server import admin
+from server.config import DEFAULT_HOST, DEFAULT_PORT, default_database_url
+from server.db import make_engine, migrate
+
+
+def _admin_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("admin", help="manage teams, users and data")
+    p.add_argument("--db", default=None, help="database URL (default: SQLite in the user data folder)")
+    cmds = p.add_subparsers(dest="command", required=True)
+    c = cmds.add_parser("create-team", help="create a team, e.g. 'Jobcenter Jammerbugt'")
+    c.add_argument("name")
+    c = cmds.add_parser("create-user", help="create a user")
+    c.add_argument("username")
+    c.add_argument("--full-name", required=True)
+    c.add_argument("--role", choices=["consultant", "supervisor", "admin"], default="consultant")
+    c.add_argument("--password", help="(prompted for when left out)")
+    c.add_argument("--email")
+    c.add_argument("--team", action="append", default=[], help="add to this team (name or id); repeatable")
+    for name in ("add-member", "remove-member"):
+        c = cmds.add_parser(name, help=f"{name.split('-')[0]} a user to/from a team")
+        c.add_argument("user")
+        c.add_argument("team")
+    c = cmds.add_parser("reset-password", help="set a new password (signs the user out everywhere)")
+    c.add_argument("user")
+    c.add_argument("--password")
+    c = cmds.add_parser("revoke", help="revoke all of a user's devices")
+    c.add_argument("user")
+    c = cmds.add_parser("disable", help="disable a user (their tokens stop working)")
+    c.add_argument("user")
+    c = cmds.add_parser("enable", help="enable a disabled user")
+    c.add_argument("user")
+    cmds.add_parser("list-users", help="list users with roles and teams")
+    cmds.add_parser("list-teams", help="list teams")
+    c = cmds.add_parser("purge-tombstones", help="drop deletes older than N days (older cursors get 410)")
+    c.add_argument("--days", type=int, default=180)
+
+
+def _password(given: str | None) -> str:
+    if given:
+        return given
+    first = getpass.getpass("Password: ")
+    if first != getpass.getpass("Again: "):
+        raise admin.AdminError("The passwords differ.")
+    return first
+
+
+def run_admin(args: argparse.Namespace) -> int:
+    """Carry out one admin command; prints what it did."""
+    engine = make_engine(args.db or default_database_url())
+    migrate(engine)
+    try:
+        with engine.execution_options(write=True).begin() as conn:
+            admin.ensure_counters(conn)
+            cmd = args.command
+            if cmd == "create-team":
+                print(admin.create_team(conn, args.name))
+            elif cmd == "create-user":
+                user_id = admin.create_user(conn, args.username, args.full_name, args.role,
+                                            _password(args.password), args.email)
+                for team in args.team:
+                    admin.add_member(conn, user_id, team)
+                print(user_id)
+            elif cmd == "add-member":
+                admin.add_member(conn, args.user, args.team)
+            elif cmd == "remove-member":
+                admin.remove_member(conn, args.user, args.team)
+            elif cmd == "reset-password":
+                admin.reset_password(conn, args.user, _password(args.password))
+            elif cmd == "revoke":
+                print(f"revoked {admin.revoke_user(conn, args.user)} token(s)")
+            elif cmd in ("disable", "enable"):
+                admin.set_active(conn, args.user, cmd == "enable")
+            elif cmd == "list-users":
+                print(json.dumps(admin.list_users(conn), indent=2, ensure_ascii=False))
+            elif cmd == "list-teams":
+                print(json.dumps(admin.list_teams(conn), indent=2, ensure_ascii=False))
+            elif cmd == "purge-tombstones":
+                print(f"purged {admin.purge_tombstones(conn, args.days)} tombstone(s)")
+    except admin.AdminError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``python -m server``."""
+    parser = argparse.ArgumentParser(prog="python -m server", description="Feltbog sync server")
+    parser.add_argument("--db", default=None, help="database URL, e.g. postgresql+psycopg://user@host/feltbog")
+    parser.add_argument("--host", default=DEFAULT_HOST)
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
+    parser.add_argument("--workers", type=int, default=1)
+    sub = parser.add_subparsers(dest="mode")
+    _admin_parser(sub)
+    args = parser.parse_args(argv)
+    if args.mode == "admin":
+        return run_admin(args)
+    import uvicorn
+
+    url = args.db or default_database_url()
+    engine = make_engine(url)
+    migrate(engine)
+    with engine.execution_options(write=True).begin() as conn:
+        admin.ensure_counters(conn)
+    engine.dispose()
+    os.environ["FELTBOG_SERVER_DB"] = url  # the workers read it
+    print(f"Feltbog server on http://{args.host}:{args.port} ({url.split('://')[0]})", flush=True)
+    uvicorn.run("server.app:app_from_environment", factory=True, host=args.host, port=args.port,
+                workers=args.workers, log_level="info")
+    return 0

@@ -1,0 +1,78 @@
+"""Admin endpoints: teams, users, memberships, revocation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException
+from sqlalchemy import Connection, Engine
+
+from server import admin
+from server.deps import CurrentUser, admin_user, engine
+from server.schemas import MembershipRequest, PasswordRequest, TeamCreate, TeamOut, UserAdminOut, UserCreate
+
+router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
+
+
+def _run(db: Engine, action: Callable[[Connection], Any]) -> Any:
+    try:
+        with db.execution_options(write=True).begin() as conn:
+            return action(conn)
+    except admin.AdminError as exc:
+        raise HTTPException(400, {"code": "admin", "message": str(exc)}) from None
+
+
+@router.get("/teams", response_model=list[TeamOut])
+def teams(_: CurrentUser = Depends(admin_user), db: Engine = Depends(engine)) -> list[dict]:
+    """All teams."""
+    return _run(db, admin.list_teams)
+
+
+@router.post("/teams", response_model=TeamOut, status_code=201)
+def create_team(body: TeamCreate, me: CurrentUser = Depends(admin_user), db: Engine = Depends(engine)) -> dict:
+    """Create a team (one per job centre)."""
+    team_id = _run(db, lambda c: admin.create_team(c, body.name, me.id))
+    return {"id": team_id, "name": body.name.strip()}
+
+
+@router.get("/users", response_model=list[UserAdminOut])
+def users(_: CurrentUser = Depends(admin_user), db: Engine = Depends(engine)) -> list[dict]:
+    """All users with roles and teams."""
+    return _run(db, admin.list_users)
+
+
+@router.post("/users", response_model=UserAdminOut, status_code=201)
+def create_user(body: UserCreate, me: CurrentUser = Depends(admin_user), db: Engine = Depends(engine)) -> dict:
+    """Create a user with a role."""
+    user_id = _run(db, lambda c: admin.create_user(c, body.username, body.full_name, body.role, body.password,
+                                                     body.email, me.id))
+    return {"id": user_id, "username": body.username, "full_name": body.full_name, "role": body.role,
+            "active": True, "teams": []}
+
+
+@router.post("/memberships", status_code=204)
+def add_membership(body: MembershipRequest, me: CurrentUser = Depends(admin_user),
+                   db: Engine = Depends(engine)) -> None:
+    """Add a user to a team."""
+    _run(db, lambda c: admin.add_member(c, body.user_id, body.team_id, me.id))
+
+
+@router.delete("/memberships", status_code=204)
+def remove_membership(user_id: str, team_id: str, me: CurrentUser = Depends(admin_user),
+                      db: Engine = Depends(engine)) -> None:
+    """Remove a user from a team; their devices drop its data on the next sync."""
+    _run(db, lambda c: admin.remove_member(c, user_id, team_id, me.id))
+
+
+@router.post("/users/{user_id}/revoke", status_code=204)
+def revoke(user_id: str, me: CurrentUser = Depends(admin_user), db: Engine = Depends(engine)) -> None:
+    """Revoke all of a user's tokens."""
+    _run(db, lambda c: admin.revoke_user(c, user_id, me.id))
+
+
+@router.post("/users/{user_id}/password", status_code=204)
+def password(user_id: str, body: PasswordRequest, me: CurrentUser = Depends(admin_user),
+             db: Engine = Depends(engine)) -> None:
+    """Set a new password (and sign the user out everywhere)."""
+    _run(db, lambda c: admin.reset_password(c, user_id, body.password, me.id))

@@ -1,0 +1,58 @@
+"""Login and logout."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from sqlalchemy import Engine, insert, select, update
+
+from server.deps import CurrentUser, current_user, engine
+from server.schemas import LoginRequest, LoginResponse
+from server.security import expiry, iso, new_token, token_hash, utcnow, verify_password
+from server.store import audit, audit_rows
+from server.tables import Membership, Team, Token, User
+
+router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
+# The same words for an unknown user and a wrong password: no user enumeration.
+LOGIN_FAILED = {"code": "auth", "message": "Forkert brugernavn eller adgangskode."}
+
+
+@router.post("/login", response_model=LoginResponse)
+def login(body: LoginRequest, request: Request, db: Engine = Depends(engine)) -> LoginResponse:
+    """Exchange a username and password for a bearer token."""
+    limiter = request.app.state.login_limiter
+    address = request.client.host if request.client else "?"
+    if not limiter.allowed(body.username.lower(), address):
+        raise HTTPException(429, {"code": "rate_limited",
+                                  "message": "For mange forsøg. Vent et par minutter, og prøv igen."})
+    with db.begin() as conn:
+        user = conn.execute(select(User).where(User.username == body.username)).first()
+        ok = verify_password(user.password_hash if user else None, body.password)
+        if not ok or user is None or not user.active:
+            limiter.failed(body.username.lower(), address)
+            audit_rows(conn, [audit(user.id if user else None, "login_failed", detail=body.username[:100])])
+            raise HTTPException(401, LOGIN_FAILED)
+        limiter.succeeded(body.username.lower(), address)
+        token = new_token()
+        expires = expiry(request.app.state.settings.token_days)
+        conn.execute(insert(Token).values(
+            token_hash=token_hash(token), user_id=user.id, device_name=body.device_name or "?",
+            created_at=utcnow(), expires_at=expires,
+        ))
+        teams = conn.execute(
+            select(Team.id, Team.name).join(Membership, Membership.team_id == Team.id)
+            .where(Membership.user_id == user.id).order_by(Team.name)
+        ).all()
+        audit_rows(conn, [audit(user.id, "login", detail=body.device_name[:200])])
+    return LoginResponse(
+        token=token, expires_at=iso(expires),
+        user={"id": user.id, "username": user.username, "full_name": user.full_name, "role": user.role},
+        teams=[{"id": t.id, "name": t.name} for t in teams], server_time=iso(utcnow()),
+    )
+
+
+@router.post("/logout", status_code=204)
+def logout(user: CurrentUser = Depends(current_user), db: Engine = Depends(engine)) -> None:
+    """Revoke the token used for this request."""
+    with db.begin() as conn:
+        conn.execute(update(Token).where(Token.token_hash == user.token_hash).values(revoked_at=utcnow()))
+        audit_rows(conn, [audit(user.id, "logout")])

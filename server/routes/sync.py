@@ -1,0 +1,55 @@
+"""Push, pull and summary."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Response
+from sqlalchemy import Engine
+
+from desktop.domain.protocol import MIN_CLIENT_SCHEMA_VERSION, PULL_DEFAULT_LIMIT, PULL_MAX_LIMIT
+from server.deps import CurrentUser, current_user, engine
+from server.pull import CursorTooOld, pull_page, summary
+from server.push import Gap, apply_push
+from server.schemas import PullResponse, PushRequest, PushResponse, SummaryResponse
+from server.security import iso, utcnow
+
+router = APIRouter(prefix="/api/v1/sync", tags=["sync"])
+
+
+@router.post("/push", response_model=PushResponse)
+def push(body: PushRequest, user: CurrentUser = Depends(current_user), db: Engine = Depends(engine)) -> dict:
+    """Apply a device's mutations in one transaction (idempotent by mutation id)."""
+    if body.schema_version < MIN_CLIENT_SCHEMA_VERSION:
+        raise HTTPException(426, {"code": "client_too_old",
+                                  "message": "Denne version af Feltbog er for gammel. Opdatér programmet."})
+    mutations = [m.model_dump() for m in body.mutations]
+    try:
+        with db.execution_options(write=True).begin() as conn:
+            results, last = apply_push(conn, user.id, body.device_id, set(user.teams), mutations)
+    except Gap as gap:
+        raise HTTPException(409, {"code": "mutation_gap", "expected": gap.expected,
+                                  "message": "Ændringerne kom ikke i rækkefølge."}) from None
+    return {"results": results, "last_mutation_id": last, "server_time": iso(utcnow())}
+
+
+@router.get("/pull", response_model=PullResponse)
+def pull(
+    since: int = Query(0, ge=0),
+    limit: int = Query(PULL_DEFAULT_LIMIT, ge=1, le=PULL_MAX_LIMIT),
+    user: CurrentUser = Depends(current_user),
+    db: Engine = Depends(engine),
+) -> Response:
+    """Changes after ``since`` in sequence order, for the user's teams."""
+    try:
+        with db.connect() as conn:
+            body = pull_page(conn, list(user.teams), since, limit)
+    except CursorTooOld:
+        raise HTTPException(410, {"code": "resync_required",
+                                  "message": "Serveren kræver en fuld synkronisering."}) from None
+    return Response(content=body, media_type="application/json")
+
+
+@router.get("/summary", response_model=SummaryResponse)
+def sync_summary(user: CurrentUser = Depends(current_user), db: Engine = Depends(engine)) -> dict:
+    """Counts and checksum of what the user can see."""
+    with db.connect() as conn:
+        return summary(conn, list(user.teams))

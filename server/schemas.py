@@ -1,0 +1,156 @@
+"""Request and response models: they make /openapi.json document the API fully."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from desktop.domain.protocol import PUSH_MAX_MUTATIONS
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LoginRequest(Strict):
+    username: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=1, max_length=200)
+    device_name: str = Field(default="", max_length=200)
+
+
+class UserOut(BaseModel):
+    id: str
+    username: str
+    full_name: str
+    role: str
+
+
+class TeamOut(BaseModel):
+    id: str
+    name: str
+
+
+class LoginResponse(BaseModel):
+    token: str
+    expires_at: str
+    user: UserOut
+    teams: list[TeamOut]
+    server_time: str
+
+
+class Mutation(Strict):
+    mutation_id: int = Field(ge=1)
+    entity: str = Field(max_length=40)
+    id: str = Field(min_length=1, max_length=64)
+    op: Literal["upsert", "delete"]
+    base_version: int = Field(ge=0)
+    fields: dict[str, Any] = Field(default_factory=dict)
+
+
+class PushRequest(Strict):
+    device_id: str = Field(min_length=1, max_length=64)
+    schema_version: int
+    mutations: list[Mutation] = Field(max_length=PUSH_MAX_MUTATIONS)
+
+
+class FieldErrorOut(BaseModel):
+    field: str
+    code: str
+    message: str
+
+
+class MutationResult(BaseModel):
+    mutation_id: int
+    status: Literal["applied", "rejected"]
+    reason: str | None = None
+    code: str | None = None
+    errors: list[FieldErrorOut] | None = None
+    version: int | None = None
+
+
+class PushResponse(BaseModel):
+    results: list[MutationResult]
+    last_mutation_id: int
+    server_time: str
+
+
+class Change(BaseModel):
+    entity: str
+    id: str
+    op: Literal["upsert", "delete"]
+    version: int
+    fields: dict[str, Any]
+
+
+class PullResponse(BaseModel):
+    changes: list[Change]
+    cursor: int
+    has_more: bool
+    server_time: str
+
+
+class SummaryResponse(BaseModel):
+    counts: dict[str, int]
+    checksum: str
+    cursor: int
+    teams: list[str]
+    server_time: str
+
+
+class QueueItem(BaseModel):
+    visit_id: str
+    team_id: str
+    company_id: str | None
+    company_name: str
+    consultant_id: str | None
+    visited_at: str | None
+    state: str
+    body_excerpt: str
+    version: int
+
+
+class QueueResponse(BaseModel):
+    items: list[QueueItem]
+
+
+class ReviewRequest(Strict):
+    state: Literal["has_issues", "approved", "rejected"]
+    comment: str = Field(default="", max_length=2000)
+
+
+class HealthResponse(BaseModel):
+    status: str
+    version: str
+    schema_version: int
+    server_time: str
+
+
+class TeamCreate(Strict):
+    name: str = Field(min_length=1, max_length=200)
+
+
+class UserCreate(Strict):
+    username: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._@-]+$")
+    full_name: str = Field(min_length=1, max_length=200)
+    role: Literal["consultant", "supervisor", "admin"]
+    password: str = Field(min_length=8, max_length=200)
+    email: str | None = Field(default=None, max_length=254)
+
+
+class UserAdminOut(UserOut):
+    active: bool
+    teams: list[str]
+
+
+class MembershipRequest(Strict):
+    user_id: str
+    team_id: str
+
+
+class PasswordRequest(Strict):
+    password: str = Field(min_length=8, max_length=200)
+
+
+class Detail(BaseModel):
+    detail: Any

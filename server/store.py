@@ -1,0 +1,120 @@
+"""Shared write helpers: the sequence, the per-team checksums, the audit log."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from desktop.domain.protocol import record_hash
+from server.security import utcnow
+from server.tables import AuditEntry, Counter, TeamStats
+
+_MASK = (1 << 64) - 1
+
+
+def to_signed(value: int) -> int:
+    """Store an unsigned 64-bit checksum in a signed BIGINT column."""
+    value &= _MASK
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
+class Sequence:
+    """The server-wide sync sequence, locked for the length of one transaction.
+
+    ``open`` locks the counter row (SELECT ... FOR UPDATE on PostgreSQL; on
+    SQLite the IMMEDIATE transaction already serialises writers), so
+    transactions commit in the order of the numbers they took and a pull
+    after ``cursor`` can never miss a write that commits late.
+    """
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        query = select(Counter.value).where(Counter.name == "seq")
+        if conn.dialect.name == "postgresql":
+            query = query.with_for_update()
+        self.start = conn.execute(query).scalar_one()
+        self.value = self.start
+
+    def next(self) -> int:
+        """Take the next number."""
+        self.value += 1
+        return self.value
+
+    def save(self) -> None:
+        """Write the counter back (inside the same transaction)."""
+        if self.value != self.start:
+            self.conn.execute(update(Counter).where(Counter.name == "seq").values(value=self.value))
+
+
+@dataclass
+class StatsDelta:
+    """Changes to per-(team, entity) counts and checksums, applied once per transaction."""
+
+    deltas: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+
+    def _slot(self, team: str, entity: str) -> list[int]:
+        return self.deltas.setdefault((team, entity), [0, 0])
+
+    def add(self, team: str, entity: str, record_id: str, version: int) -> None:
+        """A live record version appeared."""
+        slot = self._slot(team, entity)
+        slot[0] += 1
+        slot[1] ^= record_hash(record_id, version)
+
+    def remove(self, team: str, entity: str, record_id: str, version: int) -> None:
+        """A live record version went away (updated, deleted or moved)."""
+        slot = self._slot(team, entity)
+        slot[0] -= 1
+        slot[1] ^= record_hash(record_id, version)
+
+    def save(self, conn: Connection) -> None:
+        """Apply the deltas to ``team_stats``."""
+        for (team, entity), (count, xor) in self.deltas.items():
+            if count == 0 and xor == 0:
+                continue
+            row = conn.execute(
+                select(TeamStats.count, TeamStats.checksum).where(
+                    TeamStats.team_id == team, TeamStats.entity == entity
+                )
+            ).first()
+            if row is None:
+                conn.execute(insert(TeamStats).values(team_id=team, entity=entity, count=count,
+                                                      checksum=to_signed(xor)))
+            else:
+                conn.execute(
+                    update(TeamStats)
+                    .where(TeamStats.team_id == team, TeamStats.entity == entity)
+                    .values(count=row.count + count, checksum=to_signed((row.checksum & _MASK) ^ xor))
+                )
+
+
+def audit_rows(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Append audit entries (bulk)."""
+    if rows:
+        conn.execute(insert(AuditEntry), rows)
+
+
+def audit(
+    user_id: str | None,
+    action: str,
+    *,
+    device_id: str | None = None,
+    entity: str | None = None,
+    entity_id: str | None = None,
+    team_id: str | None = None,
+    detail: Any = None,
+) -> dict[str, Any]:
+    """One audit row as a dict (for :func:`audit_rows`)."""
+    return {
+        "at": utcnow(),
+        "user_id": user_id,
+        "device_id": device_id,
+        "action": action,
+        "entity": entity,
+        "entity_id": entity_id,
+        "team_id": team_id,
+        "detail": detail if detail is None or isinstance(detail, str) else json.dumps(detail, ensure_ascii=False),
+    }
