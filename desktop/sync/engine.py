@@ -115,9 +115,20 @@ class SyncEngine:
             device = state.device_id(session)
             cursor = state.get_int(session, state.CURSOR)
             needs_resync = state.get_value(session, state.NEEDS_FULL_RESYNC) == "1"
+            server_changed = state.get_value(session, state.SERVER_CHANGED) == "1"
         before = self.client.summary()
         self._note_clock(before, result)
-        if cursor > int(before.get("cursor", 0)):
+        if server_changed and self._local_rows():
+            # Signed in to another server: ask before sending anything there or
+            # replacing what this laptop holds with what that server has.
+            if not self.confirm_mass_delete(self._local_rows(), self._local_rows(), "server_changed"):
+                raise SyncAborted(
+                    "Du er logget ind på en anden server. Intet er sendt eller slettet.",
+                    "You signed in to another server. Nothing was sent or deleted.",
+                )
+            with self.db.write() as session:
+                state.set_value(session, state.SERVER_CHANGED, None)
+        elif cursor > int(before.get("cursor", 0)):
             # The server has not seen what this device has: it was reset, or
             # this is another server. Never wipe local data without asking.
             if not self.confirm_mass_delete(self._local_rows(), self._local_rows(), "server_behind"):
@@ -191,19 +202,20 @@ class SyncEngine:
                     .order_by(OutboxEntry.mutation_id)
                     .limit(self.push_batch)
                 ).all()
-            if not batch:
+                first_local_id = batch[0].mutation_id if batch else 0
+                mutations = [
+                    {
+                        "mutation_id": e.mutation_id - offset,
+                        "entity": e.entity,
+                        "id": e.entity_id,
+                        "op": e.op,
+                        "base_version": e.base_version,
+                        "fields": json.loads(e.fields),
+                    }
+                    for e in batch
+                ]
+            if not mutations:
                 return
-            mutations = [
-                {
-                    "mutation_id": e.mutation_id - offset,
-                    "entity": e.entity,
-                    "id": e.entity_id,
-                    "op": e.op,
-                    "base_version": e.base_version,
-                    "fields": json.loads(e.fields),
-                }
-                for e in batch
-            ]
             try:
                 response = self.client.push(device, mutations)
             except SyncError as exc:
@@ -217,7 +229,7 @@ class SyncEngine:
                 log.warning("Server expects mutation %s, we sent %s; renumbering", expected,
                             mutations[0]["mutation_id"])
                 with self.db.write() as session:
-                    state.set_value(session, state.MUTATION_OFFSET, str(batch[0].mutation_id - expected))
+                    state.set_value(session, state.MUTATION_OFFSET, str(first_local_id - expected))
                 continue
             self._record_push(response, offset, result)
             progress(result.pushed + result.rejected, total, "push")

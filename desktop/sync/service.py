@@ -40,6 +40,7 @@ class SyncService:
         self.confirm_mass_delete = confirm_mass_delete
         self.client_factory = client_factory
         self.pull_limit = pull_limit
+        self.bytes_received = 0  # over all syncs of this session, for the status and the tests
 
     def account(self) -> state.Account:
         """The signed-in account (empty if never signed in)."""
@@ -74,6 +75,7 @@ class SyncService:
                 # Another server: its sequence numbers mean nothing here.
                 state.set_value(session, state.CURSOR, "0")
                 state.set_value(session, state.NEEDS_FULL_RESYNC, "1")
+                state.set_value(session, state.SERVER_CHANGED, "1")
             state.save_account(session, account)
         return account
 
@@ -94,9 +96,12 @@ class SyncService:
         """Run one sync now. An AUTH error signs the user out locally."""
         if not self.credentials.get_token():
             raise SyncError(SyncErrorKind.AUTH, "not signed in")
+        engine = self.engine()
         try:
-            return self.engine().sync(progress, cancel)
+            return engine.sync(progress, cancel)
         except SyncError as exc:
             if exc.kind is SyncErrorKind.AUTH:
                 self.credentials.delete_token()
             raise
+        finally:
+            self.bytes_received += engine.client.bytes_received

@@ -23,6 +23,7 @@ USER = "user"
 TEAMS = "teams"
 MUTATION_OFFSET = "mutation_offset"
 NEEDS_FULL_RESYNC = "needs_full_resync"
+SERVER_CHANGED = "server_changed"
 
 
 def get_value(session: Session, key: str, default: str | None = None) -> str | None:

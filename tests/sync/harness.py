@@ -39,6 +39,7 @@ class Device:
 
     def open(self) -> None:
         """(Re)open the database, as the app does at start-up."""
+        self._bytes_seen = 0
         self.db = Database.in_folder(self.folder)
         self.service = SyncService(
             self.db, Credentials(account=f"token-{self.folder.name}"), confirm_mass_delete=self._confirm,
@@ -54,6 +55,13 @@ class Device:
 
     def sync(self, **kwargs: Any):
         return self.service.sync(**kwargs)
+
+    @property
+    def service_client_bytes(self) -> int:
+        """Bytes received from the server since the last call (over every sync attempt)."""
+        total = self.service.bytes_received
+        seen, self._bytes_seen = getattr(self, "_bytes_seen", 0), total
+        return total - seen
 
     def pending(self) -> int:
         with self.db.read() as session:
