@@ -81,7 +81,7 @@ class FieldError:
         da, en = MESSAGES.get(self.code, ("Ugyldig værdi i {label}.", "Invalid value in {label}."))
         template = en if language == "en" else da
         label = (self.label_en if language == "en" else self.label_da) or self.field
-        return template.format(label=label, field=self.field, **dict(self.params))
+        return template.format(**{"label": label, "field": self.field, **dict(self.params)})
 
     def to_wire(self) -> dict[str, object]:
         """JSON-friendly form, used in the server's rejection reasons."""

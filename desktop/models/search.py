@@ -35,9 +35,11 @@ def fold(value: str) -> str:
     æ→ae, ø and oe→o, å and aa→a, other accents dropped (é→e). Runs on every
     indexed note, so the common all-ASCII case skips Unicode normalisation.
     """
-    t = value.lower().translate(_DANISH).replace("aa", "a").replace("oe", "o")
+    t = value.lower().translate(_DANISH)
     if not t.isascii():
-        t = _COMBINING.sub("", unicodedata.normalize("NFKD", t))
+        t = _COMBINING.sub("", unicodedata.normalize("NFKD", t)).lower().translate(_DANISH)
+    while "aa" in t or "oe" in t:  # until none is left, so folding twice changes nothing
+        t = t.replace("aa", "a").replace("oe", "o")
     return t
 
 
