@@ -88,7 +88,9 @@ class LiveServer:
         with self.engine.execution_options(write=True).begin() as conn:
             return admin.create_team(conn, name or f"Team {uuid.uuid4().hex[:8]}")
 
-    def user(self, role: str = "consultant", team_id: str | None = None, username: str | None = None) -> tuple[str, str]:
+    def user(
+        self, role: str = "consultant", team_id: str | None = None, username: str | None = None
+    ) -> tuple[str, str]:
         """Create a user in a team (default: the first team); returns (username, password)."""
         username = username or f"{role}-{uuid.uuid4().hex[:8]}"
         with self.engine.execution_options(write=True).begin() as conn:
@@ -100,7 +102,8 @@ class LiveServer:
 
 def start_standalone(database_url: str | None = None) -> LiveServer:
     """A server for scripts (benchmarks): the caller calls __exit__ when done."""
-    return LiveServer(database_url or f"sqlite:///{Path(os.environ.get('TMPDIR', '/tmp')) / uuid.uuid4().hex}.sqlite").__enter__()
+    folder = Path(os.environ.get("TMPDIR", "/tmp"))
+    return LiveServer(database_url or f"sqlite:///{folder / uuid.uuid4().hex}.sqlite").__enter__()
 
 
 def engine_for(url: str):  # noqa: ANN201

@@ -124,7 +124,10 @@ def test_edit_after_failed_send_goes_as_a_new_mutation(make_device, monkeypatch)
     a = make_device("a")
     company = a.ops.create_company(name="Første navn").id
     client_cls = type(a.service.client())
-    monkeypatch.setattr(client_cls, "push", lambda *a_, **k: (_ for _ in ()).throw(SyncError(SyncErrorKind.NETWORK)))
+    def offline(*args, **kwargs):
+        raise SyncError(SyncErrorKind.NETWORK)
+
+    monkeypatch.setattr(client_cls, "push", offline)
     with pytest.raises(SyncError):
         a.sync()
     monkeypatch.undo()
@@ -263,7 +266,10 @@ def test_transient_server_error_is_retryable(make_device, monkeypatch):
     seed_work(a, 1)
     client_cls = type(a.service.client())
     real = client_cls.push
-    monkeypatch.setattr(client_cls, "push", lambda *a_, **k: (_ for _ in ()).throw(SyncError(SyncErrorKind.SERVER, "503")))
+    def unavailable(*args, **kwargs):
+        raise SyncError(SyncErrorKind.SERVER, "503")
+
+    monkeypatch.setattr(client_cls, "push", unavailable)
     with pytest.raises(SyncError) as info:
         a.sync()
     assert info.value.retryable
