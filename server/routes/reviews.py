@@ -38,10 +38,11 @@ def add_review(
     visit_id: str, body: ReviewRequest, user: CurrentUser = Depends(current_user), db: Engine = Depends(engine)
 ) -> dict:
     """A supervisor's verdict on a visit; it reaches the author on their next sync."""
-    with db.execution_options(write=True).begin() as conn:
-        if not user.is_supervisor:
+    if not user.is_supervisor:
+        with db.execution_options(write=True).begin() as conn:  # its own transaction: the refusal is kept
             audit_rows(conn, [audit(user.id, "refused:review", entity="visit", entity_id=visit_id)])
-            raise HTTPException(403, FORBIDDEN)
+        raise HTTPException(403, FORBIDDEN)
+    with db.execution_options(write=True).begin() as conn:
         ctx = PushContext(conn, user.id, "review", set(user.teams), Sequence(conn))
         visit = ctx.get(visit_id)
         if visit is None or visit.entity != "visit" or visit.deleted or visit.team_id not in ctx.teams:
