@@ -439,14 +439,15 @@ def centres_due(session: Session, today: date) -> list[tuple[CompanyRow, date | 
     )
     cols = [getattr(Company, f) for f in CompanyRow.__dataclass_fields__]
     rows = session.execute(
-        select(*cols, last_visit, Company.centre_visit_interval_days, Company.created_at)
+        select(*cols, last_visit, Company.centre_visit_interval_days, Company.centre_agreement_start,
+               Company.created_at)
         .where(Company.deleted.is_(False), Company.is_centre.is_(True))
         .order_by(func.lower(Company.name))
     ).all()
     out = []
     for row in rows:
-        *company, last, interval, created = row
-        base = last or created.date()
+        *company, last, interval, agreement_start, created = row
+        base = last or agreement_start or created.date()  # the same rule as desktop.models.planning
         if (today - base).days >= (interval or 21):
             out.append((CompanyRow(*company), last))
     return out

@@ -1,0 +1,111 @@
+"""Composition root: builds the database, sync, background tasks and the window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from desktop.config import default_data_dir, log_dir
+from desktop.credentials import Credentials
+from desktop.models.db import Database
+from desktop.paths import resource
+from desktop.sync.runner import SyncRunner
+from desktop.sync.service import SyncService
+from desktop.ui import i18n
+from desktop.ui.context import AppContext
+from desktop.ui.errors import CrashReporter, setup_logging
+from desktop.ui.events import AppEvents
+from desktop.ui.i18n import tr
+from desktop.ui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+
+class GuiConfirmer(QObject):
+    """Lets the sync thread ask the user a yes/no question and wait for the answer."""
+
+    ask = Signal(object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ask.connect(self._ask, Qt.ConnectionType.QueuedConnection)
+        self.answer_for_tests: bool | None = None
+
+    def confirm_mass_delete(self, count: int, total: int, reason: str) -> bool:
+        if self.answer_for_tests is not None:
+            return self.answer_for_tests
+        box = {"event": threading.Event(), "answer": False, "count": count, "total": total, "reason": reason}
+        self.ask.emit(box)
+        box["event"].wait(600)
+        return bool(box["answer"])
+
+    @Slot(object)
+    def _ask(self, box: dict) -> None:
+        text = (tr("You signed in to another server. Replace the data on this computer with that server's data? "
+                   "Unsent changes are kept.") if box["reason"] == "server_changed" else
+                tr("The sync would remove %1 of the %2 records on this computer. A backup is made first. "
+                   "Continue?").replace("%1", str(box["count"])).replace("%2", str(box["total"])))
+        answer = QMessageBox.question(None, tr("Feltbog"), text)
+        box["answer"] = answer == QMessageBox.StandardButton.Yes
+        box["event"].set()
+
+
+def build_context(data_dir: Path, *, start_sync: bool = True, interval: float = 120.0,
+                  debounce: float = 3.0) -> AppContext:
+    """Open the database (migrating after a backup) and wire sync and tasks."""
+    db = Database.in_folder(data_dir)
+    events = AppEvents()
+    confirmer = GuiConfirmer()
+    service = SyncService(db, Credentials(), confirm_mass_delete=confirmer.confirm_mass_delete)
+    ctx = AppContext(db=db, tasks=TaskRunner(), events=events, service=service)
+    ctx.confirmer = confirmer  # type: ignore[attr-defined]
+
+    def finished(result) -> None:  # noqa: ANN001 - called on the sync thread
+        if result.changes:
+            events.changes_applied.emit(result.changes)
+
+    ctx.runner = SyncRunner.for_service(service, on_status=events.sync_status.emit, on_result=finished,
+                                        interval=interval, debounce=debounce)
+    if start_sync:
+        ctx.runner.start()
+    return ctx
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication with names, icon, style sheet and translator."""
+    app = QApplication.instance() or QApplication(argv or sys.argv)
+    app.setOrganizationName("Feltbog")
+    app.setApplicationName("Feltbog")
+    app.setWindowIcon(QIcon(str(resource("icons", "feltbog.svg"))))
+    app.setStyleSheet(resource("styles", "feltbog.qss").read_text(encoding="utf-8"))
+    i18n.set_language(i18n.saved_language(), app)
+    return app
+
+
+def run_app(data_dir: Path | None = None) -> int:
+    """``python -m desktop``: show the main window (and the login on first run)."""
+    folder = Path(data_dir) if data_dir else default_data_dir()
+    setup_logging(log_dir(folder))
+    app = make_application()
+    reporter = CrashReporter()
+    reporter.install()
+    from desktop.ui.main_window import MainWindow
+
+    ctx = build_context(folder)
+    window = MainWindow(ctx)
+    window.show()
+    if not ctx.service.account().server_url:
+        QTimer.singleShot(0, window.sign_in)  # first run: offer to sign in (or work offline)
+    ctx.tasks.run(lambda: ctx.ops().plan_centre_follow_ups(),
+                  lambda changes: changes and ctx.events.changes_applied.emit(changes))
+    code = app.exec()
+    ctx.runner.stop()
+    ctx.tasks.shutdown()
+    ctx.db.close()
+    return code

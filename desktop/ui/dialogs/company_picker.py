@@ -1,0 +1,58 @@
+"""Pick a company by typing part of its name (full-text search)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout
+
+from desktop.models.queries import list_companies
+from desktop.ui.context import AppContext
+from desktop.ui.i18n import tr
+
+
+class CompanyPicker(QDialog):
+    """Returns the chosen company's id in ``company_id``."""
+
+    def __init__(self, ctx: AppContext, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.ctx = ctx
+        self.company_id: str | None = None
+        self.setWindowTitle(tr("Choose company"))
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(tr("Type part of the name…"))
+        self.results = QListWidget()
+        self.results.itemDoubleClicked.connect(lambda _i: self.accept())
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Choose"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Cancel"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.search)
+        layout.addWidget(self.results)
+        layout.addWidget(buttons)
+        self.resize(460, 420)
+        self._timer = QTimer(self, singleShot=True, interval=120)
+        self._timer.timeout.connect(self._find)
+        self.search.textChanged.connect(lambda _t: self._timer.start())
+        self._find()
+
+    def _find(self) -> None:
+        text = self.search.text()
+        self.ctx.read(lambda s: list_companies(s, search=text, limit=50).items, self._show, self)
+
+    def _show(self, companies) -> None:  # noqa: ANN001
+        self.results.clear()
+        for company in companies:
+            item = QListWidgetItem(f"{company.name}" + (f" · {company.city}" if company.city else ""))
+            item.setData(256, company.id)
+            self.results.addItem(item)
+        if self.results.count():
+            self.results.setCurrentRow(0)
+
+    def accept(self) -> None:
+        item = self.results.currentItem()
+        if item is None:
+            return
+        self.company_id = item.data(256)
+        super().accept()

@@ -1,0 +1,68 @@
+"""Create or edit one record in a dialog; messages appear next to the fields."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QScrollArea, QVBoxLayout, QWidget
+
+from desktop.domain.errors import ValidationError
+from desktop.models.operations import Operations
+from desktop.ui import i18n
+from desktop.ui.context import AppContext
+from desktop.ui.i18n import tr
+from desktop.ui.widgets.form import EntityForm
+
+
+class EntityDialog(QDialog):
+    """A form for ``fields`` of ``entity``; Save runs ``save(ops, values)`` in the background."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        entity: str,
+        fields: list[str],
+        save: Callable[[Operations, dict[str, Any]], Any],
+        values: dict[str, Any] | None = None,
+        title: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.save = save
+        self.result_value: Any = None
+        self.setWindowTitle(title or i18n.entity_label(entity))
+        self.setMinimumWidth(520)
+        self.form = EntityForm(entity, fields)
+        if values:
+            self.form.set_values(values)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.form)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText(tr("Save"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Cancel"))
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        self.buttons = buttons
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll)
+        layout.addWidget(buttons)
+        self.resize(560, min(120 + 58 * len(fields), 720))
+
+    def submit(self) -> None:
+        """Validate and save through the operations; stay open on bad input."""
+        values = self.form.values()
+        self.buttons.setEnabled(False)
+
+        def saved(result: Any) -> None:
+            self.result_value = result
+            self.buttons.setEnabled(True)
+            self.accept()
+
+        def invalid(error: ValidationError) -> None:
+            self.buttons.setEnabled(True)
+            self.form.show_errors(error)
+
+        self.ctx.write(lambda ops: self.save(ops, values), saved, invalid, parent=self)

@@ -1,0 +1,82 @@
+"""Sign in to the sync server, or skip and work offline."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
+
+from desktop.sync.errors import SyncError
+from desktop.ui import i18n
+from desktop.ui.context import AppContext
+from desktop.ui.i18n import tr
+
+DEFAULT_SERVER = "http://127.0.0.1:8765"
+
+
+class LoginDialog(QDialog):
+    """Asks for the server address, username and password. "Work offline" skips it."""
+
+    def __init__(self, ctx: AppContext, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(tr("Sign in to Feltbog"))
+        account = ctx.service.account()
+        self.server = QLineEdit(account.server_url or DEFAULT_SERVER)
+        self.server.setObjectName("server")
+        self.username = QLineEdit(account.user.get("username", ""))
+        self.username.setObjectName("username")
+        self.password = QLineEdit()
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setProperty("role", "error")
+        self.message.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow(tr("Server address"), self.server)
+        form.addRow(tr("Username"), self.username)
+        form.addRow(tr("Password"), self.password)
+        intro = QLabel(tr("Sign in to sync with your job centre. You can also work offline now and sign in "
+                          "later; everything you write is kept on this computer."))
+        intro.setWordWrap(True)
+        self.sign_in = QPushButton(tr("Sign in"))
+        self.sign_in.setObjectName("sign_in")
+        self.sign_in.setDefault(True)
+        self.sign_in.clicked.connect(self.submit)
+        offline = QPushButton(tr("Work offline"))
+        offline.setObjectName("offline")
+        offline.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(offline)
+        buttons.addStretch(1)
+        buttons.addWidget(self.sign_in)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        self.setMinimumWidth(440)
+        (self.password if self.username.text() else self.username).setFocus()
+
+    def submit(self) -> None:
+        server, username, password = self.server.text().strip(), self.username.text().strip(), self.password.text()
+        if not server or not username or not password:
+            self.message.setText(tr("Fill in the server address, username and password."))
+            return
+        self.sign_in.setEnabled(False)
+        self.message.setText(tr("Signing in…"))
+
+        def done(_account) -> None:  # noqa: ANN001
+            self.sign_in.setEnabled(True)
+            self.accept()
+
+        def failed(error: BaseException) -> None:
+            self.sign_in.setEnabled(True)
+            if isinstance(error, SyncError) and error.kind.value == "auth":
+                self.message.setText(tr("Wrong username or password."))
+            elif isinstance(error, SyncError):
+                self.message.setText(error.message(i18n.language()))
+            else:
+                self.message.setText(str(error))
+
+        # Network work, but login also writes the account to the database: use the DB worker.
+        self.ctx.tasks.run(lambda: self.ctx.service.login(server, username, password), done, failed, parent=self)

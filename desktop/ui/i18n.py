@@ -1,0 +1,136 @@
+"""Language, translations and Danish formatting of dates, weeks and choice values.
+
+Interface text is written in English in the code and translated with Qt's
+translator from ``resources/translations/feltbog_da.qm``; Danish is the
+default. Field labels and choice names come from the shared domain schema,
+which carries both languages.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from PySide6.QtCore import QCoreApplication, QLocale, QSettings, QTranslator
+
+from desktop.domain.schema import ENTITIES
+from desktop.paths import resource
+
+LANGUAGES = {"da": "Dansk", "en": "English"}
+
+CHOICES: dict[str, dict[str, tuple[str, str]]] = {
+    "visit.kind": {
+        "first_contact": ("Første kontakt", "First contact"),
+        "follow_up": ("Opfølgning", "Follow-up"),
+        "centre_visit": ("Centerbesøg", "Centre visit"),
+        "phone": ("Telefon", "Phone"),
+    },
+    "visit.status": {"draft": ("Kladde", "Draft"), "ready": ("Klar til gennemsyn", "Ready for review")},
+    "opening.kind": {
+        "smaajob": ("Småjob", "Small job"),
+        "virksomhedspraktik": ("Virksomhedspraktik", "Internship"),
+        "loentilskud": ("Løntilskud", "Wage subsidy"),
+        "fleksjob": ("Fleksjob", "Flex job"),
+        "igu": ("IGU", "IGU"),
+        "ordinary": ("Ordinært job", "Ordinary job"),
+        "voksenlaerling": ("Voksenlærling", "Adult apprentice"),
+    },
+    "opening.status": {
+        "open": ("Åben", "Open"),
+        "in_dialogue": ("I dialog", "In dialogue"),
+        "filled": ("Besat", "Filled"),
+        "closed": ("Lukket", "Closed"),
+    },
+    "follow_up.subject_kind": {
+        "company": ("Virksomhed", "Company"),
+        "visit": ("Besøg", "Visit"),
+        "opening": ("Jobåbning", "Opening"),
+    },
+    "review.state": {
+        "received": ("Modtaget", "Received"),
+        "edited": ("Rettet", "Edited"),
+        "has_issues": ("Har mangler", "Has issues"),
+        "approved": ("Godkendt", "Approved"),
+        "rejected": ("Afvist", "Rejected"),
+    },
+}
+
+_state = {"language": "da"}
+
+
+def tr(text: str) -> str:
+    """Translate interface text (English source) into the UI language.
+
+    The empty context is what ``pyside6-lupdate`` gives plain ``tr("...")``
+    calls, so scripts/translations.sh finds every string in desktop/ui.
+    """
+    return QCoreApplication.translate("", text)
+
+
+def language() -> str:
+    """The UI language: "da" (default) or "en"."""
+    return _state["language"]
+
+
+def saved_language() -> str:
+    """The language chosen in settings (Danish until someone picks English)."""
+    value = QSettings().value("language", "da")
+    return value if value in LANGUAGES else "da"
+
+
+def set_language(code: str, app: QCoreApplication | None = None) -> QTranslator | None:
+    """Switch the UI language; installs the Danish translator for "da"."""
+    _state["language"] = code if code in LANGUAGES else "da"
+    QSettings().setValue("language", _state["language"])
+    app = app or QCoreApplication.instance()
+    old = getattr(app, "_feltbog_translator", None)
+    if old is not None:
+        app.removeTranslator(old)
+        app._feltbog_translator = None  # type: ignore[attr-defined]
+    QLocale.setDefault(QLocale(QLocale.Language.Danish if _state["language"] == "da" else QLocale.Language.English))
+    if _state["language"] != "da":
+        return None
+    translator = QTranslator(app)
+    if translator.load(str(resource("translations", "feltbog_da.qm"))):
+        app.installTranslator(translator)
+        app._feltbog_translator = translator  # type: ignore[attr-defined]
+        return translator
+    return None
+
+
+def label(entity: str, field: str) -> str:
+    """A field's label in the UI language (from the domain schema)."""
+    spec = ENTITIES[entity].field_map[field]
+    return spec.label_en if language() == "en" else spec.label_da
+
+
+def entity_label(entity: str) -> str:
+    """An entity's name in the UI language."""
+    spec = ENTITIES[entity]
+    return spec.label_en if language() == "en" else spec.label_da
+
+
+def choice(entity: str, field: str, value: str | None) -> str:
+    """Display name of a choice value, e.g. "virksomhedspraktik" -> "Virksomhedspraktik"."""
+    if value is None:
+        return ""
+    names = CHOICES.get(f"{entity}.{field}", {}).get(value)
+    if names is None:
+        return value
+    return names[1] if language() == "en" else names[0]
+
+
+def fmt_date(value: date | datetime | None) -> str:
+    """Danish style: 22-11-2026."""
+    return value.strftime("%d-%m-%Y") if value else ""
+
+
+def fmt_datetime(value: datetime | None) -> str:
+    """Danish style with time, in local time: 22-11-2026 14:05."""
+    return value.astimezone().strftime("%d-%m-%Y %H:%M") if value else ""
+
+
+def week(value: date | None) -> str:
+    """ISO week as people plan by it: "uge 48" (or "week 48")."""
+    if value is None:
+        return ""
+    return f"{'week' if language() == 'en' else 'uge'} {value.isocalendar().week}"

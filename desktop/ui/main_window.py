@@ -1,0 +1,167 @@
+"""The main window: sidebar, screens, menus and the sync status bar. No business logic."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QProgressDialog,
+    QStackedWidget,
+    QWidget,
+)
+
+from desktop import __version__
+from desktop.paths import resource
+from desktop.sync.runner import SyncStatus
+from desktop.ui.context import AppContext
+from desktop.ui.i18n import tr
+from desktop.ui.screens.companies import CompaniesScreen
+from desktop.ui.screens.conflicts import ConflictsScreen
+from desktop.ui.screens.records import FollowUpsScreen, MentorsScreen, OpeningsScreen
+from desktop.ui.screens.today import TodayScreen
+from desktop.ui.screens.visits import VisitsScreen
+from desktop.ui.widgets.sync_status import SyncStatusWidget
+
+LONG_SYNC_RECORDS = 2_000  # a sync that pulls more than this gets a progress dialog
+
+
+class MainWindow(QMainWindow):
+    """Assembles the screens; screens do their own work."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setWindowTitle(tr("Feltbog – field book for company consultants"))
+        self.setWindowIcon(QIcon(str(resource("icons", "feltbog.svg"))))
+        self.resize(1200, 780)
+        self.visits = VisitsScreen(ctx)
+        self.companies = CompaniesScreen(ctx, open_visit=self.open_visit)
+        self.today = TodayScreen(ctx, open_company=self.open_company, open_visit=self.open_visit)
+        self.openings = OpeningsScreen(ctx)
+        self.mentors = MentorsScreen(ctx)
+        self.follow_ups = FollowUpsScreen(ctx)
+        self.conflicts = ConflictsScreen(ctx)
+        self.stack = QStackedWidget()
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setFixedWidth(190)
+        self.sidebar.setIconSize(QSize(18, 18))
+        self.screens = [
+            (tr("Today"), self.today), (tr("Companies"), self.companies), (tr("Visits"), self.visits),
+            (tr("Openings"), self.openings), (tr("Mentors"), self.mentors), (tr("Follow-ups"), self.follow_ups),
+            (tr("Conflicts"), self.conflicts),
+        ]
+        for number, (title, screen) in enumerate(self.screens, start=1):
+            self.sidebar.addItem(QListWidgetItem(title))
+            self.stack.addWidget(screen)
+            action = QAction(self)
+            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.triggered.connect(lambda _c=False, n=number - 1: self.sidebar.setCurrentRow(n))
+            self.addAction(action)
+        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.sidebar)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.sync_widget = SyncStatusWidget(self.sync_now)
+        self.statusBar().addPermanentWidget(self.sync_widget)
+        self._progress: QProgressDialog | None = None
+        self._manual_sync = False
+        self._menus()
+        ctx.events.sync_status.connect(self.show_sync_status)
+        ctx.events.sync_finished.connect(self._sync_finished)
+        self.sidebar.setCurrentRow(0)
+        self.show_sync_status(ctx.runner.status() if ctx.runner else SyncStatus())
+
+    def _menus(self) -> None:
+        file_menu = self.menuBar().addMenu(tr("&File"))
+        for text, slot, shortcut in ((tr("Sync now"), self.sync_now, "F5"),
+                                     (tr("Sign in…"), self.sign_in, ""),
+                                     (tr("Settings…"), self.settings, "Ctrl+,"),
+                                     (tr("Quit"), self.close, "Ctrl+Q")):
+            action = file_menu.addAction(text)
+            action.triggered.connect(slot)
+            if shortcut:
+                action.setShortcut(QKeySequence(shortcut))
+        help_menu = self.menuBar().addMenu(tr("&Help"))
+        help_menu.addAction(tr("About Feltbog")).triggered.connect(self.about)
+
+    # -- navigation ------------------------------------------------------------------------
+
+    def open_company(self, company_id: str) -> None:
+        self.sidebar.setCurrentRow(1)
+        self.companies.show_company(company_id)
+
+    def open_visit(self, visit_id: str) -> None:
+        self.sidebar.setCurrentRow(2)
+        self.visits.show_visit(visit_id)
+
+    # -- sync ------------------------------------------------------------------------------
+
+    def sync_now(self) -> None:
+        """A sync the user asked for: its errors are shown in plain words."""
+        if not self.ctx.service.signed_in():
+            self.sign_in()
+            return
+        if self.ctx.runner is None:
+            return
+        self._manual_sync = True
+        future = self.ctx.runner.request()
+        future.add_done_callback(lambda f: self.ctx.events.sync_finished.emit(f))
+
+    def _sync_finished(self, future) -> None:  # noqa: ANN001
+        error = future.exception()
+        manual, self._manual_sync = self._manual_sync, False
+        if error is None:
+            return
+        from desktop.sync.errors import SyncError, SyncErrorKind
+
+        if isinstance(error, SyncError) and error.kind is SyncErrorKind.AUTH:
+            self.sign_in()
+        elif manual:
+            from desktop.ui.errors import show_error
+
+            show_error(self, error)
+
+    def show_sync_status(self, status: SyncStatus) -> None:
+        self.sync_widget.show_status(status, self.ctx.service.signed_in())
+        progress = status.progress
+        if status.syncing and progress and progress[1] >= LONG_SYNC_RECORDS:
+            if self._progress is None:
+                self._progress = QProgressDialog(tr("Fetching data from the server…"), tr("Cancel"), 0, 0, self)
+                self._progress.setWindowModality(Qt.WindowModality.WindowModal)
+                self._progress.setMinimumDuration(500)  # only a sync that takes a while shows it
+                self._progress.canceled.connect(self.ctx.runner.cancel)
+            self._progress.setMaximum(progress[1])
+            self._progress.setValue(min(progress[0], progress[1]))
+        elif not status.syncing and self._progress is not None:
+            self._progress.reset()
+            self._progress = None
+
+    def sign_in(self) -> None:
+        from desktop.ui.dialogs.login import LoginDialog
+
+        if LoginDialog(self.ctx, self).exec():
+            QTimer.singleShot(0, self.sync_now)
+
+    def settings(self) -> None:
+        from desktop.ui.dialogs.settings import SettingsDialog
+
+        SettingsDialog(self.ctx, self).exec()
+
+    def about(self) -> None:
+        QMessageBox.about(self, tr("About Feltbog"),
+                          tr("Feltbog %1 – an offline-first field book for job-centre company consultants.")
+                          .replace("%1", __version__))
+
+    def closeEvent(self, event) -> None:  # noqa: ANN001
+        self.visits.editor.save_now()  # the last keystrokes are saved before we go
+        super().closeEvent(event)

@@ -1,0 +1,264 @@
+"""A company's page: details, centre agreement, contacts, mentors, visits and openings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.models.changes import Changes
+from desktop.models.queries import (
+    ContactRow,
+    MentorRow,
+    OpeningRow,
+    Record,
+    VisitRow,
+    get_record,
+    list_contacts,
+    list_mentors,
+    list_openings,
+    list_visits,
+)
+from desktop.ui import i18n
+from desktop.ui.context import AppContext
+from desktop.ui.dialogs.entity_dialog import EntityDialog
+from desktop.ui.i18n import fmt_date, tr
+
+CONTACT_FIELDS = ["name", "title", "phone", "email"]
+MENTOR_FIELDS = ["name", "title", "phone", "email", "trained_on", "capacity", "active", "notes"]
+OPENING_FIELDS = ["title", "kind", "job_functions", "hours_per_week", "duration_weeks", "starts_on", "places",
+                  "target_group", "accommodations", "status"]
+
+
+@dataclass
+class CompanyData:
+    record: Record
+    contacts: list[ContactRow]
+    mentors: list[MentorRow]
+    visits: list[VisitRow]
+    openings: list[OpeningRow]
+
+
+def _table(headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[list[Any]], ids: list[str]) -> None:
+    table.setRowCount(len(rows))
+    for r, (row, record_id) in enumerate(zip(rows, ids, strict=True)):
+        for c, value in enumerate(row):
+            item = QTableWidgetItem("" if value is None else str(value))
+            item.setData(256, record_id)
+            table.setItem(r, c, item)
+    table.resizeColumnsToContents()
+
+
+class CompanyPage(QWidget):
+    """Everything about one company, with buttons to add to it."""
+
+    def __init__(self, ctx: AppContext, back, open_visit) -> None:  # noqa: ANN001
+        super().__init__()
+        self.ctx = ctx
+        self.company_id: str | None = None
+        self.data: CompanyData | None = None
+        self.open_visit = open_visit
+        self.heading = QLabel()
+        self.heading.setProperty("role", "title")
+        self.heading.setObjectName("company_heading")
+        back_button = QPushButton(tr("← Back to the list"))
+        back_button.clicked.connect(back)
+        top = QHBoxLayout()
+        top.addWidget(back_button)
+        top.addStretch(1)
+        for text, slot, name in ((tr("Edit company"), self.edit, "edit_company"),
+                                 (tr("Delete company"), self.delete, "delete_company")):
+            button = QPushButton(text)
+            button.setObjectName(name)
+            button.clicked.connect(slot)
+            top.addWidget(button)
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        self.details.setObjectName("details")
+        self.centre = QGroupBox(tr("Company centre agreement"))
+        self.centre_text = QLabel()
+        self.centre_text.setWordWrap(True)
+        QVBoxLayout(self.centre).addWidget(self.centre_text)
+        info = QGridLayout()
+        info.addWidget(self.details, 0, 0)
+        info.addWidget(self.centre, 0, 1)
+        info.setColumnStretch(0, 1)
+        info.setColumnStretch(1, 1)
+        self.tabs = QTabWidget()
+        self.contacts = _table([i18n.label("contact", f) for f in CONTACT_FIELDS])
+        self.mentors = _table([i18n.label("mentor", f) for f in ("name", "title", "phone", "trained_on", "active")])
+        self.visits = _table([i18n.label("visit", f) for f in ("visited_at", "kind", "status")] + [tr("Note")])
+        self.openings = _table([i18n.label("opening", f) for f in ("title", "kind", "hours_per_week",
+                                                                   "duration_weeks", "status")])
+        self.visits.doubleClicked.connect(lambda i: self.open_visit(self.visits.item(i.row(), 0).data(256)))
+        self.contacts.doubleClicked.connect(lambda i: self.edit_child("contact", CONTACT_FIELDS, self.contacts, i))
+        self.mentors.doubleClicked.connect(lambda i: self.edit_child("mentor", MENTOR_FIELDS, self.mentors, i))
+        self.openings.doubleClicked.connect(lambda i: self.edit_child("opening", OPENING_FIELDS, self.openings, i))
+        for table, text, add, name in (
+            (self.visits, tr("Visits"), self.new_visit, "new_visit"),
+            (self.openings, tr("Openings"), self.new_opening, "new_opening"),
+            (self.contacts, tr("Contacts"), self.new_contact, "new_contact"),
+            (self.mentors, tr("Mentors"), self.new_mentor, "new_mentor"),
+        ):
+            tab = QWidget()
+            column = QVBoxLayout(tab)
+            button = QPushButton({"new_visit": tr("New visit"), "new_opening": tr("New opening"),
+                                  "new_contact": tr("Add contact"), "new_mentor": tr("Add mentor")}[name])
+            button.setObjectName(name)
+            button.clicked.connect(add)
+            row = QHBoxLayout()
+            row.addStretch(1)
+            row.addWidget(button)
+            column.addWidget(table)
+            column.addLayout(row)
+            self.tabs.addTab(tab, text)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.heading)
+        layout.addLayout(info)
+        layout.addWidget(self.tabs, 1)
+        ctx.events.changes_applied.connect(self._changed)
+
+    def load(self, company_id: str) -> None:
+        """Show a company (read in the background)."""
+        self.company_id = company_id
+
+        def query(session) -> CompanyData | None:  # noqa: ANN001
+            record = get_record(session, "company", company_id)
+            if record is None:
+                return None
+            return CompanyData(
+                record, list_contacts(session, company_id),
+                list_mentors(session, company_id=company_id, limit=500).items,
+                list_visits(session, company_id=company_id, limit=500).items,
+                list_openings(session, company_id=company_id, limit=500).items,
+            )
+
+        self.ctx.read(query, self._show, self)
+
+    def _show(self, data: CompanyData | None) -> None:
+        self.data = data
+        if data is None:
+            self.heading.setText(tr("The company no longer exists."))
+            return
+        f = data.record.fields
+        self.heading.setText(f["name"])
+        lines = [
+            (i18n.label("company", "cvr"), f.get("cvr")),
+            (i18n.label("company", "address"), " ".join(filter(None, [f.get("address"), f.get("postcode"),
+                                                                     f.get("city")]))),
+            (i18n.label("company", "municipality"), f.get("municipality")),
+            (i18n.label("company", "industry"), f.get("industry")),
+            (i18n.label("company", "phone"), f.get("phone")),
+            (i18n.label("company", "email"), f.get("email")),
+            (i18n.label("company", "website"), f.get("website")),
+            (i18n.label("company", "notes"), f.get("notes")),
+        ]
+        self.details.setText("<br>".join(f"<b>{k}:</b> {_escape(v)}" for k, v in lines if v))
+        self.centre.setVisible(bool(f.get("is_centre")))
+        if f.get("is_centre"):
+            self.centre_text.setText("<br>".join(f"<b>{k}:</b> {_escape(v)}" for k, v in [
+                (i18n.label("company", "centre_work_areas"), f.get("centre_work_areas")),
+                (i18n.label("company", "centre_target_groups"), f.get("centre_target_groups")),
+                (i18n.label("company", "centre_places"), f.get("centre_places")),
+                (i18n.label("company", "centre_visit_interval_days"), f.get("centre_visit_interval_days")),
+                (tr("Agreement period"), f"{fmt_date(f.get('centre_agreement_start'))} – "
+                                         f"{fmt_date(f.get('centre_agreement_end'))}"),
+            ] if v not in (None, "")))
+        _fill(self.contacts, [[c.name, c.title, c.phone, c.email] for c in data.contacts],
+              [c.id for c in data.contacts])
+        _fill(self.mentors, [[m.name, m.title, m.phone, fmt_date(m.trained_on), tr("Yes") if m.active else tr("No")]
+                             for m in data.mentors], [m.id for m in data.mentors])
+        _fill(self.visits, [[fmt_date(v.visited_at), i18n.choice("visit", "kind", v.kind),
+                             i18n.choice("visit", "status", v.status), v.excerpt[:80]] for v in data.visits],
+              [v.id for v in data.visits])
+        _fill(self.openings, [[o.title, i18n.choice("opening", "kind", o.kind), o.hours_per_week, o.duration_weeks,
+                               i18n.choice("opening", "status", o.status)] for o in data.openings],
+              [o.id for o in data.openings])
+        for index, count in enumerate((len(data.visits), len(data.openings), len(data.contacts), len(data.mentors))):
+            base = self.tabs.tabText(index).split(" (")[0]
+            self.tabs.setTabText(index, f"{base} ({count})")
+
+    def _changed(self, changes: Changes) -> None:
+        if self.company_id and changes.touches("company", "contact", "mentor", "visit", "opening"):
+            self.load(self.company_id)
+
+    def edit(self) -> None:
+        if self.data is None:
+            return
+        from desktop.ui.screens.companies import COMPANY_FIELDS
+
+        company_id = self.company_id
+        EntityDialog(self.ctx, "company", COMPANY_FIELDS, lambda ops, v: ops.update("company", company_id, v),
+                     self.data.record.fields, tr("Edit company"), self).exec()
+
+    def delete(self) -> None:
+        if self.data is None:
+            return
+        answer = QMessageBox.question(self, tr("Delete company"),
+                                      tr("Delete %1 with its contacts, mentors and openings?").replace(
+                                          "%1", self.data.record.fields["name"]))
+        if answer == QMessageBox.StandardButton.Yes:
+            company_id = self.company_id
+            self.ctx.write(lambda ops: ops.delete_company(company_id), parent=self,
+                           on_invalid=lambda e: QMessageBox.warning(self, tr("Feltbog"), e.message(i18n.language())))
+
+    def _add(self, entity: str, fields: list[str], title: str) -> None:
+        company_id = self.company_id
+        EntityDialog(self.ctx, entity, fields,
+                     lambda ops, v: ops.create(entity, {"company_id": company_id, **v}), title=title,
+                     parent=self).exec()
+
+    def new_contact(self) -> None:
+        self._add("contact", CONTACT_FIELDS, tr("Add contact"))
+
+    def new_mentor(self) -> None:
+        self._add("mentor", MENTOR_FIELDS, tr("Add mentor"))
+
+    def new_opening(self) -> None:
+        self._add("opening", OPENING_FIELDS, tr("New opening"))
+
+    def new_visit(self) -> None:
+        company_id = self.company_id
+        self.ctx.write(lambda ops: ops.create_visit(company_id), lambda result: self.open_visit(result.id),
+                       parent=self)
+
+    def edit_child(self, entity: str, fields: list[str], table: QTableWidget, index) -> None:  # noqa: ANN001
+        record_id = table.item(index.row(), 0).data(256)
+
+        def opened(record: Record | None) -> None:
+            if record is not None:
+                EntityDialog(self.ctx, entity, fields, lambda ops, v: ops.update(entity, record_id, v),
+                             record.fields, i18n.entity_label(entity), self).exec()
+
+        self.ctx.read(lambda s: get_record(s, entity, record_id), opened, self)
+
+
+def _escape(value: Any) -> str:
+    from html import escape
+
+    return escape(str(value)).replace("\n", "<br>")

@@ -1,0 +1,124 @@
+"""The shape every list screen shares: search, filters, a paged table, buttons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.models.changes import Changes
+from desktop.ui.context import AppContext
+from desktop.ui.i18n import tr
+from desktop.ui.table_models.paged import Column, Fetch, PagedTableModel
+
+
+class ListScreen(QWidget):
+    """Search box + filter row + table + action buttons. Subclasses fill in the details."""
+
+    entities: tuple[str, ...] = ()
+
+    def __init__(self, ctx: AppContext, columns: list[Column], fetch: Fetch, *, sort: str,
+                 descending: bool = False, search: bool = True) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self._stale = False
+        self._sized = False
+        self.model = PagedTableModel(ctx.db, ctx.tasks, fetch, columns, sort=sort, descending=descending)
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText(tr("Search…"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setVisible(search)
+        self.filters = QHBoxLayout()
+        self.filters.addWidget(self.search, 2)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        # Show the initial sort before enabling sorting: enabling it sorts at once,
+        # which must not reload the list while the subclass is still being built.
+        initial = next((i for i, c in enumerate(columns) if c.sort == sort), -1)
+        order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+        self.table.horizontalHeader().setSortIndicator(initial, order)
+        self.table.setSortingEnabled(True)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.doubleClicked.connect(lambda _i: self.open_selected())
+        self.count = QLabel()
+        self.count.setObjectName("count")
+        self.buttons = QHBoxLayout()
+        self.buttons.addWidget(self.count)
+        self.buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        self.title = QLabel()
+        self.title.setProperty("role", "title")
+        layout.addWidget(self.title)
+        layout.addLayout(self.filters)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(self.buttons)
+        # Typing runs a search 150 ms after the last key, not on every key.
+        self._search_timer = QTimer(self, singleShot=True, interval=150)
+        self._search_timer.timeout.connect(self.model.refresh)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self._refresh_timer = QTimer(self, singleShot=True, interval=60)
+        self._refresh_timer.timeout.connect(self.model.refresh)
+        self.model.loaded.connect(self._update_count)
+        ctx.events.changes_applied.connect(self._changed)
+
+    def add_button(self, text: str, slot: Any, name: str = "") -> QPushButton:
+        button = QPushButton(text)
+        if name:
+            button.setObjectName(name)
+        button.clicked.connect(slot)
+        self.buttons.addWidget(button)
+        return button
+
+    def _update_count(self) -> None:
+        self.count.setText(tr("%n row(s)").replace("%n", f"{self.model.total:,}".replace(",", ".")))
+        if not self._sized and self.model.rows:
+            # Size columns to the first page once; after that the user's widths stay.
+            self._sized = True
+            for column in range(self.model.columnCount() - 1):
+                self.table.resizeColumnToContents(column)
+                self.table.setColumnWidth(column, min(max(self.table.columnWidth(column), 70), 340))
+
+    def _changed(self, changes: Changes) -> None:
+        if not changes.touches(*self.entities):
+            return
+        if self.isVisible():
+            self._refresh_timer.start()  # coalesce a burst (a sync page) into one refresh
+        else:
+            self._stale = True
+
+    def showEvent(self, event) -> None:  # noqa: ANN001
+        super().showEvent(event)
+        if self._stale or (not self.model.rows and not self.model.total):
+            self._stale = False
+            self.model.refresh()
+
+    def selected(self) -> Any | None:
+        index = self.table.currentIndex()
+        return self.model.row_at(index.row()) if index.isValid() else None
+
+    def open_selected(self) -> None:
+        """Double click or Enter: subclasses open the row."""
+
+    def keyPressEvent(self, event) -> None:  # noqa: ANN001
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.table.hasFocus():
+            self.open_selected()
+            return
+        super().keyPressEvent(event)

@@ -1,0 +1,133 @@
+"""I dag: follow-ups due, centres due for a visit, recent visits, supervisors' comments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+
+from desktop.models.changes import Changes
+from desktop.models.queries import (
+    CompanyRow,
+    FollowUpRow,
+    ReviewRow,
+    VisitRow,
+    centres_due,
+    list_follow_ups,
+    list_visits,
+    record_title,
+    reviews_on_my_visits,
+)
+from desktop.ui import i18n
+from desktop.ui.context import AppContext
+from desktop.ui.i18n import fmt_date, tr, week
+
+
+@dataclass
+class TodayData:
+    follow_ups: list[FollowUpRow]
+    centres: list[tuple[CompanyRow, object]]
+    visits: list[VisitRow]
+    reviews: list[tuple[ReviewRow, str]]
+
+
+class TodayScreen(QWidget):
+    """The consultant's start page."""
+
+    def __init__(self, ctx: AppContext, open_company, open_visit) -> None:  # noqa: ANN001
+        super().__init__()
+        self.ctx = ctx
+        self.open_company = open_company
+        self.open_visit = open_visit
+        self.heading = QLabel()
+        self.heading.setProperty("role", "title")
+        self.follow_ups = self._box("follow_ups")
+        self.centres = self._box("centres")
+        self.visits = self._box("visits")
+        self.reviews = self._box("reviews")
+        grid = QGridLayout()
+        for i, (title, widget) in enumerate((
+            (tr("Follow-ups due"), self.follow_ups), (tr("Company centres due for a visit"), self.centres),
+            (tr("Recent visits"), self.visits), (tr("Comments from your supervisor"), self.reviews),
+        )):
+            group = QGroupBox(title)
+            QVBoxLayout(group).addWidget(widget)
+            grid.addWidget(group, i // 2, i % 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addLayout(grid, 1)
+        self.centres.itemActivated.connect(lambda item: self.open_company(item.data(256)))
+        self.visits.itemActivated.connect(lambda item: self.open_visit(item.data(256)))
+        self.reviews.itemActivated.connect(lambda item: self.open_visit(item.data(256)))
+        self.follow_ups.itemActivated.connect(self._open_follow_up)
+        ctx.events.changes_applied.connect(self._changed)
+
+    def _box(self, name: str) -> QListWidget:
+        widget = QListWidget()
+        widget.setObjectName(name)
+        widget.setWordWrap(True)
+        return widget
+
+    def showEvent(self, event) -> None:  # noqa: ANN001
+        super().showEvent(event)
+        self.refresh()
+
+    def _changed(self, changes: Changes) -> None:
+        if self.isVisible():
+            self.refresh()
+
+    def refresh(self) -> None:
+        today, user = self.ctx.today(), self.ctx.user_id()
+
+        def query(session) -> TodayData:  # noqa: ANN001
+            reviews = [(r, record_title(session, "visit", r.visit_id)) for r in reviews_on_my_visits(session, user)] \
+                if user else []
+            return TodayData(
+                list_follow_ups(session, done=False, due_until=today, assignee_id=user, limit=100).items,
+                centres_due(session, today),
+                list_visits(session, consultant_id=user, limit=15).items,
+                reviews,
+            )
+
+        self.ctx.read(query, self._show, self)
+
+    def _show(self, data: TodayData) -> None:
+        today = self.ctx.today()
+        overdue = tr("overdue")
+        self.heading.setText(tr("Today, %1").replace("%1", f"{fmt_date(today)} ({week(today)})"))
+        self._fill(self.follow_ups, [
+            (f"{fmt_date(f.due_on)} · {f.subject_title} — {f.note or ''}"
+             + (f"  ({overdue})" if f.due_on < today else ""), f"{f.subject_kind}:{f.subject_id}")
+            for f in data.follow_ups
+        ], tr("Nothing due. Well done."))
+        self._fill(self.centres, [
+            (f"{c.name} — " + (tr("last visit %1").replace("%1", fmt_date(last)) if last else tr("never visited")),
+             c.id) for c, last in data.centres
+        ], tr("All centres have been visited in time."))
+        self._fill(self.visits, [
+            (f"{fmt_date(v.visited_at)} · {v.company_name} · {i18n.choice('visit', 'status', v.status)}", v.id)
+            for v in data.visits
+        ], tr("No visits yet."))
+        self._fill(self.reviews, [
+            (f"{title}: {i18n.choice('review', 'state', r.state)}" + (f" — {r.comment}" if r.comment else ""),
+             r.visit_id) for r, title in data.reviews
+        ], tr("No comments."))
+
+    @staticmethod
+    def _fill(widget: QListWidget, items: list[tuple[str, str]], empty: str) -> None:
+        widget.clear()
+        for text, record_id in items:
+            item = QListWidgetItem(text)
+            item.setData(256, record_id)
+            widget.addItem(item)
+        if not items:
+            item = QListWidgetItem(empty)
+            item.setFlags(item.flags() & ~item.flags().ItemIsEnabled)
+            widget.addItem(item)
+
+    def _open_follow_up(self, item: QListWidgetItem) -> None:
+        kind, _, subject = (item.data(256) or "").partition(":")
+        if kind == "company":
+            self.open_company(subject)
+        elif kind == "visit":
+            self.open_visit(subject)

@@ -1,0 +1,148 @@
+"""A real QAbstractTableModel over the paged queries: rows come a page at a time.
+
+Pages are read on the database worker (never on the GUI thread); scrolling
+near the end asks for the next page through canFetchMore/fetchMore, so a
+list of 100,000 companies never loads 100,000 rows into memory at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+
+from desktop.models.db import Database
+from desktop.models.queries import Page
+from desktop.ui.tasks import TaskRunner
+
+RowRole = Qt.ItemDataRole.UserRole + 1
+SortRole = Qt.ItemDataRole.UserRole + 2
+
+# fetch(session, offset, limit, sort, descending) -> Page
+Fetch = Callable[[Any, int, int, str, bool], Page]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its (translated) header, how to show a row, and its sort key."""
+
+    header: str
+    show: Callable[[Any], Any]
+    sort: str | None = None
+    align_right: bool = False
+
+
+class PagedTableModel(QAbstractTableModel):
+    """Rows of one list screen, loaded page by page in the background."""
+
+    loaded = Signal()
+
+    def __init__(
+        self, db: Database, tasks: TaskRunner, fetch: Fetch, columns: list[Column], *,
+        page_size: int = 200, sort: str = "", descending: bool = False,
+    ) -> None:
+        super().__init__()
+        self.db = db
+        self.tasks = tasks
+        self.fetch = fetch
+        self.columns = columns
+        self.page_size = page_size
+        self.sort_key = sort
+        self.descending = descending
+        self.rows: list[Any] = []
+        self.total = 0
+        self._generation = 0
+        self._loading = False
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Reload from the first page (after a change, a new filter or a new sort)."""
+        self._generation += 1
+        generation = self._generation
+        self._loading = True
+        limit = max(self.page_size, len(self.rows))  # keep what the user scrolled to
+        self.tasks.run(lambda: self._read(0, limit), lambda page: self._reset(generation, page))
+
+    def _read(self, offset: int, limit: int) -> Page:
+        with self.db.read() as session:
+            return self.fetch(session, offset, limit, self.sort_key, self.descending)
+
+    def _reset(self, generation: int, page: Page) -> None:
+        if generation != self._generation:
+            return  # a newer refresh is on its way
+        self.beginResetModel()
+        self.rows = list(page.items)
+        self.total = page.total
+        self.endResetModel()
+        self._loading = False
+        self.loaded.emit()
+
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and not self._loading and len(self.rows) < self.total
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:  # noqa: B008
+        if not self.canFetchMore(parent):
+            return
+        self._loading = True
+        generation = self._generation
+        offset = len(self.rows)
+        self.tasks.run(lambda: self._read(offset, self.page_size), lambda page: self._append(generation, page))
+
+    def _append(self, generation: int, page: Page) -> None:
+        if generation != self._generation:
+            return
+        items = list(page.items)
+        if items:
+            first = len(self.rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(items) - 1)
+            self.rows.extend(items)
+            self.endInsertRows()
+        self.total = page.total
+        self._loading = False
+        self.loaded.emit()
+
+    # -- the model interface ---------------------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        row = self.rows[index.row()]
+        column = self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = column.show(row)
+            return "" if value is None else str(value)
+        if role == RowRole:
+            return row
+        if role == SortRole:
+            return column.show(row)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        horizontal = role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
+        if horizontal and 0 <= section < len(self.columns):
+            return self.columns[section].header
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = self.columns[column].sort if 0 <= column < len(self.columns) else None
+        descending = order == Qt.SortOrder.DescendingOrder
+        if not key or (key == self.sort_key and descending == self.descending):
+            return
+        self.sort_key = key
+        self.descending = descending
+        self.refresh()
+
+    def row_at(self, row: int) -> Any | None:
+        """The dataclass shown in ``row``."""
+        return self.rows[row] if 0 <= row < len(self.rows) else None

@@ -1,0 +1,495 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="da_DK">
+<context>
+    <name></name>
+    <message>
+        <source>You signed in to another server. Replace the data on this computer with that server&apos;s data? Unsent changes are kept.</source>
+        <translation>Du er logget ind på en anden server. Skal dataene på denne computer erstattes med den servers data? Ændringer, der ikke er sendt, bevares.</translation>
+    </message>
+    <message>
+        <source>The sync would remove %1 of the %2 records on this computer. A backup is made first. Continue?</source>
+        <translation>Synkroniseringen vil fjerne %1 af de %2 poster på denne computer. Der tages en sikkerhedskopi først. Vil du fortsætte?</translation>
+    </message>
+    <message>
+        <source>Feltbog</source>
+        <translation>Feltbog</translation>
+    </message>
+    <message>
+        <source>Choose company</source>
+        <translation>Vælg virksomhed</translation>
+    </message>
+    <message>
+        <source>Type part of the name…</source>
+        <translation>Skriv en del af navnet…</translation>
+    </message>
+    <message>
+        <source>Choose</source>
+        <translation>Vælg</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annullér</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Gem</translation>
+    </message>
+    <message>
+        <source>Sign in to Feltbog</source>
+        <translation>Log ind i Feltbog</translation>
+    </message>
+    <message>
+        <source>Server address</source>
+        <translation>Serveradresse</translation>
+    </message>
+    <message>
+        <source>Username</source>
+        <translation>Brugernavn</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Adgangskode</translation>
+    </message>
+    <message>
+        <source>Sign in to sync with your job centre. You can also work offline now and sign in later; everything you write is kept on this computer.</source>
+        <translation>Log ind for at synkronisere med dit jobcenter. Du kan også arbejde offline nu og logge ind senere; alt, hvad du skriver, gemmes på denne computer.</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>Log ind</translation>
+    </message>
+    <message>
+        <source>Work offline</source>
+        <translation>Arbejd offline</translation>
+    </message>
+    <message>
+        <source>Fill in the server address, username and password.</source>
+        <translation>Udfyld serveradresse, brugernavn og adgangskode.</translation>
+    </message>
+    <message>
+        <source>Signing in…</source>
+        <translation>Logger ind…</translation>
+    </message>
+    <message>
+        <source>Wrong username or password.</source>
+        <translation>Forkert brugernavn eller adgangskode.</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Indstillinger</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Sprog</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>Server</translation>
+    </message>
+    <message>
+        <source>Not signed in</source>
+        <translation>Ikke logget ind</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>Bruger</translation>
+    </message>
+    <message>
+        <source>Sign-in kept in</source>
+        <translation>Login gemt i</translation>
+    </message>
+    <message>
+        <source>Data folder</source>
+        <translation>Datamappe</translation>
+    </message>
+    <message>
+        <source>A new language is used from the next start of Feltbog.</source>
+        <translation>Et nyt sprog bruges fra næste gang, Feltbog startes.</translation>
+    </message>
+    <message>
+        <source>Something went wrong</source>
+        <translation>Noget gik galt</translation>
+    </message>
+    <message>
+        <source>Something went wrong. Your saved work is safe. The details are in the log file.</source>
+        <translation>Noget gik galt. Dit gemte arbejde er i sikkerhed. Detaljerne står i logfilen.</translation>
+    </message>
+    <message>
+        <source>Feltbog – field book for company consultants</source>
+        <translation>Feltbog – feltbog for virksomhedskonsulenter</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>I dag</translation>
+    </message>
+    <message>
+        <source>Companies</source>
+        <translation>Virksomheder</translation>
+    </message>
+    <message>
+        <source>Visits</source>
+        <translation>Besøg</translation>
+    </message>
+    <message>
+        <source>Openings</source>
+        <translation>Jobåbninger</translation>
+    </message>
+    <message>
+        <source>Mentors</source>
+        <translation>Mentorer</translation>
+    </message>
+    <message>
+        <source>Follow-ups</source>
+        <translation>Opfølgninger</translation>
+    </message>
+    <message>
+        <source>Conflicts</source>
+        <translation>Konflikter</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Filer</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>Synkronisér nu</translation>
+    </message>
+    <message>
+        <source>Sign in…</source>
+        <translation>Log ind…</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>Indstillinger…</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Afslut</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Hjælp</translation>
+    </message>
+    <message>
+        <source>About Feltbog</source>
+        <translation>Om Feltbog</translation>
+    </message>
+    <message>
+        <source>Fetching data from the server…</source>
+        <translation>Henter data fra serveren…</translation>
+    </message>
+    <message>
+        <source>Feltbog %1 – an offline-first field book for job-centre company consultants.</source>
+        <translation>Feltbog %1 – en feltbog til jobcentrenes virksomhedskonsulenter, der virker uden netværk.</translation>
+    </message>
+    <message>
+        <source>Centre</source>
+        <translation>Center</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>Ja</translation>
+    </message>
+    <message>
+        <source>Only company centres</source>
+        <translation>Kun virksomhedscentre</translation>
+    </message>
+    <message>
+        <source>My companies</source>
+        <translation>Mine virksomheder</translation>
+    </message>
+    <message>
+        <source>All municipalities</source>
+        <translation>Alle kommuner</translation>
+    </message>
+    <message>
+        <source>New company</source>
+        <translation>Ny virksomhed</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Åbn</translation>
+    </message>
+    <message>
+        <source>← Back to the list</source>
+        <translation>← Tilbage til listen</translation>
+    </message>
+    <message>
+        <source>Edit company</source>
+        <translation>Redigér virksomhed</translation>
+    </message>
+    <message>
+        <source>Delete company</source>
+        <translation>Slet virksomhed</translation>
+    </message>
+    <message>
+        <source>Company centre agreement</source>
+        <translation>Aftale som virksomhedscenter</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Referat</translation>
+    </message>
+    <message>
+        <source>Contacts</source>
+        <translation>Kontaktpersoner</translation>
+    </message>
+    <message>
+        <source>New visit</source>
+        <translation>Nyt besøg</translation>
+    </message>
+    <message>
+        <source>New opening</source>
+        <translation>Ny jobåbning</translation>
+    </message>
+    <message>
+        <source>Add contact</source>
+        <translation>Tilføj kontaktperson</translation>
+    </message>
+    <message>
+        <source>Add mentor</source>
+        <translation>Tilføj mentor</translation>
+    </message>
+    <message>
+        <source>The company no longer exists.</source>
+        <translation>Virksomheden findes ikke længere.</translation>
+    </message>
+    <message>
+        <source>Agreement period</source>
+        <translation>Aftaleperiode</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>Nej</translation>
+    </message>
+    <message>
+        <source>Delete %1 with its contacts, mentors and openings?</source>
+        <translation>Slet %1 med kontaktpersoner, mentorer og jobåbninger?</translation>
+    </message>
+    <message>
+        <source>The same field was changed in two places. The server kept one value; the other is shown here so nothing is lost. Choose one, or merge them and save.</source>
+        <translation>Det samme felt blev ændret to steder. Serveren beholdt den ene værdi; den anden vises her, så intet går tabt. Vælg én, eller flet dem og gem.</translation>
+    </message>
+    <message>
+        <source>Value the server kept</source>
+        <translation>Værdien serveren beholdt</translation>
+    </message>
+    <message>
+        <source>The other value (edit here to merge)</source>
+        <translation>Den anden værdi (ret her for at flette)</translation>
+    </message>
+    <message>
+        <source>Keep the server&apos;s value</source>
+        <translation>Behold serverens værdi</translation>
+    </message>
+    <message>
+        <source>Use the other value</source>
+        <translation>Brug den anden værdi</translation>
+    </message>
+    <message>
+        <source>Save merged text</source>
+        <translation>Gem flettet tekst</translation>
+    </message>
+    <message>
+        <source>No conflicts. Everything is in step.</source>
+        <translation>Ingen konflikter. Alt er i takt.</translation>
+    </message>
+    <message>
+        <source>%1 on %2</source>
+        <translation>%1 på %2</translation>
+    </message>
+    <message>
+        <source>Search…</source>
+        <translation>Søg…</translation>
+    </message>
+    <message>
+        <source>%n row(s)</source>
+        <translation>%n række(r)</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>Alle</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>Redigér</translation>
+    </message>
+    <message>
+        <source>Only active mentors</source>
+        <translation>Kun aktive mentorer</translation>
+    </message>
+    <message>
+        <source>Week</source>
+        <translation>Uge</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Concerns</source>
+        <translation>Vedrører</translation>
+    </message>
+    <message>
+        <source>Show completed</source>
+        <translation>Vis udførte</translation>
+    </message>
+    <message>
+        <source>Mine only</source>
+        <translation>Kun mine</translation>
+    </message>
+    <message>
+        <source>All dates</source>
+        <translation>Alle datoer</translation>
+    </message>
+    <message>
+        <source>Overdue and this week</source>
+        <translation>Overskredne og denne uge</translation>
+    </message>
+    <message>
+        <source>Next 4 weeks</source>
+        <translation>De næste 4 uger</translation>
+    </message>
+    <message>
+        <source>Mark done</source>
+        <translation>Markér som udført</translation>
+    </message>
+    <message>
+        <source>Follow-ups due</source>
+        <translation>Opfølgninger der skal laves</translation>
+    </message>
+    <message>
+        <source>Company centres due for a visit</source>
+        <translation>Virksomhedscentre der skal besøges</translation>
+    </message>
+    <message>
+        <source>Recent visits</source>
+        <translation>Seneste besøg</translation>
+    </message>
+    <message>
+        <source>Comments from your supervisor</source>
+        <translation>Kommentarer fra din leder</translation>
+    </message>
+    <message>
+        <source>overdue</source>
+        <translation>overskredet</translation>
+    </message>
+    <message>
+        <source>Today, %1</source>
+        <translation>I dag, %1</translation>
+    </message>
+    <message>
+        <source>Nothing due. Well done.</source>
+        <translation>Intet forfaldent. Godt gået.</translation>
+    </message>
+    <message>
+        <source>last visit %1</source>
+        <translation>sidste besøg %1</translation>
+    </message>
+    <message>
+        <source>never visited</source>
+        <translation>aldrig besøgt</translation>
+    </message>
+    <message>
+        <source>All centres have been visited in time.</source>
+        <translation>Alle centre er besøgt i tide.</translation>
+    </message>
+    <message>
+        <source>No visits yet.</source>
+        <translation>Ingen besøg endnu.</translation>
+    </message>
+    <message>
+        <source>No comments.</source>
+        <translation>Ingen kommentarer.</translation>
+    </message>
+    <message>
+        <source>← Back</source>
+        <translation>← Tilbage</translation>
+    </message>
+    <message>
+        <source>Mark ready for review</source>
+        <translation>Markér klar til gennemsyn</translation>
+    </message>
+    <message>
+        <source>The visit no longer exists.</source>
+        <translation>Besøget findes ikke længere.</translation>
+    </message>
+    <message>
+        <source>Review: %1</source>
+        <translation>Gennemsyn: %1</translation>
+    </message>
+    <message>
+        <source>(approved notes are read-only)</source>
+        <translation>(godkendte referater kan ikke ændres)</translation>
+    </message>
+    <message>
+        <source>Draft</source>
+        <translation>Kladde</translation>
+    </message>
+    <message>
+        <source>Sent to review</source>
+        <translation>Sendt til gennemsyn</translation>
+    </message>
+    <message>
+        <source>Not saved yet…</source>
+        <translation>Ikke gemt endnu…</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>Gemt %1</translation>
+    </message>
+    <message>
+        <source>Saved, except the fields marked in red</source>
+        <translation>Gemt, undtagen de felter der er markeret med rødt</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>Gennemsyn</translation>
+    </message>
+    <message>
+        <source>My visits</source>
+        <translation>Mine besøg</translation>
+    </message>
+    <message>
+        <source>Offline (not signed in)</source>
+        <translation>Offline (ikke logget ind)</translation>
+    </message>
+    <message>
+        <source>Syncing…</source>
+        <translation>Synkroniserer…</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <source>Sync problem</source>
+        <translation>Synkroniseringsproblem</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>Online</translation>
+    </message>
+    <message>
+        <source>%n change(s) not sent</source>
+        <translation>%n ændring(er) ikke sendt</translation>
+    </message>
+    <message>
+        <source>All changes sent</source>
+        <translation>Alle ændringer er sendt</translation>
+    </message>
+    <message>
+        <source>Last sync: %1</source>
+        <translation>Sidste synkronisering: %1</translation>
+    </message>
+    <message>
+        <source>Not synced yet</source>
+        <translation>Ikke synkroniseret endnu</translation>
+    </message>
+    <message>
+        <source>The computer&apos;s clock is wrong</source>
+        <translation>Computerens ur går forkert</translation>
+    </message>
+</context>
+</TS>
