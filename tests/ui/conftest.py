@@ -1,0 +1,73 @@
+"""UI tests: a real window on a real database in a temp folder, Danish by default."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from tests.conftest import TODAY
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_settings(tmp_path_factory):
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path_factory.mktemp("qsettings")))
+
+
+@pytest.fixture
+def app(qapp):
+    from desktop.ui.app import make_application
+
+    application = make_application([])
+    from desktop.ui import i18n
+
+    i18n.set_language("da", application)
+    return application
+
+
+@pytest.fixture
+def make_ctx(app, tmp_path):
+    from desktop.ui.app import build_context
+
+    made = []
+
+    def make(folder=None, **kwargs):
+        kwargs.setdefault("start_sync", False)
+        ctx = build_context(folder or tmp_path / "data", **kwargs)
+        ctx.today = lambda: TODAY
+        made.append(ctx)
+        return ctx
+
+    yield make
+    for ctx in made:
+        if ctx.runner:
+            ctx.runner.stop()
+        ctx.tasks.shutdown()
+        ctx.db.close()
+
+
+@pytest.fixture
+def ctx(make_ctx):
+    return make_ctx()
+
+
+@pytest.fixture
+def window(ctx, qtbot):
+    from desktop.ui.main_window import MainWindow
+
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+@pytest.fixture
+def seeded(ctx):
+    ops = ctx.ops()
+    company = ops.create_company(name="Jammerbugt Rengøring ApS", city="Aabybro", municipality="Jammerbugt").id
+    ops.create_company(name="Aars Tømrer", city="Aars", municipality="Vesthimmerland")
+    ops.create_company(name="Vesthimmerland Virksomhedscenter", is_centre=True, city="Aars")
+    visit = ops.create_visit(company, body="Faglærte gør rent.").id
+    ops.create_opening(company, title="Rengøring", kind="virksomhedspraktik", duration_weeks=13, hours_per_week=8)
+    ops.add_mentor(company, name="Hanne Kjær")
+    return {"company": company, "visit": visit}

@@ -1,0 +1,120 @@
+"""Drive each screen as a consultant would: type, click, wait."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton
+
+from desktop.models.queries import list_companies, list_conflicts, pending_count
+
+
+def wait_loaded(qtbot, model):
+    with qtbot.waitSignal(model.loaded, timeout=5000):
+        model.refresh()
+
+
+def test_every_screen_opens_and_renders(window, seeded, qtbot, tmp_path):
+    for row, (title, screen) in enumerate(window.screens):
+        window.sidebar.setCurrentRow(row)
+        qtbot.waitUntil(lambda s=screen: s.isVisible())
+        qtbot.wait(50)
+        image = window.grab()
+        assert not image.isNull()
+        image.save(str(tmp_path / f"{row}.png"))
+    assert [t for t, _ in window.screens] == ["I dag", "Virksomheder", "Besøg", "Jobåbninger", "Mentorer",
+                                              "Opfølgninger", "Konflikter"]
+
+
+def test_search_as_you_type_finds_tomrer_typed_without_danish_letters(window, seeded, qtbot):
+    window.sidebar.setCurrentRow(1)
+    companies = window.companies.list
+    qtbot.waitUntil(lambda: companies.model.total == 3, timeout=5000)
+    qtbot.keyClicks(companies.search, "toemrer")
+    qtbot.waitUntil(lambda: companies.model.total == 1, timeout=5000)
+    assert companies.model.row_at(0).name == "Aars Tømrer"
+    companies.search.clear()
+    qtbot.waitUntil(lambda: companies.model.total == 3, timeout=5000)
+    companies.centres.setChecked(True)
+    qtbot.waitUntil(lambda: companies.model.total == 1, timeout=5000)
+
+
+def test_opening_a_company_shows_its_page_with_visits_and_openings(window, seeded, qtbot):
+    window.open_company(seeded["company"])
+    page = window.companies.page
+    qtbot.waitUntil(lambda: page.heading.text() == "Jammerbugt Rengøring ApS", timeout=5000)
+    qtbot.waitUntil(lambda: page.visits.rowCount() == 1 and page.openings.rowCount() == 1, timeout=5000)
+    assert page.tabs.tabText(0) == "Besøg (1)"
+    assert page.openings.item(0, 1).text() == "Virksomhedspraktik"
+
+
+def test_validation_error_is_shown_next_to_the_field_and_nothing_is_saved(window, ctx, qtbot, monkeypatch):
+    from desktop.ui.dialogs.entity_dialog import EntityDialog
+    from desktop.ui.screens.companies import COMPANY_FIELDS
+
+    dialog = EntityDialog(ctx, "company", COMPANY_FIELDS, lambda ops, v: ops.create("company", v))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.form.widgets["name"], "Ny Virksomhed ApS")
+    qtbot.keyClicks(dialog.form.widgets["cvr"], "12345678")
+    qtbot.keyClicks(dialog.form.widgets["email"], "ikke en mail")
+    save = dialog.buttons.button(dialog.buttons.StandardButton.Save)
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    error = dialog.form.errors["cvr"]
+    qtbot.waitUntil(error.isVisible, timeout=5000)
+    assert "kontrolcifferet" in error.text()
+    assert dialog.form.errors["email"].isVisible() and not dialog.form.errors["name"].isVisible()
+    assert dialog.isVisible()  # still open: nothing typed is lost
+    with ctx.db.read() as session:
+        assert list_companies(session).total == 0 and pending_count(session) == 0
+    dialog.form.widgets["cvr"].clear()
+    dialog.form.widgets["email"].clear()
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+    with ctx.db.read() as session:
+        assert [c.name for c in list_companies(session).items] == ["Ny Virksomhed ApS"]
+
+
+def test_follow_up_can_be_marked_done(window, seeded, qtbot, ctx):
+    window.sidebar.setCurrentRow(5)
+    screen = window.follow_ups
+    screen.mine.setChecked(False)
+    qtbot.waitUntil(lambda: screen.model.total == 2, timeout=5000)
+    screen.table.selectRow(0)
+    qtbot.mouseClick(screen.findChild(QPushButton, "mark_done"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.model.total == 1, timeout=5000)
+
+
+def test_conflict_screen_keeps_the_other_value(window, seeded, qtbot, ctx):
+    from desktop.models.entities import Conflict
+
+    with ctx.db.write() as session:
+        session.add(Conflict(entity="company", record_id=seeded["company"], field="city", kept_value="Aabybro",
+                             lost_value="Brovst", version=9, team_id=None))
+    window.sidebar.setCurrentRow(6)
+    screen = window.conflicts
+    qtbot.waitUntil(lambda: screen.list.count() == 1, timeout=5000)
+    assert screen.kept.toPlainText() == "Aabybro" and screen.lost.toPlainText() == "Brovst"
+    qtbot.mouseClick(screen.findChild(QPushButton, "keep_other"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.list.count() == 0, timeout=5000)
+    with ctx.db.read() as session:
+        assert list_conflicts(session, resolved=False) == []
+        assert list_companies(session, search="brovst").total == 1
+
+
+def test_today_shows_due_follow_ups_and_recent_visits(window, seeded, qtbot):
+    today = window.today
+    today.refresh()  # the data was written behind the window's back, without a change event
+    qtbot.waitUntil(lambda: today.visits.count() == 1 and "Jammerbugt" in today.visits.item(0).text(), timeout=5000)
+    assert today.heading.text().startswith("I dag, 23-11-2026 (uge 48)")
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_status_bar_words(window, language):
+    from desktop.sync.runner import SyncStatus
+
+    window.sync_widget.show_status(SyncStatus(pending=3, online=False), signed_in=True)
+    if language == "da":
+        assert window.sync_widget.pending.text() == "3 ændring(er) ikke sendt"
+        assert window.sync_widget.state.text() == "Offline"
+    assert window.findChild(QLabel, "pending") is window.sync_widget.pending
