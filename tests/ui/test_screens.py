@@ -15,7 +15,7 @@ def wait_loaded(qtbot, model):
 
 
 def test_every_screen_opens_and_renders(window, seeded, qtbot, tmp_path):
-    for row, (title, screen) in enumerate(window.screens):
+    for row, (_title, screen) in enumerate(window.screens):
         window.sidebar.setCurrentRow(row)
         qtbot.waitUntil(lambda s=screen: s.isVisible())
         qtbot.wait(50)
