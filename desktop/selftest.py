@@ -30,7 +30,43 @@ def _check_database(folder: Path) -> str:
     return "database: migrated, wrote, read and searched a record"
 
 
-CHECKS: list[Callable[[Path], str]] = [_check_database]
+def _check_resources(_folder: Path) -> str:
+    from desktop.paths import resource
+
+    needed = [resource("fonts", "DejaVuSans.ttf"), resource("icons", "feltbog.svg"),
+              resource("translations", "feltbog_da.qm"), resource("styles", "feltbog.qss")]
+    missing = [str(p) for p in needed if not p.is_file()]
+    assert not missing, f"missing: {missing}"
+    return f"resources: found in {needed[0].parent.parent}"
+
+
+def _check_translations(_folder: Path) -> str:
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QCoreApplication, QTranslator
+
+    from desktop.paths import resource
+
+    app = QCoreApplication.instance() or QCoreApplication([])
+    translator = QTranslator()
+    assert translator.load(str(resource("translations", "feltbog_da.qm"))), "the Danish translation did not load"
+    app.installTranslator(translator)
+    word = QCoreApplication.translate("", "Companies")
+    app.removeTranslator(translator)
+    assert word == "Virksomheder", word
+    return "translations: Danish loads (Companies -> Virksomheder)"
+
+
+def _check_keyring(_folder: Path) -> str:
+    from desktop.credentials import Credentials
+
+    return f"keychain: {Credentials().backend_description()}" + (
+        "" if Credentials.keychain_available() else " (none usable: sign-in kept for the session only)"
+    )
+
+
+CHECKS: list[Callable[[Path], str]] = [_check_database, _check_resources, _check_translations, _check_keyring]
 
 
 def run_self_test(print_line: Callable[[str], None] = print) -> int:
