@@ -58,7 +58,7 @@ def test_validation_error_is_shown_next_to_the_field_and_nothing_is_saved(window
     qtbot.keyClicks(dialog.form.widgets["name"], "Ny Virksomhed ApS")
     qtbot.keyClicks(dialog.form.widgets["cvr"], "12345678")
     qtbot.keyClicks(dialog.form.widgets["email"], "ikke en mail")
-    save = dialog.buttons.button(dialog.buttons.StandardButton.Save)
+    save = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
     qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
     error = dialog.form.errors["cvr"]
     qtbot.waitUntil(error.isVisible, timeout=5000)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout
 
 from desktop.models.queries import list_companies
 from desktop.ui.context import AppContext
 from desktop.ui.i18n import tr
+from desktop.ui.widgets.buttons import dialog_buttons
 
 
 class CompanyPicker(QDialog):
@@ -22,11 +23,7 @@ class CompanyPicker(QDialog):
         self.search.setPlaceholderText(tr("Type part of the name…"))
         self.results = QListWidget()
         self.results.itemDoubleClicked.connect(lambda _i: self.accept())
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Choose"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Cancel"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(tr("Choose"), self.accept, self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.search)
         layout.addWidget(self.results)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, QVBoxLayout
 
 from desktop.ui import i18n
 from desktop.ui.context import AppContext
 from desktop.ui.i18n import tr
+from desktop.ui.widgets.buttons import dialog_buttons
 
 
 class SettingsDialog(QDialog):
@@ -27,11 +28,7 @@ class SettingsDialog(QDialog):
         form.addRow(tr("Data folder"), QLabel(str(ctx.db.path.parent if ctx.db.path else "")))
         note = QLabel(tr("A new language is used from the next start of Feltbog."))
         note.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText(tr("Save"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Cancel"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(tr("Save"), self.save, self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(note)

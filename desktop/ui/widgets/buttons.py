@@ -1,0 +1,19 @@
+"""The OK/Cancel row every dialog has, with Danish texts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QDialogButtonBox
+
+
+def dialog_buttons(ok_text: str, on_ok: Callable[[], None], on_cancel: Callable[[], None]) -> QDialogButtonBox:
+    """A button box whose OK button says ``ok_text`` and whose Cancel says "Annullér"."""
+    from desktop.ui.i18n import tr
+
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Cancel"))
+    buttons.accepted.connect(on_ok)
+    buttons.rejected.connect(on_cancel)
+    return buttons
