@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 CLOCK_SKEW_WARNING_SECONDS = 300
 MASS_DELETE_SHARE = 0.5
 MIN_ROWS_FOR_MASS_DELETE_CHECK = 10
+FULL_CHECK_EVERY = 20  # idle syncs between full local recounts (about 40 minutes at the 2-minute rhythm)
 
 # confirm_mass_delete(rows_to_delete, local_rows, reason) -> True to go ahead
 ConfirmMassDelete = Callable[[int, int, str], bool]
@@ -400,9 +401,13 @@ class SyncEngine:
             if session.scalar(select(func.count()).where(OutboxEntry.state == PENDING)):
                 return True  # cannot compare while our own edits are in flight
             last = state.get_value(session, state.LAST_VERIFIED)
+            skipped = state.get_int(session, state.VERIFY_SKIPS)
         summary = summary if summary is not None else self.client.summary()
         fingerprint = f"{summary.get('checksum')}:{summary.get('cursor')}"
-        if summary is not None and fingerprint == last and not result.changes:
+        if fingerprint == last and not result.changes and skipped < FULL_CHECK_EVERY:
+            # Still, every FULL_CHECK_EVERY-th idle sync recounts, to catch local damage.
+            with self.db.write() as session:
+                state.set_value(session, state.VERIFY_SKIPS, str(skipped + 1))
             result.verified = True
             return True
         counts, checksum = self.local_summary()
@@ -412,4 +417,5 @@ class SyncEngine:
         result.verified = same
         with self.db.write() as session:
             state.set_value(session, state.LAST_VERIFIED, fingerprint if same else None)
+            state.set_value(session, state.VERIFY_SKIPS, "0")
         return same

@@ -24,6 +24,7 @@ TEAMS = "teams"
 MUTATION_OFFSET = "mutation_offset"
 NEEDS_FULL_RESYNC = "needs_full_resync"
 SERVER_CHANGED = "server_changed"
+VERIFY_SKIPS = "verify_skips"
 LAST_VERIFIED = "last_verified"  # "checksum:cursor" of the last summary local data matched
 
 
