@@ -26,7 +26,7 @@ from desktop.models.entities import (
     Visit,
 )
 from desktop.models.local import PENDING, OutboxEntry
-from desktop.models.search import search_filter
+from desktop.models.search import SEARCH_CAP, search_filter
 
 T = TypeVar("T")
 
@@ -39,6 +39,11 @@ class Page(Generic[T]):
     total: int
     offset: int = 0
     limit: int = 100
+
+    @property
+    def capped(self) -> bool:
+        """True when a search matched more rows than it returns (shown as "2.000+")."""
+        return self.total >= SEARCH_CAP
 
 
 @dataclass(frozen=True)
@@ -155,7 +160,9 @@ class Record:
 
 
 def _page(session: Session, query: Select, sort_column: Any, descending: bool, offset: int, limit: int):
-    total = session.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
+    # Count with the same FROM and WHERE but none of the display columns: the
+    # per-row subqueries (review state, excerpts) would otherwise run for every row.
+    total = session.execute(query.with_only_columns(func.count()).order_by(None)).scalar_one()
     order = sort_column.desc() if descending else sort_column.asc()
     rows = session.execute(query.order_by(order).offset(offset).limit(limit)).all()
     return rows, total

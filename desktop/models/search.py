@@ -61,7 +61,8 @@ def document_for(entity: str, record: Mapping[str, Any]) -> tuple[str, str]:
 
 def match_expression(query: str) -> str | None:
     """Turn what a user typed into an FTS5 MATCH expression of word prefixes."""
-    words = _WORD.findall(fold(query))
+    # One letter matches nearly everything and is slow to list; wait for the second.
+    words = [w for w in _WORD.findall(fold(query)) if len(w) > 1]
     if not words:
         return None
     return " AND ".join(f'"{w}"*' for w in words)
@@ -165,9 +166,15 @@ def matching_ids(session: Session, query: str, entity: str) -> list[str] | None:
     )
 
 
-def search_filter(query: str, entity: str):  # noqa: ANN201 - a SQLAlchemy selectable
+SEARCH_CAP = 2_000
+
+
+def search_filter(query: str, entity: str, cap: int = SEARCH_CAP):  # noqa: ANN201 - a SQLAlchemy selectable
     """A subquery of the ids of ``entity`` matching ``query``, for ``id IN (...)``.
 
+    At most ``cap`` ids, the most recently indexed first: a one-letter search
+    over 200,000 notes would otherwise look up every note on each keystroke.
+    Lists show "2.000+" then, and a second word narrows it down.
     Returns None when the query has no words (no filtering then).
     """
     expression = match_expression(query)
@@ -178,9 +185,10 @@ def search_filter(query: str, entity: str):  # noqa: ANN201 - a SQLAlchemy selec
     return (
         text(
             "SELECT d.entity_id FROM search_index JOIN search_doc d ON d.doc_id = search_index.rowid "
-            "WHERE search_index MATCH :q AND d.entity = :entity"
+            "WHERE search_index MATCH :q AND d.entity = :entity "
+            "ORDER BY search_index.rowid DESC LIMIT :cap"
         )
-        .bindparams(q=expression, entity=entity)
+        .bindparams(q=expression, entity=entity, cap=cap)
         .columns(column("entity_id"))
         .subquery()
     )

@@ -304,6 +304,10 @@
         <translation>Søg…</translation>
     </message>
     <message>
+        <source>More than %n rows: type more to narrow the search</source>
+        <translation>Mere end %n rækker: skriv mere for at indsnævre søgningen</translation>
+    </message>
+    <message>
         <source>%n row(s)</source>
         <translation>%n række(r)</translation>
     </message>

@@ -88,7 +88,11 @@ class ListScreen(QWidget):
         return button
 
     def _update_count(self) -> None:
-        self.count.setText(tr("%n row(s)").replace("%n", f"{self.model.total:,}".replace(",", ".")))
+        number = f"{self.model.total:,}".replace(",", ".")
+        if self.model.capped:
+            self.count.setText(tr("More than %n rows: type more to narrow the search").replace("%n", number))
+        else:
+            self.count.setText(tr("%n row(s)").replace("%n", number))
         if not self._sized and self.model.rows:
             # Size columns to the first page once; after that the user's widths stay.
             self._sized = True

@@ -53,6 +53,7 @@ class PagedTableModel(QAbstractTableModel):
         self.descending = descending
         self.rows: list[Any] = []
         self.total = 0
+        self.capped = False
         self._generation = 0
         self._loading = False
 
@@ -76,6 +77,7 @@ class PagedTableModel(QAbstractTableModel):
         self.beginResetModel()
         self.rows = list(page.items)
         self.total = page.total
+        self.capped = page.capped
         self.endResetModel()
         self._loading = False
         self.loaded.emit()
