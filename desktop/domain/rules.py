@@ -9,6 +9,12 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 _SPACES = re.compile(r"[\s\-./()]")
 
 
+def _digits(value: str) -> bool:
+    # str.isdigit() is also true for "²" and "１２" (which int() may refuse or
+    # which would be stored as non-ASCII): numbers here are plain 0-9.
+    return value.isascii() and value.isdigit()
+
+
 def normalise_cvr(value: str) -> str:
     """Remove spaces and dashes people type inside a CVR number ("1234 5678")."""
     return _SPACES.sub("", value)
@@ -20,7 +26,7 @@ def cvr_is_valid(cvr: str) -> bool:
     The weights 2, 7, 6, 5, 4, 3, 2, 1 multiplied digit by digit must sum to a
     multiple of 11 (the rule the Danish Business Authority publishes).
     """
-    if len(cvr) != 8 or not cvr.isdigit() or cvr[0] == "0":
+    if len(cvr) != 8 or not _digits(cvr) or cvr[0] == "0":
         return False
     return sum(int(d) * w for d, w in zip(cvr, _CVR_WEIGHTS, strict=True)) % 11 == 0
 
@@ -37,9 +43,9 @@ def normalise_phone(value: str) -> str | None:
         compact = "+" + compact[2:]
     if compact.startswith("+45"):
         compact = compact[3:]
-    if compact.isdigit() and len(compact) == 8:
+    if _digits(compact) and len(compact) == 8:
         return " ".join(compact[i : i + 2] for i in range(0, 8, 2))
-    if compact.startswith("+") and compact[1:].isdigit() and 7 <= len(compact) - 1 <= 15:
+    if compact.startswith("+") and _digits(compact[1:]) and 7 <= len(compact) - 1 <= 15:
         return compact
     return None
 
@@ -51,4 +57,4 @@ def email_is_valid(value: str) -> bool:
 
 def postcode_is_valid(value: str) -> bool:
     """Danish postcodes are four digits (0800-9990)."""
-    return len(value) == 4 and value.isdigit()
+    return len(value) == 4 and _digits(value)

@@ -74,9 +74,11 @@ def _clean_text(spec: FieldSpec, value: object) -> str | None:
     text = value.strip() if spec.max_len <= 2_000 else value.rstrip()
     if not text:
         return None
+    if "\x00" in text or not _encodes(text):
+        raise _BadValueError("not_text")
     if spec.check == "cvr":
         text = rules.normalise_cvr(text)
-        if not (len(text) == 8 and text.isdigit()):
+        if not (len(text) == 8 and text.isascii() and text.isdigit()):
             raise _BadValueError("cvr_format")
         if not rules.cvr_is_valid(text):
             raise _BadValueError("cvr_checksum")
@@ -94,9 +96,16 @@ def _clean_text(spec: FieldSpec, value: object) -> str | None:
         raise _BadValueError("bad_postcode")
     if len(text) > spec.max_len:
         raise _BadValueError("too_long", max=spec.max_len)
-    if "\x00" in text:
-        raise _BadValueError("not_text")
     return text
+
+
+def _encodes(text: str) -> bool:
+    # A lone surrogate ("\ud800", possible in JSON) cannot be stored as UTF-8.
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _check_range(spec: FieldSpec, number: float) -> None:
@@ -120,6 +129,10 @@ def _clean_number(spec: FieldSpec, value: object) -> int | float:
             value = float(text)
         except ValueError:
             raise _BadValueError("not_integer" if spec.kind == INT else "not_number") from None
+    if isinstance(value, int) and abs(value) > 2**53:
+        # float() of a huge int (possible in JSON) overflows; it is out of every range here.
+        _check_range(spec, value)
+        raise _BadValueError("not_number")
     if not isinstance(value, int | float) or not math.isfinite(value):
         raise _BadValueError("not_number")
     if spec.kind == INT:
@@ -202,6 +215,10 @@ def validate_record(entity: str, record: dict[str, Any]) -> None:
     """Check a whole (merged, cleaned) record: required fields and cross-field rules."""
     spec = entity_spec(entity)
     errors = [_error(f, "required") for f in spec.fields if f.required and record.get(f.name) is None]
+    # A yes/no field is never blank (its column is NOT NULL): refuse None here
+    # instead of failing in the database with a traceback.
+    errors += [_error(f, "not_bool") for f in spec.fields
+               if f.kind == BOOL and f.name in record and record[f.name] is None]
     if entity == "company":
         start, end = record.get("centre_agreement_start"), record.get("centre_agreement_end")
         if start and end and end < start:

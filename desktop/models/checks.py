@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import func, select
@@ -39,16 +40,22 @@ def check_cvr_unique(session: Session, record: dict[str, Any], record_id: str | 
         raise _fail("company", "cvr", "cvr_taken", other=other)
 
 
-def check_references(session: Session, entity: str, record: dict[str, Any]) -> None:
-    """Every id field that points at another entity must point at a live record."""
+def check_references(
+    session: Session, entity: str, record: dict[str, Any], fields: Collection[str] | None = None
+) -> None:
+    """Every id field that points at another entity must point at a live record.
+
+    ``fields`` limits the check to those fields (an update checks what it changes).
+    """
     for spec in ENTITIES[entity].fields:
         target_id = record.get(spec.name)
-        if not spec.ref or not target_id:
+        if not spec.ref or not target_id or (fields is not None and spec.name not in fields):
             continue
         target = session.get(MODELS[spec.ref], target_id)
         if target is None or target.deleted:
             raise _fail(entity, spec.name, "not_found")
-    if entity == "follow_up" and record.get("subject_id"):
+    subject_changed = fields is None or bool({"subject_kind", "subject_id"} & set(fields))
+    if entity == "follow_up" and record.get("subject_id") and subject_changed:
         target = session.get(MODELS[record["subject_kind"]], record["subject_id"])
         if target is None or target.deleted:
             raise _fail(entity, "subject_id", "not_found")

@@ -163,5 +163,10 @@ class Database:
         return backup_file(self.path, reason) if self.path else None
 
     def close(self) -> None:
-        """Release all connections."""
+        """Let SQLite refresh its planner statistics if needed, then release all connections."""
+        try:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA optimize")
+        except Exception:  # noqa: BLE001 - closing must not fail on a busy or read-only file
+            pass
         self.engine.dispose()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, Float, Integer, String, Text
+from sqlalchemy import Boolean, Date, DateTime, Float, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desktop.models.base import Base, SyncColumns
@@ -24,6 +24,10 @@ class Company(SyncColumns, Base):
     """A company (virksomhed), possibly a company centre (virksomhedscenter)."""
 
     __tablename__ = "company"
+    __table_args__ = (
+        Index("ix_company_live_name", "deleted", "name"),
+        Index("ix_company_centres", "name", sqlite_where=text("is_centre = 1 AND deleted = 0")),
+    )
     name: Mapped[str] = mapped_column(String(200), index=True)
     cvr: Mapped[str | None] = mapped_column(String(8), index=True)
     address: Mapped[str | None] = mapped_column(String(200))
@@ -60,6 +64,7 @@ class Mentor(SyncColumns, Base):
     """A trained company mentor (virksomhedsmentor)."""
 
     __tablename__ = "mentor"
+    __table_args__ = (Index("ix_mentor_live_name", "deleted", "name"),)
     company_id: Mapped[str] = mapped_column(String(36), index=True)
     name: Mapped[str] = mapped_column(String(200))
     title: Mapped[str | None] = mapped_column(String(200))
@@ -75,6 +80,10 @@ class Visit(SyncColumns, Base):
     """A company visit note (virksomhedsbesøg)."""
 
     __tablename__ = "visit"
+    __table_args__ = (
+        Index("ix_visit_live_visited_at", "deleted", "visited_at"),
+        Index("ix_visit_company_live", "company_id", "deleted", "visited_at"),
+    )
     company_id: Mapped[str] = mapped_column(String(36), index=True)
     consultant_id: Mapped[str | None] = mapped_column(String(36), index=True)
     visited_at: Mapped[date] = mapped_column(Date, index=True)
@@ -91,6 +100,7 @@ class Opening(SyncColumns, Base):
     """A small-job, internship or other opening (jobåbning)."""
 
     __tablename__ = "opening"
+    __table_args__ = (Index("ix_opening_live_title", "deleted", "title"),)
     company_id: Mapped[str] = mapped_column(String(36), index=True)
     visit_id: Mapped[str | None] = mapped_column(String(36))
     title: Mapped[str] = mapped_column(String(200))
@@ -110,6 +120,7 @@ class FollowUp(SyncColumns, Base):
     """A planned follow-up (opfølgning) on a company, visit or opening."""
 
     __tablename__ = "follow_up"
+    __table_args__ = (Index("ix_follow_up_live_due_on", "deleted", "done", "due_on"),)
     due_on: Mapped[date] = mapped_column(Date, index=True)
     subject_kind: Mapped[str] = mapped_column(String(20))
     subject_id: Mapped[str] = mapped_column(String(36), index=True)

@@ -66,13 +66,16 @@ class Operations:
             row = writer.get(entity, record_id)
             if row is None:
                 raise checks.not_found(entity)
-            clean = clean_fields(entity, fields)
-            record = {**record_fields(entity, row), **clean}
-            validate_record(entity, record)
-            self._check(writer, entity, record, record_id)
-            if writer.update(entity, row, clean):
-                self._after_write(writer, entity, record_id)
+            self._apply_update(writer, entity, row, clean_fields(entity, fields))
             return writer.changes
+
+    def _apply_update(self, writer: RecordWriter, entity: str, row: Any, clean: dict[str, Any]) -> None:
+        changed = {k for k, v in clean.items() if getattr(row, k) != v}
+        record = {**record_fields(entity, row), **clean}
+        validate_record(entity, record)
+        self._check(writer, entity, record, row.id, changed)
+        if writer.update(entity, row, clean):
+            self._after_write(writer, entity, row.id, changed)
 
     def delete(self, entity: str, record_id: str) -> Changes:
         """Delete a record (a tombstone that syncs), with what depends on it."""
@@ -102,18 +105,29 @@ class Operations:
             defaults.update(responsible_user_id=self.actor.user_id)
         return {k: v for k, v in defaults.items() if v is not None}
 
-    def _check(self, writer: RecordWriter, entity: str, record: dict, record_id: str | None) -> None:
+    def _check(
+        self, writer: RecordWriter, entity: str, record: dict, record_id: str | None, changed: set[str] | None = None
+    ) -> None:
+        """Database rules. An update (``changed`` given) checks only the fields it changes,
+        as the server does: a mentor deleted since, or a CVR number two devices gave
+        two companies offline, must not block editing something else."""
         session = writer.session
-        checks.check_references(session, entity, record)
-        if entity == "company":
+        checks.check_references(session, entity, record, changed)
+        if entity == "company" and (changed is None or "cvr" in changed):
             checks.check_cvr_unique(session, record, record_id)
         if entity == "visit" and record_id:
             checks.check_visit_editable(session, record_id)
 
-    def _after_write(self, writer: RecordWriter, entity: str, record_id: str) -> None:
-        """Keep the follow-ups the app plans by itself in step."""
+    def _after_write(
+        self, writer: RecordWriter, entity: str, record_id: str, changed: set[str] | None = None
+    ) -> None:
+        """Keep the follow-ups the app plans by itself in step (``changed``: None for create/delete)."""
         session = writer.session
         if entity == "opening":
+            # Only a new start or duration moves them: an opening without a start
+            # date plans from today, and editing its title next week must not shift them.
+            if changed is not None and not changed & {"starts_on", "duration_weeks"}:
+                return
             planning.plan_opening_follow_ups(writer, session.get(Opening, record_id), self.today())
         elif entity == "company":
             planning.plan_centre_follow_up(writer, session.get(Company, record_id), self.today())
@@ -206,7 +220,8 @@ class Operations:
                     except ValueError:
                         pass  # stored as plain text, e.g. a date
                 clean = clean_fields(conflict.entity, {conflict.field: value})
-                writer.update(conflict.entity, row, clean)
+                # The same rules as an edit: not on an approved visit, no taken CVR, follow-ups moved.
+                self._apply_update(writer, conflict.entity, row, clean)
             writer.update("conflict", conflict, {"resolved": True})
             return writer.changes
 

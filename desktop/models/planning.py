@@ -15,9 +15,9 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from desktop.models.entities import Company, FollowUp, Opening, Visit
+from desktop.models.entities import Company, FollowUp, Opening
 from desktop.models.writer import RecordWriter
 
 MIDWAY = "opening_midway"
@@ -76,9 +76,9 @@ def centre_follow_up_id(company_id: str, due: date) -> str:
 
 def centre_due_date(writer: RecordWriter, centre: Company) -> date:
     """When the centre should next be visited: last visit + its interval."""
-    last = writer.session.execute(
-        select(func.max(Visit.visited_at)).where(Visit.company_id == centre.id, Visit.deleted.is_(False))
-    ).scalar()
+    from desktop.models.queries import latest_visit_dates
+
+    last = latest_visit_dates(writer.session, [centre.id]).get(centre.id)
     base = last or centre.centre_agreement_start or centre.created_at.date()
     return base + timedelta(days=centre.centre_visit_interval_days or 21)
 
