@@ -312,8 +312,12 @@
         <translation>%n række(r)</translation>
     </message>
     <message>
-        <source>All</source>
-        <translation>Alle</translation>
+        <source>All statuses</source>
+        <translation>Alle statusser</translation>
+    </message>
+    <message>
+        <source>All kinds</source>
+        <translation>Alle typer</translation>
     </message>
     <message>
         <source>Edit</source>

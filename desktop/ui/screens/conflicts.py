@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -72,7 +73,9 @@ class ConflictsScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(explain)
-        layout.addWidget(self.empty)
+        # The "no conflicts" text takes the free space when the list is hidden, so it sits at the top.
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.empty, 1)
         layout.addWidget(splitter, 1)
         self.splitter = splitter
         ctx.events.changes_applied.connect(self._changed)

@@ -49,10 +49,10 @@ class RecordList(ListScreen):
                      title=i18n.entity_label(entity), parent=self).exec()
 
 
-def _choice_filter(screen: ListScreen, entity: str, field: str, values) -> QComboBox:  # noqa: ANN001
+def _choice_filter(screen: ListScreen, entity: str, field: str, values, all_text: str) -> QComboBox:  # noqa: ANN001
     box = QComboBox()
     box.setObjectName(f"filter_{field}")
-    box.addItem(tr("All"), None)
+    box.addItem(all_text, None)
     for value in values:
         box.addItem(i18n.choice(entity, field, value), value)
     box.currentIndexChanged.connect(lambda _i: screen.model.refresh())
@@ -81,8 +81,8 @@ class OpeningsScreen(RecordList):
         ]
         super().__init__(ctx, columns, self._fetch, sort="title")
         self.title.setText(tr("Openings"))
-        self.status = _choice_filter(self, "opening", "status", OPENING_STATUSES)
-        self.kind = _choice_filter(self, "opening", "kind", OPENING_KINDS)
+        self.status = _choice_filter(self, "opening", "status", OPENING_STATUSES, tr("All statuses"))
+        self.kind = _choice_filter(self, "opening", "kind", OPENING_KINDS, tr("All kinds"))
         self.add_button(tr("New opening"), self.new_for_company, "new_opening")
         self.add_button(tr("Edit"), self.edit_selected, "edit")
 

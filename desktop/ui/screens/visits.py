@@ -33,7 +33,7 @@ class VisitList(ListScreen):
         self.mine = QCheckBox(tr("My visits"))
         self.mine.toggled.connect(lambda _c: self.model.refresh())
         self.status = QComboBox()
-        self.status.addItem(tr("All"), None)
+        self.status.addItem(tr("All statuses"), None)
         for value in ("draft", "ready"):
             self.status.addItem(i18n.choice("visit", "status", value), value)
         self.status.currentIndexChanged.connect(lambda _i: self.model.refresh())
