@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -104,8 +105,8 @@ class CompanyPage(QWidget):
         self.centre_text.setWordWrap(True)
         QVBoxLayout(self.centre).addWidget(self.centre_text)
         info = QGridLayout()
-        info.addWidget(self.details, 0, 0)
-        info.addWidget(self.centre, 0, 1)
+        info.addWidget(self.details, 0, 0, Qt.AlignmentFlag.AlignTop)
+        info.addWidget(self.centre, 0, 1, Qt.AlignmentFlag.AlignTop)
         info.setColumnStretch(0, 1)
         info.setColumnStretch(1, 1)
         self.tabs = QTabWidget()
