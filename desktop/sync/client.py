@@ -121,6 +121,10 @@ class SyncClient:
         """``GET /sync/summary``: per-entity counts and the checksum."""
         return self._request("GET", "/sync/summary")
 
+    def members(self) -> dict[str, Any]:
+        """``GET /teams/members``: names of the people in my teams."""
+        return self._request("GET", "/teams/members")
+
     def review_queue(self, **filters: str) -> dict[str, Any]:
         """``GET /reviews/queue`` (supervisors)."""
         params = {k: v for k, v in filters.items() if v}

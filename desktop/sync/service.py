@@ -77,7 +77,33 @@ class SyncService:
                 state.set_value(session, state.NEEDS_FULL_RESYNC, "1")
                 state.set_value(session, state.SERVER_CHANGED, "1")
             state.save_account(session, account)
+        self.refresh_members()
         return account
+
+    def refresh_members(self) -> dict[str, str]:
+        """Fetch the names of the people in my teams (for lists and reports)."""
+        try:
+            reply = self.client().members()
+        except SyncError as exc:
+            log.info("Could not fetch team members (%s)", exc.kind.value)
+            with self.db.read() as session:
+                return state.members(session)
+        with self.db.write() as session:
+            state.set_value(session, state.MEMBERS, reply.get("members", []))
+            return state.members(session)
+
+    def names(self) -> dict[str, str]:
+        """User id -> full name, from the last fetch (works offline)."""
+        with self.db.read() as session:
+            names = state.members(session)
+        account = self.account()
+        if account.user_id:
+            names.setdefault(account.user_id, account.user.get("full_name", ""))
+        return names
+
+    def review(self, visit_id: str, verdict: str, comment: str) -> None:
+        """A supervisor's verdict (online only: reviews are the server's), then a sync brings it home."""
+        self.client().add_review(visit_id, verdict, comment)
 
     def logout(self) -> None:
         """Revoke the token on the server if reachable, and forget it here."""

@@ -26,6 +26,7 @@ NEEDS_FULL_RESYNC = "needs_full_resync"
 SERVER_CHANGED = "server_changed"
 VERIFY_SKIPS = "verify_skips"
 LAST_VERIFIED = "last_verified"  # "checksum:cursor" of the last summary local data matched
+MEMBERS = "members"  # [{id, full_name, role, team_id}] of the user's teams, for showing names
 
 
 def get_value(session: Session, key: str, default: str | None = None) -> str | None:
@@ -89,6 +90,11 @@ def load_account(session: Session) -> Account:
         json.loads(get_value(session, USER, "{}") or "{}"),
         json.loads(get_value(session, TEAMS, "[]") or "[]"),
     )
+
+
+def members(session: Session) -> dict[str, str]:
+    """User id -> full name for everyone in the user's teams (as last fetched)."""
+    return {m["id"]: m["full_name"] for m in json.loads(get_value(session, MEMBERS, "[]") or "[]")}
 
 
 def save_account(session: Session, account: Account) -> None:

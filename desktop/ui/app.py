@@ -57,12 +57,12 @@ class GuiConfirmer(QObject):
 
 
 def build_context(data_dir: Path, *, start_sync: bool = True, interval: float = 120.0,
-                  debounce: float = 3.0) -> AppContext:
+                  debounce: float = 3.0, credentials: Credentials | None = None) -> AppContext:
     """Open the database (migrating after a backup) and wire sync and tasks."""
     db = Database.in_folder(data_dir)
     events = AppEvents()
     confirmer = GuiConfirmer()
-    service = SyncService(db, Credentials(), confirm_mass_delete=confirmer.confirm_mass_delete)
+    service = SyncService(db, credentials or Credentials(), confirm_mass_delete=confirmer.confirm_mass_delete)
     ctx = AppContext(db=db, tasks=TaskRunner(), events=events, service=service)
     ctx.confirmer = confirmer  # type: ignore[attr-defined]
 

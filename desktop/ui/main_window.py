@@ -23,6 +23,7 @@ from desktop.ui.i18n import tr
 from desktop.ui.screens.companies import CompaniesScreen
 from desktop.ui.screens.conflicts import ConflictsScreen
 from desktop.ui.screens.records import FollowUpsScreen, MentorsScreen, OpeningsScreen
+from desktop.ui.screens.review import ReviewScreen
 from desktop.ui.screens.today import TodayScreen
 from desktop.ui.screens.visits import VisitsScreen
 from desktop.ui.widgets.sync_status import SyncStatusWidget
@@ -46,6 +47,7 @@ class MainWindow(QMainWindow):
         self.mentors = MentorsScreen(ctx)
         self.follow_ups = FollowUpsScreen(ctx)
         self.conflicts = ConflictsScreen(ctx)
+        self.review = ReviewScreen(ctx)
         self.stack = QStackedWidget()
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
@@ -54,7 +56,7 @@ class MainWindow(QMainWindow):
         self.screens = [
             (tr("Today"), self.today), (tr("Companies"), self.companies), (tr("Visits"), self.visits),
             (tr("Openings"), self.openings), (tr("Mentors"), self.mentors), (tr("Follow-ups"), self.follow_ups),
-            (tr("Conflicts"), self.conflicts),
+            (tr("Conflicts"), self.conflicts), (tr("Review"), self.review),
         ]
         for number, (title, screen) in enumerate(self.screens, start=1):
             self.sidebar.addItem(QListWidgetItem(title))
@@ -79,6 +81,7 @@ class MainWindow(QMainWindow):
         ctx.events.sync_status.connect(self.show_sync_status)
         ctx.events.sync_finished.connect(self._sync_finished)
         self.sidebar.setCurrentRow(0)
+        self._show_role_screens()
         self.show_sync_status(ctx.runner.status() if ctx.runner else SyncStatus())
 
     def _menus(self) -> None:
@@ -131,7 +134,13 @@ class MainWindow(QMainWindow):
 
             show_error(self, error)
 
+    def _show_role_screens(self) -> None:
+        """Only supervisors and admins see the review screen."""
+        supervisor = self.ctx.service.account().role in ("supervisor", "admin")
+        self.sidebar.item(len(self.screens) - 1).setHidden(not supervisor)
+
     def show_sync_status(self, status: SyncStatus) -> None:
+        self._show_role_screens()
         self.sync_widget.show_status(status, self.ctx.service.signed_in())
         progress = status.progress
         if status.syncing and progress and progress[1] >= LONG_SYNC_RECORDS:

@@ -499,5 +499,113 @@
         <source>The computer&apos;s clock is wrong</source>
         <translation>Computerens ur går forkert</translation>
     </message>
+    <message>
+        <source>Comment to the consultant (shown on their Today screen)</source>
+        <translation>Kommentar til konsulenten (vises på konsulentens I dag-side)</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>Godkend</translation>
+    </message>
+    <message>
+        <source>Has issues</source>
+        <translation>Har mangler</translation>
+    </message>
+    <message>
+        <source>Reject</source>
+        <translation>Afvis</translation>
+    </message>
+    <message>
+        <source>Consultant</source>
+        <translation>Konsulent</translation>
+    </message>
+    <message>
+        <source>Everyone</source>
+        <translation>Alle</translation>
+    </message>
+    <message>
+        <source>No visits wait for review.</source>
+        <translation>Ingen besøg venter på gennemsyn.</translation>
+    </message>
+    <message>
+        <source>Openings at the company</source>
+        <translation>Jobåbninger hos virksomheden</translation>
+    </message>
+    <message>
+        <source>Write a comment so the consultant knows what to change.</source>
+        <translation>Skriv en kommentar, så konsulenten ved, hvad der skal rettes.</translation>
+    </message>
+    <message>
+        <source>Sending…</source>
+        <translation>Sender…</translation>
+    </message>
+    <message>
+        <source>Sent.</source>
+        <translation>Sendt.</translation>
+    </message>
+    <message>
+        <source>The verdict could not be sent.</source>
+        <translation>Vurderingen kunne ikke sendes.</translation>
+    </message>
+    <message>
+        <source>Openings created</source>
+        <translation>Jobåbninger oprettet</translation>
+    </message>
+    <message>
+        <source>Filled</source>
+        <translation>Besat</translation>
+    </message>
+    <message>
+        <source>Hours per week placed</source>
+        <translation>Timer pr. uge besat</translation>
+    </message>
+    <message>
+        <source>Company centre</source>
+        <translation>Virksomhedscenter</translation>
+    </message>
+    <message>
+        <source>Places</source>
+        <translation>Pladser</translation>
+    </message>
+    <message>
+        <source>Visits in period</source>
+        <translation>Besøg i perioden</translation>
+    </message>
+    <message>
+        <source>Last visit</source>
+        <translation>Sidste besøg</translation>
+    </message>
+    <message>
+        <source>Next visit due</source>
+        <translation>Næste besøg senest</translation>
+    </message>
+    <message>
+        <source>Open openings</source>
+        <translation>Åbne jobåbninger</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Periode</translation>
+    </message>
+    <message>
+        <source>Per consultant</source>
+        <translation>Pr. konsulent</translation>
+    </message>
+    <message>
+        <source>Per company centre</source>
+        <translation>Pr. virksomhedscenter</translation>
+    </message>
+    <message>
+        <source>Unknown</source>
+        <translation>Ukendt</translation>
+    </message>
+    <message>
+        <source>Review queue</source>
+        <translation>Til gennemsyn</translation>
+    </message>
+    <message>
+        <source>Overview</source>
+        <translation>Overblik</translation>
+    </message>
 </context>
 </TS>

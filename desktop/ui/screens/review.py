@@ -1,0 +1,300 @@
+"""Gennemsyn: the supervisor's review queue and the overviews per consultant and centre."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.models.changes import Changes
+from desktop.models.queries import Record, get_record, list_openings
+from desktop.models.review_queries import (
+    CentreOverview,
+    ConsultantOverview,
+    QueueRow,
+    overview_by_centre,
+    overview_by_consultant,
+    review_queue,
+)
+from desktop.ui import i18n
+from desktop.ui.context import AppContext
+from desktop.ui.i18n import fmt_date, tr
+
+VERDICTS = (("approved", "Approve"), ("has_issues", "Has issues"), ("rejected", "Reject"))
+
+
+@dataclass
+class Reading:
+    visit: Record
+    company: Record | None
+    openings: list
+
+
+class ReviewQueue(QWidget):
+    """Visits waiting for a verdict, a reading pane, and the three verdict buttons."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.rows: list[QueueRow] = []
+        self.consultant = QComboBox()
+        self.consultant.setObjectName("consultant_filter")
+        self.consultant.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.list = QListWidget()
+        self.list.setObjectName("queue")
+        self.list.currentRowChanged.connect(self._select)
+        self.reading = QTextBrowser()
+        self.reading.setObjectName("reading")
+        self.comment = QPlainTextEdit()
+        self.comment.setObjectName("comment")
+        self.comment.setPlaceholderText(tr("Comment to the consultant (shown on their Today screen)"))
+        self.comment.setMaximumHeight(90)
+        self.message = QLabel()
+        self.message.setObjectName("review_message")
+        self.message.setWordWrap(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.message, 1)
+        self.buttons: dict[str, QPushButton] = {}
+        texts = {"approved": tr("Approve"), "has_issues": tr("Has issues"), "rejected": tr("Reject")}
+        for state, _source in VERDICTS:
+            button = QPushButton(texts[state])
+            button.setObjectName(f"verdict_{state}")
+            button.clicked.connect(lambda _c=False, s=state: self.give_verdict(s))
+            buttons.addWidget(button)
+            self.buttons[state] = button
+        right = QWidget()
+        column = QVBoxLayout(right)
+        column.addWidget(self.reading, 1)
+        column.addWidget(self.comment)
+        column.addLayout(buttons)
+        splitter = QSplitter()
+        splitter.addWidget(self.list)
+        splitter.addWidget(right)
+        splitter.setSizes([330, 700])
+        filters = QHBoxLayout()
+        filters.addWidget(QLabel(tr("Consultant")))
+        filters.addWidget(self.consultant)
+        filters.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(splitter, 1)
+        self._fill_consultants()
+        ctx.events.changes_applied.connect(self._changed)
+
+    def _fill_consultants(self) -> None:
+        current = self.consultant.currentData()
+        self.consultant.blockSignals(True)
+        self.consultant.clear()
+        self.consultant.addItem(tr("Everyone"), None)
+        for user_id, name in sorted(self.ctx.service.names().items(), key=lambda item: item[1]):
+            self.consultant.addItem(name, user_id)
+        self.consultant.setCurrentIndex(max(self.consultant.findData(current), 0))
+        self.consultant.blockSignals(False)
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.touches("visit", "review") and self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event) -> None:  # noqa: ANN001
+        super().showEvent(event)
+        self._fill_consultants()
+        self.refresh()
+
+    def refresh(self) -> None:
+        consultant = self.consultant.currentData()
+        self.ctx.read(lambda s: review_queue(s, consultant_id=consultant), self._show, self)
+
+    def _show(self, rows: list[QueueRow]) -> None:
+        names = self.ctx.service.names()
+        self.rows = rows
+        self.list.clear()
+        for row in rows:
+            state = i18n.choice("review", "state", row.state)
+            who = names.get(row.consultant_id or "", "")
+            self.list.addItem(QListWidgetItem(f"{fmt_date(row.visited_at)} · {row.company_name}\n{who} · {state}"))
+        if not rows:
+            nothing = tr("No visits wait for review.")
+            self.reading.setHtml(f"<p>{escape(nothing)}</p>")
+        for button in self.buttons.values():
+            button.setEnabled(bool(rows))
+        if rows:
+            self.list.setCurrentRow(0)
+
+    def _current(self) -> QueueRow | None:
+        index = self.list.currentRow()
+        return self.rows[index] if 0 <= index < len(self.rows) else None
+
+    def _select(self, _index: int) -> None:
+        row = self._current()
+        if row is None:
+            return
+
+        def query(session) -> Reading:  # noqa: ANN001
+            return Reading(get_record(session, "visit", row.visit_id), get_record(session, "company", row.company_id),
+                           list_openings(session, company_id=row.company_id, limit=50).items)
+
+        self.ctx.read(query, self._read, self)
+
+    def _read(self, reading: Reading) -> None:
+        if reading.visit is None:
+            return
+        v = reading.visit.fields
+        company = reading.company.fields if reading.company else {}
+        names = self.ctx.service.names()
+        parts = [f"<h2>{escape(company.get('name', ''))}</h2>",
+                 f"<p><b>{escape(i18n.label('visit', 'visited_at'))}:</b> {fmt_date(v['visited_at'])} "
+                 f"({i18n.week(v['visited_at'])}) · {escape(i18n.choice('visit', 'kind', v.get('kind')))} · "
+                 f"{escape(names.get(v.get('consultant_id') or '', ''))}</p>"]
+        for field in ("participants", "body", "needs", "next_step"):
+            if v.get(field):
+                parts.append(f"<h4>{escape(i18n.label('visit', field))}</h4><p>{escape(v[field])}</p>".replace(
+                    "\n", "<br>"))
+        if v.get("follow_up_on"):
+            parts.append(f"<p><b>{escape(i18n.label('visit', 'follow_up_on'))}:</b> {fmt_date(v['follow_up_on'])}</p>")
+        if reading.openings:
+            heading = tr("Openings at the company")
+            items = "".join(
+                f"<li>{escape(o.title)} — {escape(i18n.choice('opening', 'kind', o.kind))}, "
+                f"{'' if o.hours_per_week is None else f'{o.hours_per_week:g}'.replace('.', ',')} t/uge, "
+                f"{escape(i18n.choice('opening', 'status', o.status))}</li>" for o in reading.openings)
+            parts.append(f"<h4>{escape(heading)}</h4><ul>{items}</ul>")
+        self.reading.setHtml("".join(parts))
+
+    def give_verdict(self, state: str) -> None:
+        """Send the verdict to the server (online only), then sync so it comes back."""
+        row = self._current()
+        if row is None:
+            return
+        comment = self.comment.toPlainText().strip()
+        if state != "approved" and not comment:
+            self.message.setText(tr("Write a comment so the consultant knows what to change."))
+            self.comment.setFocus()
+            return
+        self.message.setText(tr("Sending…"))
+
+        def done(_result) -> None:  # noqa: ANN001
+            self.message.setText(tr("Sent."))
+            self.comment.clear()
+            if self.ctx.runner is not None:
+                future = self.ctx.runner.request()
+                future.add_done_callback(lambda f: self.ctx.events.sync_finished.emit(f))
+
+        def failed(error: BaseException) -> None:
+            from desktop.ui.errors import user_message
+
+            self.message.setText(user_message(error) or tr("The verdict could not be sent."))
+
+        self.ctx.tasks.run(lambda: self.ctx.service.review(row.visit_id, state, comment), done, failed,
+                           uses_db=False, parent=self)
+
+
+class Overview(QWidget):
+    """Per consultant and per company centre, for a period."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        today = ctx.today()
+        self.start = QDateEdit(QDate(today.year, today.month, 1))
+        self.end = QDateEdit(QDate(today.year, today.month, today.day))
+        for widget in (self.start, self.end):
+            widget.setDisplayFormat("dd-MM-yyyy")
+            widget.setCalendarPopup(True)
+            widget.dateChanged.connect(lambda _d: self.refresh())
+        self.consultants = self._table([tr("Consultant"), tr("Visits"), tr("Openings created"), tr("Filled"),
+                                        tr("Hours per week placed")])
+        self.consultants.setObjectName("by_consultant")
+        self.centres = self._table([tr("Company centre"), tr("Places"), tr("Visits in period"), tr("Last visit"),
+                                    tr("Next visit due"), tr("Open openings")])
+        self.centres.setObjectName("by_centre")
+        period = QHBoxLayout()
+        period.addWidget(QLabel(tr("Period")))
+        period.addWidget(self.start)
+        period.addWidget(QLabel("–"))
+        period.addWidget(self.end)
+        period.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(period)
+        layout.addWidget(QLabel(tr("Per consultant")))
+        layout.addWidget(self.consultants, 1)
+        layout.addWidget(QLabel(tr("Per company centre")))
+        layout.addWidget(self.centres, 2)
+
+    @staticmethod
+    def _table(headers: list[str]) -> QTableWidget:
+        table = QTableWidget(0, len(headers))
+        table.setHorizontalHeaderLabels(headers)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.verticalHeader().hide()
+        table.horizontalHeader().setStretchLastSection(True)
+        return table
+
+    def showEvent(self, event) -> None:  # noqa: ANN001
+        super().showEvent(event)
+        self.refresh()
+
+    def refresh(self) -> None:
+        start = self.start.date().toPython()
+        end = self.end.date().toPython()
+        today = self.ctx.today()
+        self.ctx.read(lambda s: (overview_by_consultant(s, start, end), overview_by_centre(s, start, end, today)),
+                      self._show, self)
+
+    def _show(self, data: tuple[list[ConsultantOverview], list[CentreOverview]]) -> None:
+        consultants, centres = data
+        names = self.ctx.service.names()
+        overdue = tr("overdue")
+        self._fill(self.consultants, [[names.get(c.consultant_id or "", c.consultant_id or tr("Unknown")), c.visits,
+                                       c.openings_created, c.openings_filled,
+                                       f"{c.filled_hours_per_week:g}".replace(".", ",")] for c in consultants])
+        self._fill(self.centres, [[c.name, c.places, c.visits_in_period, fmt_date(c.last_visit),
+                                   fmt_date(c.next_due) + (f" ({overdue})" if c.overdue else ""),
+                                   c.open_openings] for c in centres])
+
+    @staticmethod
+    def _fill(table: QTableWidget, rows: list[list]) -> None:
+        table.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                item = QTableWidgetItem("" if value is None else str(value))
+                if isinstance(value, int | float):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                table.setItem(r, c, item)
+        table.resizeColumnsToContents()
+
+
+class ReviewScreen(QWidget):
+    """Shown to supervisors and admins."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        title = QLabel(tr("Review"))
+        title.setProperty("role", "title")
+        self.queue = ReviewQueue(ctx)
+        self.overview = Overview(ctx)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.queue, tr("Review queue"))
+        self.tabs.addTab(self.overview, tr("Overview"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(self.tabs, 1)
+
