@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from desktop.domain.errors import ValidationError
 from desktop.domain.schema import ENTITIES, TEXT
 from desktop.domain.validation import clean_fields, validate_record
 from desktop.models import checks, planning
@@ -47,6 +48,25 @@ class Operations:
             writer = RecordWriter(session, self.actor)
             record_id = self._create(writer, entity, fields)
             return Result(record_id, writer.changes)
+
+    def create_many(self, entity: str, rows: list[dict[str, Any]]) -> Changes:
+        """Create many records of ``entity`` in ONE transaction (an import): all, or none.
+
+        Each row gets exactly the checks and planning of :meth:`create`. If one is
+        refused, the ValidationError is raised with ``row_index`` (its index in
+        ``rows``) set, and nothing is kept.
+        """
+        if entity not in EDITABLE:
+            raise ValueError(f"{entity} cannot be created locally")
+        with self.db.write() as session:
+            writer = RecordWriter(session, self.actor)
+            for index, fields in enumerate(rows):
+                try:
+                    self._create(writer, entity, fields)
+                except ValidationError as error:
+                    error.row_index = index  # type: ignore[attr-defined]
+                    raise
+            return writer.changes
 
     def _create(self, writer: RecordWriter, entity: str, fields: dict[str, Any]) -> str:
         clean = clean_fields(entity, {**self._defaults(entity), **fields})

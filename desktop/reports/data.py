@@ -265,11 +265,11 @@ def centre_catalogue_data(
             .where(Contact.company_id.in_(chunk), Contact.deleted.is_(False))
         ):
             contacts[company_id].append(ContactLine(*fields))
-        mentors.update(session.execute(
+        mentors.update((company_id, count) for company_id, count in session.execute(
             select(Mentor.company_id, func.count())
             .where(Mentor.company_id.in_(chunk), Mentor.deleted.is_(False), Mentor.active.is_(True))
             .group_by(Mentor.company_id)
-        ).tuples().all())
+        ))
     entries = []
     for row in rows:
         *fields, responsible_id = row

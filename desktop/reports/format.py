@@ -7,6 +7,7 @@ worker and CSV exports use the same words the screens show.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from datetime import date, datetime
 
@@ -63,12 +64,12 @@ def week_label(value: date | None) -> str:
 
 
 def dk_number(value: float | int | None) -> str:
-    """A number with a Danish decimal comma and no needless decimals: 7,5 / 8."""
+    """A number the Danish way, with no needless decimals: 7,5 / 8 / 2.287."""
     if value is None:
         return ""
-    if float(value).is_integer():
-        return str(int(value))
-    return f"{value:.1f}".replace(".", ",")
+    text = f"{int(value):,}" if float(value).is_integer() else f"{value:,.1f}"
+    # Python writes 2,287.5; Danes write 2.287,5.
+    return text.translate(str.maketrans({",": ".", ".": ","}))
 
 
 def short_id(user_id: str | None) -> str:
@@ -83,12 +84,51 @@ def person(names: Mapping[str, str] | None, user_id: str | None) -> str:
     return (names or {}).get(user_id) or short_id(user_id)
 
 
-# Danish alphabetical order: æ, ø, å come after z, and "aa" is å (Aalestrup
-# and Aars are filed under Å, as in every Danish directory).
-_DANISH = str.maketrans({"æ": "z\x01", "ä": "z\x01", "ø": "z\x02", "ö": "z\x02", "å": "z\x03"})
+# Danish alphabetical order: æ, ø, å come after z (as "{", "|", "}" do in ASCII),
+# "aa" is å (Aalestrup and Aars are filed under Å, as in every Danish
+# directory), and other accents sort with their base letter (é as e).
+_LAST_LETTERS = {"æ": "{", "ä": "{", "ø": "|", "ö": "|", "å": "}"}
 _AA = re.compile(r"aa")
 
 
 def danish_sort_key(text: str | None) -> str:
     """A sort key that orders names the way a Danish reader expects."""
-    return _AA.sub("å", (text or "").casefold()).translate(_DANISH)
+    out = []
+    for char in _AA.sub("å", (text or "").casefold()):
+        if char in _LAST_LETTERS:
+            out.append(_LAST_LETTERS[char])
+        else:
+            out.append("".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)))
+    return "".join(out)
+
+
+def period_label(start: date, end: date) -> str:
+    """``"02-11-2026 – 29-11-2026 (uge 45–48)"``; weeks carry the year when the period spans two."""
+    (y1, w1, _), (y2, w2, _) = start.isocalendar(), end.isocalendar()
+    if (y1, w1) == (y2, w2):
+        weeks = f"uge {w1}"
+    elif y1 == y2:
+        weeks = f"uge {w1}–{w2}"
+    else:
+        weeks = f"uge {w1} {y1} – uge {w2} {y2}"
+    return f"{dk_date(start)} – {dk_date(end)} ({weeks})"
+
+
+def interval_label(days: int | None) -> str:
+    """How often a centre is visited, the way people say it: "Mindst hver 3. uge" for 21 days."""
+    if not days:
+        return ""
+    if days == 7:
+        return "Mindst hver uge"
+    if days % 7 == 0:
+        return f"Mindst hver {days // 7}. uge ({days} dage)"
+    return f"Mindst hver {days}. dag"
+
+
+def span_label(start: date | None, end: date | None) -> str:
+    """An agreement period: "01-01-2026 – 31-12-2027", "fra 01-01-2026" or "til 31-12-2027"."""
+    if start and end:
+        return f"{dk_date(start)} – {dk_date(end)}"
+    if start:
+        return f"fra {dk_date(start)}"
+    return f"til {dk_date(end)}" if end else ""

@@ -1,0 +1,284 @@
+"""Import companies, contact persons and mentors from CSV or Excel, in three steps.
+
+1. :func:`preview` reads the file and suggests which column is which field;
+2. :func:`plan_import` checks every row with the app's own rules and says which
+   rows will be imported and why the others are refused, writing nothing;
+3. :func:`run_import` writes the good rows through the normal operations (so
+   they sync) in one transaction: all of them, or, if any write fails, none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from desktop.cancel import CancelToken, Progress
+from desktop.domain import rules
+from desktop.domain.errors import MESSAGES, ValidationError
+from desktop.domain.schema import BOOL, DATE, DATETIME, ENTITIES, TEXT
+from desktop.domain.validation import clean_fields, validate_record
+from desktop.errors import UserFacingError
+from desktop.exchange.mapping import COMPANY_CVR, COMPANY_NAME, IMPORTABLE, suggest_mapping
+from desktop.exchange.reading import Cell, read_table
+from desktop.models.changes import Changes
+from desktop.models.entities import Company, Contact, Mentor
+from desktop.models.operations import Operations
+from desktop.reports.format import dk_date, dk_number
+
+_YES = {"ja", "j", "yes", "y", "true", "sand", "1", "x"}
+_NO = {"nej", "n", "no", "false", "falsk", "0", "-"}
+_FORMULA_START = ("=", "@", "+", "-")
+_CHECK_EVERY = 200  # rows between progress reports and cancel checks
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """What the import dialog shows before anything is decided."""
+
+    path: str
+    entity: str
+    headers: list[str]
+    rows: list[list[str]]  # the first rows, as display text
+    mapping: dict[int, str]  # suggested: column index -> field
+    total_rows: int
+    encoding: str = ""
+    delimiter: str = ""
+
+
+@dataclass(frozen=True)
+class PlannedRow:
+    """A row that passed every check, with the cleaned fields it will be created with."""
+
+    row_number: int
+    fields: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """The outcome of checking a whole file: what will be created and what is refused (and why)."""
+
+    path: str
+    entity: str
+    rows_ok: list[PlannedRow]
+    refused: list[tuple[int, str]]  # (row number as the spreadsheet shows it, reason in Danish)
+    total_rows: int = 0
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import created."""
+
+    created: int
+    changes: Changes = field(default_factory=Changes)
+
+
+def display(cell: Cell) -> str:
+    """A cell as the preview shows it (Danish dates and decimals)."""
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):
+        return "Ja" if cell else "Nej"
+    if isinstance(cell, datetime | date):
+        return dk_date(cell)
+    if isinstance(cell, int | float):
+        # Whole numbers are mostly CVR, phone and postcode numbers here: no thousands dots.
+        return str(int(cell)) if float(cell).is_integer() else dk_number(cell)
+    return str(cell).strip()
+
+
+def preview(path: str | Path, entity: str = "company", sample: int = 10) -> ImportPreview:
+    """Read ``path`` and suggest a column mapping for importing ``entity`` (company, contact or mentor)."""
+    if entity not in IMPORTABLE:
+        raise ValueError(f"{entity} cannot be imported")
+    table = read_table(path)
+    return ImportPreview(
+        str(path), entity, table.headers, [[display(c) for c in cells] for _, cells in table.rows[:sample]],
+        suggest_mapping(table.headers, entity), len(table.rows), table.encoding, table.delimiter,
+    )
+
+
+def _value(entity: str, name: str, cell: Cell) -> object:
+    """Turn a cell into what the domain rules accept for field ``name`` of ``entity``."""
+    spec = ENTITIES[entity].field_map.get(name)  # None for the company_cvr / company_name columns
+    kind = spec.kind if spec else TEXT
+    if cell is None or (isinstance(cell, str) and not cell.strip()):
+        return None
+    if isinstance(cell, str):
+        text = cell.strip()
+        if text.startswith("'") and text[1:2] in _FORMULA_START:
+            text = text[1:]  # the apostrophe our own CSV export adds against formula injection
+        if kind == BOOL:
+            word = text.casefold()
+            return True if word in _YES else False if word in _NO else text
+        return rules.normalise_cvr(text) if name == COMPANY_CVR else text
+    if isinstance(cell, bool):
+        return cell if kind == BOOL else ("Ja" if cell else "Nej")
+    if isinstance(cell, datetime | date):
+        return cell if kind in (DATE, DATETIME) else dk_date(cell)
+    if kind == TEXT:  # Excel keeps CVR, phone and postcode numbers as numbers
+        text = str(int(cell)) if float(cell).is_integer() else str(cell)
+        return text.zfill(4) if spec is not None and spec.check == "postcode" else text
+    return cell
+
+
+class _Checker:
+    """Refusal rules that need the database or earlier rows of the file."""
+
+    def __init__(self, session: Any, entity: str, team_id: str | None) -> None:
+        self.entity = entity
+        self.seen: dict[tuple, int] = {}  # duplicate key -> first row number
+        companies = session.execute(
+            select(Company.id, Company.name, Company.cvr, Company.city)
+            .where(Company.deleted.is_(False), Company.team_id.is_(team_id))
+        ).all()
+        self.by_cvr = {c.cvr: c for c in companies if c.cvr}
+        self.by_name: dict[str, list[Any]] = {}
+        for c in companies:
+            self.by_name.setdefault(c.name.casefold(), []).append(c)
+        self.existing_people: set[tuple[str, str]] = set()
+        if entity in ("contact", "mentor"):
+            model = Contact if entity == "contact" else Mentor
+            self.existing_people = {
+                (company_id, name.casefold()) for company_id, name in session.execute(
+                    select(model.company_id, model.name).where(model.deleted.is_(False)))
+            }
+
+    def company_for(self, cvr: str | None, name: str | None) -> str:
+        """The id of the company a contact or mentor belongs to; raises _Refused if not exactly one."""
+        if cvr:
+            if cvr in self.by_cvr:
+                return self.by_cvr[cvr].id
+            if not name:
+                raise _Refused(f"Der findes ingen virksomhed med CVR-nummer {cvr}.")
+        if not name:
+            raise _Refused("Virksomhed mangler (CVR-nummer eller navn).")
+        found = self.by_name.get(name.casefold(), [])
+        if len(found) > 1:
+            raise _Refused(f"Flere virksomheder hedder {name}. Angiv CVR-nummeret.")
+        if not found:
+            raise _Refused(f"Virksomheden {name} findes ikke.")
+        return found[0].id
+
+    def check(self, row_number: int, clean: dict[str, Any]) -> None:
+        """Refuse a row that repeats an earlier row of the file or a record already in the database."""
+        exact = tuple(sorted((k, str(v)) for k, v in clean.items()))
+        if exact in self.seen:
+            raise _Refused(f"Dobbelt række: den samme som række {self.seen[exact]}.")
+        if self.entity == "company":
+            self._check_company(row_number, clean)
+        else:
+            key = (clean["company_id"], clean["name"].casefold())
+            label = "Kontaktpersonen" if self.entity == "contact" else "Mentoren"
+            if key in self.existing_people:
+                raise _Refused(f"{label} {clean['name']} findes allerede hos virksomheden.")
+            if key in self.seen:
+                raise _Refused(f"{label} {clean['name']} står også i række {self.seen[key]}.")
+            self.seen[key] = row_number
+        self.seen[exact] = row_number
+
+    def _check_company(self, row_number: int, clean: dict[str, Any]) -> None:
+        cvr, name = clean.get("cvr"), clean["name"]
+        if cvr:
+            if cvr in self.by_cvr:
+                raise _Refused(MESSAGES["cvr_taken"][0].format(other=self.by_cvr[cvr].name))
+            if ("cvr", cvr) in self.seen:
+                raise _Refused(f"CVR-nummeret {cvr} står også i række {self.seen[('cvr', cvr)]}.")
+            self.seen[("cvr", cvr)] = row_number
+            return
+        # Without a CVR number, the same name in the same town is taken to be the same company.
+        city = (clean.get("city") or "").casefold()
+        for existing in self.by_name.get(name.casefold(), []):
+            if (existing.city or "").casefold() == city:
+                raise _Refused(f"{existing.name} findes allerede. Angiv CVR-nummeret, hvis det er en anden.")
+        key = ("name", name.casefold(), city)
+        if key in self.seen:
+            raise _Refused(f"{name} står også i række {self.seen[key]}.")
+        self.seen[key] = row_number
+
+
+class _Refused(Exception):
+    """A row is refused; the message is the reason shown to the user (Danish)."""
+
+
+def _check_mapping(entity: str, mapping: dict[int, str]) -> None:
+    fields = list(mapping.values())
+    allowed = set(ENTITIES[entity].field_map) | ({COMPANY_CVR, COMPANY_NAME} if entity != "company" else set())
+    unknown = [f for f in fields if f not in allowed]
+    if unknown or len(set(fields)) != len(fields):
+        raise ValueError(f"bad mapping for {entity}: {mapping}")
+    if "name" not in fields:
+        raise UserFacingError("Vælg den kolonne, der indeholder navnet.", "Choose the column that holds the name.")
+    if entity != "company" and not {COMPANY_CVR, COMPANY_NAME} & set(fields):
+        raise UserFacingError("Vælg den kolonne, der angiver virksomheden (CVR-nummer eller navn).",
+                              "Choose the column that gives the company (CVR number or name).")
+
+
+def plan_import(
+    path: str | Path,
+    entity: str,
+    mapping: dict[int, str],
+    ops: Operations,
+    progress: Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> ImportPlan:
+    """Check every row of ``path`` as an import of ``entity`` with ``mapping``; writes nothing."""
+    if entity not in IMPORTABLE:
+        raise ValueError(f"{entity} cannot be imported")
+    _check_mapping(entity, mapping)
+    table = read_table(path)
+    defaults = ENTITIES[entity].defaults()
+    ok: list[PlannedRow] = []
+    refused: list[tuple[int, str]] = []
+    with ops.db.read() as session:
+        checker = _Checker(session, entity, ops.actor.team_id)
+        for index, (row_number, cells) in enumerate(table.rows):
+            if index % _CHECK_EVERY == 0:
+                if cancel is not None:
+                    cancel.check()
+                if progress is not None:
+                    progress(index, len(table.rows), "Kontrollerer rækker")
+            # A blank cell means "not given": the field keeps its default (a mentor is active).
+            values = {name: value for col, name in mapping.items()
+                      if (value := _value(entity, name, cells[col])) is not None}
+            try:
+                clean = _clean_row(entity, values, defaults, ops.actor.team_id, checker)
+                checker.check(row_number, clean)
+            except ValidationError as error:
+                refused.append((row_number, error.message("da")))
+            except _Refused as error:
+                refused.append((row_number, str(error)))
+            else:
+                ok.append(PlannedRow(row_number, clean))
+    return ImportPlan(str(path), entity, ok, refused, len(table.rows))
+
+
+def _clean_row(entity: str, values: dict[str, Any], defaults: dict[str, Any], team_id: str | None,
+               checker: _Checker) -> dict[str, Any]:
+    cvr, company_name = values.pop(COMPANY_CVR, None), values.pop(COMPANY_NAME, None)
+    clean = clean_fields(entity, values)
+    if entity != "company":
+        clean["company_id"] = checker.company_for(cvr, company_name)
+    # The same whole-record rules Operations.create applies (required fields, dates in order).
+    validate_record(entity, {**defaults, **clean, "team_id": team_id})
+    return clean
+
+
+def run_import(plan: ImportPlan, ops: Operations) -> ImportResult:
+    """Create every row of ``plan`` in one transaction, through the normal operations (they sync).
+
+    If any row fails now (the data changed since the plan was made, e.g. by a
+    sync), nothing is imported and a UserFacingError names the row.
+    """
+    try:
+        changes = ops.create_many(plan.entity, [row.fields for row in plan.rows_ok])
+    except ValidationError as error:
+        index = getattr(error, "row_index", None)
+        where = f"Række {plan.rows_ok[index].row_number}: " if index is not None else ""
+        where_en = f"Row {plan.rows_ok[index].row_number}: " if index is not None else ""
+        raise UserFacingError(f"{where}{error.message('da')} Intet er indlæst.",
+                              f"{where_en}{error.message('en')} Nothing was imported.") from error
+    return ImportResult(len(plan.rows_ok), changes)
