@@ -23,6 +23,7 @@ from desktop.ui.i18n import tr
 from desktop.ui.screens.companies import CompaniesScreen
 from desktop.ui.screens.conflicts import ConflictsScreen
 from desktop.ui.screens.records import FollowUpsScreen, MentorsScreen, OpeningsScreen
+from desktop.ui.screens.reports import ReportsScreen
 from desktop.ui.screens.review import ReviewScreen
 from desktop.ui.screens.today import TodayScreen
 from desktop.ui.screens.visits import VisitsScreen
@@ -47,6 +48,7 @@ class MainWindow(QMainWindow):
         self.mentors = MentorsScreen(ctx)
         self.follow_ups = FollowUpsScreen(ctx)
         self.conflicts = ConflictsScreen(ctx)
+        self.reports = ReportsScreen(ctx)
         self.review = ReviewScreen(ctx)
         self.stack = QStackedWidget()
         self.sidebar = QListWidget()
@@ -56,7 +58,7 @@ class MainWindow(QMainWindow):
         self.screens = [
             (tr("Today"), self.today), (tr("Companies"), self.companies), (tr("Visits"), self.visits),
             (tr("Openings"), self.openings), (tr("Mentors"), self.mentors), (tr("Follow-ups"), self.follow_ups),
-            (tr("Conflicts"), self.conflicts), (tr("Review"), self.review),
+            (tr("Conflicts"), self.conflicts), (tr("Reports"), self.reports), (tr("Review"), self.review),
         ]
         for number, (title, screen) in enumerate(self.screens, start=1):
             self.sidebar.addItem(QListWidgetItem(title))
@@ -87,6 +89,7 @@ class MainWindow(QMainWindow):
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu(tr("&File"))
         for text, slot, shortcut in ((tr("Sync now"), self.sync_now, "F5"),
+                                     (tr("Import from CSV or Excel…"), self.import_file, ""),
                                      (tr("Sign in…"), self.sign_in, ""),
                                      (tr("Settings…"), self.settings, "Ctrl+,"),
                                      (tr("Quit"), self.close, "Ctrl+Q")):
@@ -160,6 +163,11 @@ class MainWindow(QMainWindow):
 
         if LoginDialog(self.ctx, self).exec():
             QTimer.singleShot(0, self.sync_now)
+
+    def import_file(self) -> None:
+        from desktop.ui.dialogs.import_dialog import ImportDialog
+
+        ImportDialog(self.ctx, self).exec()
 
     def settings(self) -> None:
         from desktop.ui.dialogs.settings import SettingsDialog

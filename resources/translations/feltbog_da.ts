@@ -148,12 +148,20 @@
         <translation>Konflikter</translation>
     </message>
     <message>
+        <source>Reports</source>
+        <translation>Rapporter</translation>
+    </message>
+    <message>
         <source>&amp;File</source>
         <translation>&amp;Filer</translation>
     </message>
     <message>
         <source>Sync now</source>
         <translation>Synkronisér nu</translation>
+    </message>
+    <message>
+        <source>Import from CSV or Excel…</source>
+        <translation>Importér fra CSV eller Excel…</translation>
     </message>
     <message>
         <source>Sign in…</source>
@@ -312,6 +320,22 @@
         <translation>%n række(r)</translation>
     </message>
     <message>
+        <source>Export…</source>
+        <translation>Eksportér…</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Eksportér</translation>
+    </message>
+    <message>
+        <source>Excel (*.xlsx);;CSV, semicolon separated (*.csv)</source>
+        <translation>Excel (*.xlsx);;CSV, semikolonsepareret (*.csv)</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>Eksporterer…</translation>
+    </message>
+    <message>
         <source>All statuses</source>
         <translation>Alle statusser</translation>
     </message>
@@ -414,6 +438,10 @@
     <message>
         <source>← Back</source>
         <translation>← Tilbage</translation>
+    </message>
+    <message>
+        <source>Save summary as PDF…</source>
+        <translation>Gem referat som PDF…</translation>
     </message>
     <message>
         <source>Mark ready for review</source>
@@ -606,6 +634,130 @@
     <message>
         <source>Overview</source>
         <translation>Overblik</translation>
+    </message>
+    <message>
+        <source>Company CVR</source>
+        <translation>Virksomhedens CVR</translation>
+    </message>
+    <message>
+        <source>Company name</source>
+        <translation>Virksomhedens navn</translation>
+    </message>
+    <message>
+        <source>Import from CSV or Excel</source>
+        <translation>Importér fra CSV eller Excel</translation>
+    </message>
+    <message>
+        <source>Choose file…</source>
+        <translation>Vælg fil…</translation>
+    </message>
+    <message>
+        <source>No file chosen</source>
+        <translation>Ingen fil valgt</translation>
+    </message>
+    <message>
+        <source>Check rows</source>
+        <translation>Kontrollér rækker</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>Importér</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Luk</translation>
+    </message>
+    <message>
+        <source>Check which field each column goes into (first row: the file&apos;s headers).</source>
+        <translation>Kontrollér hvilket felt hver kolonne skal i (første række: filens overskrifter).</translation>
+    </message>
+    <message>
+        <source>Choose file</source>
+        <translation>Vælg fil</translation>
+    </message>
+    <message>
+        <source>Spreadsheets (*.csv *.xlsx *.txt)</source>
+        <translation>Regneark (*.csv *.xlsx *.txt)</translation>
+    </message>
+    <message>
+        <source>rows</source>
+        <translation>rækker</translation>
+    </message>
+    <message>
+        <source>(skip)</source>
+        <translation>(spring over)</translation>
+    </message>
+    <message>
+        <source>Check the mapping, then press Check rows.</source>
+        <translation>Kontrollér kolonnerne, og tryk så på Kontrollér rækker.</translation>
+    </message>
+    <message>
+        <source>%1 rows will be imported, %2 are refused.</source>
+        <translation>%1 rækker bliver importeret, %2 afvises.</translation>
+    </message>
+    <message>
+        <source>Row %1: %2</source>
+        <translation>Række %1: %2</translation>
+    </message>
+    <message>
+        <source>Checking rows…</source>
+        <translation>Kontrollerer rækker…</translation>
+    </message>
+    <message>
+        <source>%1 rows imported.</source>
+        <translation>%1 rækker importeret.</translation>
+    </message>
+    <message>
+        <source>Importing…</source>
+        <translation>Importerer…</translation>
+    </message>
+    <message>
+        <source>Save as PDF</source>
+        <translation>Gem som PDF</translation>
+    </message>
+    <message>
+        <source>Making the PDF…</source>
+        <translation>Laver PDF…</translation>
+    </message>
+    <message>
+        <source>Company centre catalogue</source>
+        <translation>Virksomhedscenterkatalog</translation>
+    </message>
+    <message>
+        <source>Supervisor report for a period</source>
+        <translation>Lederrapport for en periode</translation>
+    </message>
+    <message>
+        <source>My follow-ups for a period</source>
+        <translation>Mine opfølgninger for en periode</translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation>Rapport</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Fra</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>Til</translation>
+    </message>
+    <message>
+        <source>Save as PDF…</source>
+        <translation>Gem som PDF…</translation>
+    </message>
+    <message>
+        <source>All company centres with work areas, target groups, places, agreement and contacts, as case workers use it.</source>
+        <translation>Alle virksomhedscentre med arbejdsområder, målgrupper, pladser, aftale og kontaktpersoner, som sagsbehandlerne bruger det.</translation>
+    </message>
+    <message>
+        <source>Visits per week per consultant, openings by kind and status, and hours per week placed, for your team in the period.</source>
+        <translation>Besøg pr. uge pr. konsulent, jobåbninger efter type og status og timer pr. uge besat, for dit team i perioden.</translation>
+    </message>
+    <message>
+        <source>Your follow-ups due in the period, by date and week.</source>
+        <translation>Dine opfølgninger i perioden, efter dato og uge.</translation>
     </message>
 </context>
 </TS>

@@ -23,7 +23,7 @@ def test_every_screen_opens_and_renders(window, seeded, qtbot, tmp_path):
         assert not image.isNull()
         image.save(str(tmp_path / f"{row}.png"))
     assert [t for t, _ in window.screens] == ["I dag", "Virksomheder", "Besøg", "Jobåbninger", "Mentorer",
-                                              "Opfølgninger", "Konflikter", "Gennemsyn"]
+                                              "Opfølgninger", "Konflikter", "Rapporter", "Gennemsyn"]
 
 
 def test_search_as_you_type_finds_tomrer_typed_without_danish_letters(window, seeded, qtbot):

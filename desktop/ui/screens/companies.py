@@ -46,6 +46,7 @@ class CompanyList(ListScreen):
             self.filters.addWidget(widget)
         self.municipality.currentIndexChanged.connect(lambda _i: self.model.refresh())
         self.filters.addWidget(self.municipality, 1)
+        self.add_export_button()
         self.add_button(tr("New company"), self.new_company, "new_company")
         self.add_button(tr("Open"), self.open_selected, "open")
         self.model.loaded.connect(self._load_municipalities)
@@ -57,6 +58,15 @@ class CompanyList(ListScreen):
             responsible_user_id=self.ctx.user_id() if self.mine.isChecked() else None,
             sort=sort, descending=descending, offset=offset, limit=limit,
         )
+
+    export_name = "virksomheder"
+
+    def export_rows(self, session, path):  # noqa: ANN001, ANN201
+        from desktop.exchange import export_companies
+
+        return export_companies(session, path, names=self.ctx.service.names(), search=self.search.text(),
+                                is_centre=True if self.centres.isChecked() else None,
+                                municipality=self.municipality.currentData())
 
     def _load_municipalities(self) -> None:
         if self.municipality.count() > 1:

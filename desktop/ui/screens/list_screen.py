@@ -114,6 +114,35 @@ class ListScreen(QWidget):
             self._stale = False
             self.model.refresh()
 
+    def export_rows(self, session: Any, path: str) -> Any:
+        """Write this list to ``path`` (CSV or Excel); subclasses that can be exported override this."""
+        raise NotImplementedError
+
+    def add_export_button(self) -> None:
+        """An "Eksportér…" button that writes the list as it is filtered to CSV or Excel."""
+        self.add_button(tr("Export…"), self.export_list, "export")
+
+    def export_list(self) -> None:
+        from pathlib import Path
+
+        from PySide6.QtWidgets import QFileDialog
+
+        from desktop.ui.progress import run_with_progress
+
+        path, _ = QFileDialog.getSaveFileName(self, tr("Export"), str(Path.home() / f"{self.export_name}.xlsx"),
+                                              tr("Excel (*.xlsx);;CSV, semicolon separated (*.csv)"))
+        if not path:
+            return
+
+        def work(_progress, _cancel):  # noqa: ANN001, ANN202
+            with self.ctx.db.read() as session:
+                return self.export_rows(session, path)
+
+        run_with_progress(self.ctx, work, lambda written: self.setProperty("last_export", str(written)),
+                          tr("Exporting…"), self)
+
+    export_name = "feltbog"
+
     def selected(self) -> Any | None:
         index = self.table.currentIndex()
         return self.model.row_at(index.row()) if index.isValid() else None

@@ -83,8 +83,17 @@ class OpeningsScreen(RecordList):
         self.title.setText(tr("Openings"))
         self.status = _choice_filter(self, "opening", "status", OPENING_STATUSES, tr("All statuses"))
         self.kind = _choice_filter(self, "opening", "kind", OPENING_KINDS, tr("All kinds"))
+        self.add_export_button()
         self.add_button(tr("New opening"), self.new_for_company, "new_opening")
         self.add_button(tr("Edit"), self.edit_selected, "edit")
+
+    export_name = "jobaabninger"
+
+    def export_rows(self, session, path):  # noqa: ANN001, ANN201
+        from desktop.exchange import export_openings
+
+        return export_openings(session, path, search=self.search.text(), status=self.status.currentData(),
+                               kind=self.kind.currentData())
 
     def _fetch(self, session, offset, limit, sort, descending):  # noqa: ANN001, ANN202
         return list_openings(session, search=self.search.text(), status=self.status.currentData(),
@@ -112,8 +121,17 @@ class MentorsScreen(RecordList):
         self.active_only = QCheckBox(tr("Only active mentors"))
         self.active_only.toggled.connect(lambda _c: self.model.refresh())
         self.filters.addWidget(self.active_only)
+        self.add_export_button()
         self.add_button(tr("Add mentor"), self.new_for_company, "new_mentor")
         self.add_button(tr("Edit"), self.edit_selected, "edit")
+
+    export_name = "mentorer"
+
+    def export_rows(self, session, path):  # noqa: ANN001, ANN201
+        from desktop.exchange import export_mentors
+
+        return export_mentors(session, path, search=self.search.text(),
+                              active=True if self.active_only.isChecked() else None)
 
     def _fetch(self, session, offset, limit, sort, descending):  # noqa: ANN001, ANN202
         return list_mentors(session, search=self.search.text(), active=True if self.active_only.isChecked() else None,
@@ -150,6 +168,7 @@ class FollowUpsScreen(RecordList):
         self.next_weeks.currentIndexChanged.connect(lambda _i: self.model.refresh())
         self.filters.addWidget(self.next_weeks)
         self.filters.addStretch(1)
+        self.add_export_button()
         self.add_button(tr("Mark done"), self.toggle_done, "mark_done")
         self.add_button(tr("Edit"), self.edit_selected, "edit")
 
@@ -161,6 +180,15 @@ class FollowUpsScreen(RecordList):
             due_until=self.ctx.today() + timedelta(days=days) if days else None,
             sort=sort, descending=descending, offset=offset, limit=limit,
         )
+
+    export_name = "opfoelgninger"
+
+    def export_rows(self, session, path):  # noqa: ANN001, ANN201
+        from desktop.exchange import export_follow_ups
+
+        return export_follow_ups(session, path, names=self.ctx.service.names(),
+                                 done=None if self.show_done.isChecked() else False,
+                                 assignee_id=self.ctx.user_id() if self.mine.isChecked() else None)
 
     def toggle_done(self) -> None:
         row = self.selected()

@@ -53,6 +53,9 @@ class VisitEditor(QWidget):
         scroll.setWidget(self.form)
         self.saved_label = QLabel()
         self.saved_label.setObjectName("saved_label")
+        self.pdf = QPushButton(tr("Save summary as PDF…"))
+        self.pdf.setObjectName("visit_pdf")
+        self.pdf.clicked.connect(self.save_pdf)
         self.ready = QPushButton(tr("Mark ready for review"))
         self.ready.setObjectName("mark_ready")
         self.ready.clicked.connect(self.mark_ready)
@@ -61,6 +64,7 @@ class VisitEditor(QWidget):
         top.addWidget(self.heading, 1)
         bottom = QHBoxLayout()
         bottom.addWidget(self.saved_label, 1)
+        bottom.addWidget(self.pdf)
         bottom.addWidget(self.ready)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -160,6 +164,18 @@ class VisitEditor(QWidget):
         visit_id = self.visit_id
         self.ctx.write(lambda ops: ops.mark_visit_ready(visit_id), lambda _c: self.load(visit_id),
                        lambda e: self.form.show_errors(e), parent=self)
+
+    def save_pdf(self) -> None:
+        """Besøgsreferat as PDF, e.g. to send to the company (saved first, so it prints what is typed)."""
+        from desktop.reports import visit_summary_data
+        from desktop.ui.screens.reports import save_pdf
+
+        self.save_now()
+        if self.visit_id is None:
+            return
+        visit_id, names = self.visit_id, self.ctx.service.names()
+        save_pdf(self.ctx, self, f"besoegsreferat-{visit_id[:8]}.pdf",
+                 lambda session: visit_summary_data(session, visit_id, names=names))
 
     def hideEvent(self, event) -> None:  # noqa: ANN001
         self.save_now()

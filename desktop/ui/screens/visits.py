@@ -39,6 +39,7 @@ class VisitList(ListScreen):
         self.status.currentIndexChanged.connect(lambda _i: self.model.refresh())
         self.filters.addWidget(self.mine)
         self.filters.addWidget(self.status)
+        self.add_export_button()
         self.add_button(tr("New visit"), self.new_visit, "new_visit")
         self.add_button(tr("Open"), self.open_selected, "open")
 
@@ -46,6 +47,14 @@ class VisitList(ListScreen):
         return list_visits(session, search=self.search.text(), status=self.status.currentData(),
                            consultant_id=self.ctx.user_id() if self.mine.isChecked() else None,
                            sort=sort, descending=descending, offset=offset, limit=limit)
+
+    export_name = "besoeg"
+
+    def export_rows(self, session, path):  # noqa: ANN001, ANN201
+        from desktop.exchange import export_visits
+
+        return export_visits(session, path, names=self.ctx.service.names(), search=self.search.text(),
+                             status=self.status.currentData())
 
     def new_visit(self) -> None:
         picker = CompanyPicker(self.ctx, self)

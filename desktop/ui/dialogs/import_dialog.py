@@ -1,0 +1,167 @@
+"""Importér: companies, contacts or mentors from CSV or Excel.
+
+Pick a file, check the suggested column mapping against a preview, see
+which rows will be refused and why, then import the good rows in one go
+(through the normal operations, so they sync). Nothing is half-imported.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from desktop.domain.errors import DomainError
+from desktop.errors import UserFacingError
+from desktop.exchange import importable_fields, plan_import, preview, run_import
+from desktop.exchange.mapping import COMPANY_CVR, COMPANY_NAME
+from desktop.ui import i18n
+from desktop.ui.context import AppContext
+from desktop.ui.i18n import tr
+from desktop.ui.progress import run_with_progress
+
+ENTITIES = ("company", "contact", "mentor")
+
+
+def field_label(entity: str, name: str) -> str:
+    if name == COMPANY_CVR:
+        return tr("Company CVR")
+    if name == COMPANY_NAME:
+        return tr("Company name")
+    return i18n.label(entity, name)
+
+
+class ImportDialog(QDialog):
+    """Preview, mapping, check and import."""
+
+    def __init__(self, ctx: AppContext, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.ctx = ctx
+        self.path: str | None = None
+        self.plan = None
+        self.setWindowTitle(tr("Import from CSV or Excel"))
+        self.entity = QComboBox()
+        self.entity.setObjectName("entity")
+        for entity in ENTITIES:
+            self.entity.addItem(i18n.entity_label(entity), entity)
+        self.entity.currentIndexChanged.connect(lambda _i: self.path and self.load(self.path))
+        choose = QPushButton(tr("Choose file…"))
+        choose.clicked.connect(self.choose)
+        self.file_label = QLabel(tr("No file chosen"))
+        self.table = QTableWidget()
+        self.table.setObjectName("preview")
+        self.report = QPlainTextEdit()
+        self.report.setObjectName("report")
+        self.report.setReadOnly(True)
+        self.report.setMaximumHeight(130)
+        self.check = QPushButton(tr("Check rows"))
+        self.check.setObjectName("check")
+        self.check.clicked.connect(self.check_rows)
+        self.import_button = QPushButton(tr("Import"))
+        self.import_button.setObjectName("do_import")
+        self.import_button.setEnabled(False)
+        self.import_button.clicked.connect(self.do_import)
+        close = QPushButton(tr("Close"))
+        close.clicked.connect(self.accept)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(tr("Import")))
+        top.addWidget(self.entity)
+        top.addWidget(choose)
+        top.addWidget(self.file_label, 1)
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        for button in (self.check, self.import_button, close):
+            bottom.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(QLabel(tr("Check which field each column goes into (first row: the file's headers).")))
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.report)
+        layout.addLayout(bottom)
+        self.resize(980, 600)
+
+    def choose(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, tr("Choose file"), str(Path.home()),
+                                              tr("Spreadsheets (*.csv *.xlsx *.txt)"))
+        if path:
+            self.load(path)
+
+    def load(self, path: str) -> None:
+        """Read the file and show the preview with the suggested mapping."""
+        self.path = path
+        entity = self.entity.currentData()
+        try:
+            shown = preview(path, entity)
+        except (UserFacingError, DomainError, OSError, ValueError) as error:
+            self.report.setPlainText(str(error))
+            return
+        self.file_label.setText(f"{Path(path).name} · {shown.total_rows} " + tr("rows"))
+        self.table.clear()
+        self.table.setColumnCount(len(shown.headers))
+        self.table.setRowCount(len(shown.rows) + 1)
+        self.table.setHorizontalHeaderLabels(shown.headers)
+        fields = importable_fields(entity)
+        self.mapping_boxes: list[QComboBox] = []
+        for column in range(len(shown.headers)):
+            box = QComboBox()
+            box.addItem(tr("(skip)"), None)
+            for name in fields:
+                box.addItem(field_label(entity, name), name)
+            box.setCurrentIndex(max(box.findData(shown.mapping.get(column)), 0))
+            box.currentIndexChanged.connect(lambda _i: self.import_button.setEnabled(False))
+            self.table.setCellWidget(0, column, box)
+            self.mapping_boxes.append(box)
+            for row, values in enumerate(shown.rows, start=1):
+                self.table.setItem(row, column, QTableWidgetItem(values[column] if column < len(values) else ""))
+        self.table.resizeColumnsToContents()
+        self.report.setPlainText(tr("Check the mapping, then press Check rows."))
+        self.import_button.setEnabled(False)
+
+    def mapping(self) -> dict[int, str]:
+        return {i: box.currentData() for i, box in enumerate(self.mapping_boxes) if box.currentData()}
+
+    def check_rows(self) -> None:
+        """Check every row with the app's own rules; nothing is written."""
+        if not self.path:
+            return
+        path, entity, mapping = self.path, self.entity.currentData(), self.mapping()
+
+        def shown(plan) -> None:  # noqa: ANN001
+            self.plan = plan
+            lines = [tr("%1 rows will be imported, %2 are refused.").replace("%1", str(len(plan.rows_ok)))
+                     .replace("%2", str(len(plan.refused)))]
+            lines += [tr("Row %1: %2").replace("%1", str(n)).replace("%2", reason) for n, reason in plan.refused]
+            self.report.setPlainText("\n".join(lines))
+            self.import_button.setEnabled(bool(plan.rows_ok))
+
+        def work(progress, cancel):  # noqa: ANN001, ANN202
+            return plan_import(path, entity, mapping, self.ctx.ops(), progress, cancel)
+
+        run_with_progress(self.ctx, work, shown, tr("Checking rows…"), self)
+
+    def do_import(self) -> None:
+        """Import the good rows in one transaction; they sync like anything typed."""
+        plan = self.plan
+        if plan is None:
+            return
+
+        def done(result) -> None:  # noqa: ANN001
+            self.import_button.setEnabled(False)
+            self.report.appendPlainText(tr("%1 rows imported.").replace("%1", str(result.created)))
+            if result.changes:
+                self.ctx.events.changes_applied.emit(result.changes)
+                if self.ctx.runner is not None:
+                    self.ctx.runner.local_change()
+
+        run_with_progress(self.ctx, lambda _p, _c: run_import(plan, self.ctx.ops()), done, tr("Importing…"), self)

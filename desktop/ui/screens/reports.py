@@ -1,0 +1,121 @@
+"""Rapporter: the centre catalogue, the supervisor report and the follow-up list as PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.ui.context import AppContext
+from desktop.ui.i18n import tr
+from desktop.ui.progress import run_with_progress
+
+KINDS = ("catalogue", "supervisor", "follow_ups")
+
+
+def save_pdf(ctx: AppContext, parent: QWidget, suggested: str, build, open_after: bool = True) -> None:  # noqa: ANN001
+    """Ask where to save, build the report data and render it in the background, then open it."""
+    path, _ = QFileDialog.getSaveFileName(parent, tr("Save as PDF"), str(Path.home() / suggested), "PDF (*.pdf)")
+    if not path:
+        return
+    from desktop.reports import render_pdf
+
+    def work(progress, cancel):  # noqa: ANN001, ANN202
+        with ctx.db.read() as session:
+            data = build(session)
+        return render_pdf(data, path, progress, cancel)
+
+    def done(written: Path) -> None:
+        parent.setProperty("last_pdf", str(written))
+        if open_after:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(written)))
+
+    run_with_progress(ctx, work, done, tr("Making the PDF…"), parent)
+
+
+class ReportsScreen(QWidget):
+    """Pick a report and a period; "Gem som PDF" writes and opens it."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        title = QLabel(tr("Reports"))
+        title.setProperty("role", "title")
+        self.kind = QComboBox()
+        self.kind.setObjectName("report_kind")
+        for kind, text in zip(KINDS, (tr("Company centre catalogue"), tr("Supervisor report for a period"),
+                                      tr("My follow-ups for a period")), strict=True):
+            self.kind.addItem(text, kind)
+        today = ctx.today()
+        self.start = QDateEdit(QDate(today.year, today.month, 1))
+        self.end = QDateEdit(QDate(today.year, today.month, today.day).addDays(30))
+        for widget in (self.start, self.end):
+            widget.setDisplayFormat("dd-MM-yyyy")
+            widget.setCalendarPopup(True)
+        self.explain = QLabel()
+        self.explain.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow(tr("Report"), self.kind)
+        form.addRow(tr("From"), self.start)
+        form.addRow(tr("To"), self.end)
+        save = QPushButton(tr("Save as PDF…"))
+        save.setObjectName("save_pdf")
+        save.clicked.connect(self.save)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(save)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addLayout(form)
+        layout.addWidget(self.explain)
+        layout.addLayout(row)
+        layout.addStretch(1)
+        self.kind.currentIndexChanged.connect(self._explain)
+        self._explain()
+
+    def _explain(self) -> None:
+        kind = self.kind.currentData()
+        texts = {
+            "catalogue": tr("All company centres with work areas, target groups, places, agreement and contacts, "
+                            "as case workers use it."),
+            "supervisor": tr("Visits per week per consultant, openings by kind and status, and hours per week "
+                             "placed, for your team in the period."),
+            "follow_ups": tr("Your follow-ups due in the period, by date and week."),
+        }
+        self.explain.setText(texts[kind])
+        period = kind != "catalogue"
+        self.start.setEnabled(period)
+        self.end.setEnabled(period)
+
+    def save(self) -> None:
+        from desktop.reports import centre_catalogue_data, follow_up_list_data, supervisor_report_data
+
+        kind = self.kind.currentData()
+        names = self.ctx.service.names()
+        account = self.ctx.service.account()
+        start, end = self.start.date().toPython(), self.end.date().toPython()
+        if kind == "catalogue":
+            build = lambda s: centre_catalogue_data(s, names=names)  # noqa: E731
+            suggested = "virksomhedscenterkatalog.pdf"
+        elif kind == "supervisor":
+            team = account.default_team_id
+            team_name = account.teams[0]["name"] if account.teams else ""
+            build = lambda s: supervisor_report_data(s, team, start, end, names=names, team_name=team_name)  # noqa: E731
+            suggested = f"lederrapport-{start:%Y-%m-%d}.pdf"
+        else:
+            user = self.ctx.user_id()
+            build = lambda s: follow_up_list_data(s, user, start, end, names=names)  # noqa: E731
+            suggested = f"opfoelgninger-{start:%Y-%m-%d}.pdf"
+        save_pdf(self.ctx, self, suggested, build)
