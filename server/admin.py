@@ -10,7 +10,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 from desktop.domain.protocol import TOMBSTONE_DAYS
 from server.security import hash_password, utcnow
 from server.store import audit, audit_rows
-from server.tables import Counter, Membership, Record, Team, Token, User
+from server.tables import Counter, Membership, Record, Team, TeamExit, Token, User
 
 
 class AdminError(Exception):
@@ -55,9 +55,13 @@ def find_team(conn: Connection, team: str) -> str:
 
 def create_user(
     conn: Connection, username: str, full_name: str, role: str, password: str,
-    email: str | None = None, actor: str | None = None,
+    email: str | None = None, actor: str | None = None, *, password_hash: str | None = None,
 ) -> str:
-    """Create a user with a role; the password is stored as an Argon2 hash."""
+    """Create a user with a role; the password is stored as an Argon2 hash.
+
+    ``password_hash`` (an Argon2 hash of ``password`` made earlier) skips the
+    hashing, for imports and for test fixtures that make many users.
+    """
     if role not in ("consultant", "supervisor", "admin"):
         raise AdminError("Role must be consultant, supervisor or admin.")
     if len(password) < 8:
@@ -67,7 +71,7 @@ def create_user(
     user_id = str(uuid.uuid4())
     conn.execute(insert(User).values(
         id=user_id, username=username, full_name=full_name, role=role, email=email,
-        password_hash=hash_password(password), active=True, created_at=utcnow(),
+        password_hash=password_hash or hash_password(password), active=True, created_at=utcnow(),
     ))
     audit_rows(conn, [audit(actor, "admin:create_user", entity="user", entity_id=user_id, detail=username)])
     return user_id
@@ -136,7 +140,13 @@ def list_teams(conn: Connection) -> list[dict]:
 
 
 def purge_tombstones(conn: Connection, days: int = TOMBSTONE_DAYS) -> int:
-    """Drop tombstones older than ``days``; older cursors then get 410 (resync)."""
+    """Drop tombstones older than ``days``; older cursors then get 410 (resync).
+
+    The highest purged sequence number becomes the horizon; team exits at or
+    below it go too (no cursor that may still pull is that old).
+    """
+    if days < 1:
+        raise AdminError("Keep tombstones at least one day.")
     cutoff = utcnow() - timedelta(days=days)
     old = select(Record.version).where(Record.deleted.is_(True), Record.deleted_at < cutoff)
     highest = conn.execute(select(func.max(old.subquery().c.version))).scalar()
@@ -144,6 +154,8 @@ def purge_tombstones(conn: Connection, days: int = TOMBSTONE_DAYS) -> int:
         return 0
     result = conn.execute(delete(Record).where(Record.deleted.is_(True), Record.deleted_at < cutoff))
     current = conn.execute(select(Counter.value).where(Counter.name == "tombstone_horizon")).scalar() or 0
-    conn.execute(update(Counter).where(Counter.name == "tombstone_horizon").values(value=max(current, highest)))
+    horizon = max(current, highest)
+    conn.execute(update(Counter).where(Counter.name == "tombstone_horizon").values(value=horizon))
+    conn.execute(delete(TeamExit).where(TeamExit.seq <= horizon))
     audit_rows(conn, [audit(None, "admin:purge_tombstones", detail=f"{result.rowcount} older than {days} days")])
     return result.rowcount or 0

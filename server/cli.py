@@ -8,41 +8,46 @@ import json
 import os
 import sys
 
+from desktop.domain.protocol import TOMBSTONE_DAYS
 from server import admin
 from server.config import DEFAULT_HOST, DEFAULT_PORT, default_database_url
 from server.db import make_engine, migrate
 
+DB_HELP = "database URL, e.g. postgresql+psycopg://user@host/feltbog (default: SQLite in the user data folder)"
+
 
 def _admin_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("admin", help="manage teams, users and data")
-    p.add_argument("--db", default=None, help="database URL (default: SQLite in the user data folder)")
+    # --db is accepted before "admin", after it, or after the command.
+    db = argparse.ArgumentParser(add_help=False)
+    db.add_argument("--db", default=argparse.SUPPRESS, help=DB_HELP)
+    p = sub.add_parser("admin", help="manage teams, users and data", parents=[db])
     cmds = p.add_subparsers(dest="command", required=True)
-    c = cmds.add_parser("create-team", help="create a team, e.g. 'Jobcenter Jammerbugt'")
-    c.add_argument("name")
-    c = cmds.add_parser("create-user", help="create a user")
+
+    def command(name: str, text: str) -> argparse.ArgumentParser:
+        return cmds.add_parser(name, help=text, parents=[db])
+
+    command("create-team", "create a team, e.g. 'Jobcenter Jammerbugt'").add_argument("name")
+    c = command("create-user", "create a user")
     c.add_argument("username")
     c.add_argument("--full-name", required=True)
     c.add_argument("--role", choices=["consultant", "supervisor", "admin"], default="consultant")
     c.add_argument("--password", help="(prompted for when left out)")
     c.add_argument("--email")
     c.add_argument("--team", action="append", default=[], help="add to this team (name or id); repeatable")
-    for name in ("add-member", "remove-member"):
-        c = cmds.add_parser(name, help=f"{name.split('-')[0]} a user to/from a team")
+    for name, text in (("add-member", "add a user to a team"), ("remove-member", "remove a user from a team")):
+        c = command(name, text)
         c.add_argument("user")
         c.add_argument("team")
-    c = cmds.add_parser("reset-password", help="set a new password (signs the user out everywhere)")
+    c = command("reset-password", "set a new password (signs the user out everywhere)")
     c.add_argument("user")
-    c.add_argument("--password")
-    c = cmds.add_parser("revoke", help="revoke all of a user's devices")
-    c.add_argument("user")
-    c = cmds.add_parser("disable", help="disable a user (their tokens stop working)")
-    c.add_argument("user")
-    c = cmds.add_parser("enable", help="enable a disabled user")
-    c.add_argument("user")
-    cmds.add_parser("list-users", help="list users with roles and teams")
-    cmds.add_parser("list-teams", help="list teams")
-    c = cmds.add_parser("purge-tombstones", help="drop deletes older than N days (older cursors get 410)")
-    c.add_argument("--days", type=int, default=180)
+    c.add_argument("--password", help="(prompted for when left out)")
+    command("revoke", "revoke all of a user's devices").add_argument("user")
+    command("disable", "disable a user (their tokens stop working)").add_argument("user")
+    command("enable", "enable a disabled user").add_argument("user")
+    command("list-users", "list users with roles and teams")
+    command("list-teams", "list teams")
+    c = command("purge-tombstones", "drop deletes older than N days (older cursors then get 410)")
+    c.add_argument("--days", type=int, default=TOMBSTONE_DAYS)
 
 
 def _password(given: str | None) -> str:
@@ -95,7 +100,7 @@ def run_admin(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m server``."""
     parser = argparse.ArgumentParser(prog="python -m server", description="Feltbog sync server")
-    parser.add_argument("--db", default=None, help="database URL, e.g. postgresql+psycopg://user@host/feltbog")
+    parser.add_argument("--db", default=None, help=DB_HELP)
     parser.add_argument("--host", default=DEFAULT_HOST)
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
     parser.add_argument("--workers", type=int, default=1)

@@ -38,7 +38,9 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
 
         return engine
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    # No pre-ping (a round trip per request): a connection that died with a database restart fails
+    # one request, SQLAlchemy then drops the whole pool, and the client retries the sync.
+    return create_engine(url, pool_size=10, max_overflow=20, pool_recycle=3600)
 
 
 def migrate(engine: Engine) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC
 
-from fastapi import Depends, HTTPException, Request
+import orjson
+from fastapi import Depends, HTTPException, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine, select
 
@@ -31,6 +33,11 @@ class CurrentUser:
         return self.role in ("supervisor", "admin")
 
 
+def json_response(data: object, status_code: int = 200) -> Response:
+    """A JSON response serialised by orjson (no response-model re-validation on the hot paths)."""
+    return Response(orjson.dumps(data), status_code=status_code, media_type="application/json")
+
+
 def engine(request: Request) -> Engine:
     """The app's database engine."""
     return request.app.state.engine
@@ -43,19 +50,21 @@ def current_user(
     if credentials is None or not credentials.credentials:
         raise HTTPException(401, AUTH_FAILED, headers={"WWW-Authenticate": "Bearer"})
     digest = token_hash(credentials.credentials)
-    with db.connect() as conn:
-        row = conn.execute(
+    with db.connect() as conn:  # one round trip: the token, its user and the user's teams
+        rows = conn.execute(
             select(User.id, User.username, User.full_name, User.role, User.active, Token.expires_at,
-                   Token.revoked_at)
+                   Token.revoked_at, Membership.team_id)
             .join(Token, Token.user_id == User.id)
+            .join(Membership, Membership.user_id == User.id, isouter=True)
             .where(Token.token_hash == digest)
-        ).first()
-        if row is None or not row.active or row.revoked_at is not None:
-            raise HTTPException(401, AUTH_FAILED, headers={"WWW-Authenticate": "Bearer"})
-        expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=utcnow().tzinfo)
-        if expires <= utcnow():
-            raise HTTPException(401, AUTH_FAILED, headers={"WWW-Authenticate": "Bearer"})
-        teams = tuple(conn.execute(select(Membership.team_id).where(Membership.user_id == row.id)).scalars())
+        ).all()
+    if not rows:
+        raise HTTPException(401, AUTH_FAILED, headers={"WWW-Authenticate": "Bearer"})
+    row = rows[0]
+    expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=UTC)
+    if not row.active or row.revoked_at is not None or expires <= utcnow():
+        raise HTTPException(401, AUTH_FAILED, headers={"WWW-Authenticate": "Bearer"})
+    teams = tuple(sorted(r.team_id for r in rows if r.team_id is not None))
     return CurrentUser(row.id, row.username, row.full_name, row.role, teams, digest)
 
 

@@ -13,7 +13,13 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class LoginRequest(Strict):
+class Envelope(BaseModel):
+    """Top-level request bodies ignore keys they do not know, so a newer app can add some (app_version)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+class LoginRequest(Envelope):
     username: str = Field(min_length=1, max_length=100)
     password: str = Field(min_length=1, max_length=200)
     device_name: str = Field(default="", max_length=200)
@@ -48,7 +54,7 @@ class Mutation(Strict):
     fields: dict[str, Any] = Field(default_factory=dict)
 
 
-class PushRequest(Strict):
+class PushRequest(Envelope):
     device_id: str = Field(min_length=1, max_length=64)
     schema_version: int
     mutations: list[Mutation] = Field(max_length=PUSH_MAX_MUTATIONS)
@@ -152,5 +158,24 @@ class PasswordRequest(Strict):
     password: str = Field(min_length=8, max_length=200)
 
 
-class Detail(BaseModel):
-    detail: Any
+class ErrorDetail(BaseModel):
+    """Why a request was refused: a stable ``code`` and a Danish ``message`` (more keys for some codes)."""
+
+    model_config = ConfigDict(extra="allow")
+    code: str
+    message: str = ""
+    expected: int | None = Field(default=None, description="mutation_gap: the mutation id the server expects next")
+
+
+class ErrorResponse(BaseModel):
+    """Every 4xx answer: ``{"detail": {"code": ..., "message": ...}}``."""
+
+    detail: ErrorDetail
+
+
+def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for a route's error statuses."""
+    text = {400: "bad request", 401: "auth: missing, unknown, expired or revoked token", 403: "not_allowed",
+            404: "not_found", 409: "conflict with the current state", 410: "resync_required",
+            413: "too_large", 422: "invalid_request", 426: "client_too_old", 429: "rate_limited"}
+    return {code: {"model": ErrorResponse, "description": text.get(code, "error")} for code in codes}

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Body, Depends, HTTPException, Query
 from sqlalchemy import Connection, Engine
 
 from server import admin
 from server.deps import CurrentUser, admin_user, engine
-from server.schemas import MembershipRequest, PasswordRequest, TeamCreate, TeamOut, UserAdminOut, UserCreate
+from server.schemas import MembershipRequest, PasswordRequest, TeamCreate, TeamOut, UserAdminOut, UserCreate, errors
 
-router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
+router = APIRouter(prefix="/api/v1/admin", tags=["admin"], responses=errors(400, 401, 403, 422))
 
 
 def _run(db: Engine, action: Callable[[Connection], Any]) -> Any:
@@ -59,9 +59,17 @@ def add_membership(body: MembershipRequest, me: CurrentUser = Depends(admin_user
 
 
 @router.delete("/memberships", status_code=204)
-def remove_membership(user_id: str, team_id: str, me: CurrentUser = Depends(admin_user),
-                      db: Engine = Depends(engine)) -> None:
-    """Remove a user from a team; their devices drop its data on the next sync."""
+def remove_membership(
+    body: MembershipRequest | None = Body(None),
+    user_id: str | None = Query(None, max_length=100),
+    team_id: str | None = Query(None, max_length=200),
+    me: CurrentUser = Depends(admin_user),
+    db: Engine = Depends(engine),
+) -> None:
+    """Remove a user from a team (JSON body or query parameters); their devices drop its data on the next sync."""
+    user_id, team_id = (body.user_id, body.team_id) if body else (user_id, team_id)
+    if not user_id or not team_id:
+        raise HTTPException(422, {"code": "invalid_request", "message": "user_id og team_id skal angives."})
     _run(db, lambda c: admin.remove_member(c, user_id, team_id, me.id))
 
 

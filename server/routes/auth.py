@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, func, insert, select, update
 
 from server.deps import CurrentUser, current_user, engine
-from server.schemas import LoginRequest, LoginResponse
+from server.schemas import LoginRequest, LoginResponse, errors
 from server.security import expiry, iso, new_token, token_hash, utcnow, verify_password
 from server.store import audit, audit_rows
 from server.tables import Membership, Team, Token, User
@@ -16,7 +16,7 @@ router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 LOGIN_FAILED = {"code": "auth", "message": "Forkert brugernavn eller adgangskode."}
 
 
-@router.post("/login", response_model=LoginResponse)
+@router.post("/login", response_model=LoginResponse, responses=errors(401, 422, 429))
 def login(body: LoginRequest, request: Request, db: Engine = Depends(engine)) -> LoginResponse:
     """Exchange a username and password for a bearer token."""
     limiter = request.app.state.login_limiter
@@ -24,25 +24,31 @@ def login(body: LoginRequest, request: Request, db: Engine = Depends(engine)) ->
     if not limiter.allowed(body.username.lower(), address):
         raise HTTPException(429, {"code": "rate_limited",
                                   "message": "For mange forsøg. Vent et par minutter, og prøv igen."})
-    with db.begin() as conn:
-        user = conn.execute(select(User).where(User.username == body.username)).first()
-        ok = verify_password(user.password_hash if user else None, body.password)
+    with db.connect() as conn:
+        user = conn.execute(select(User).where(func.lower(User.username) == body.username.lower())).first()
+    # Argon2 takes a moment: verify outside any transaction (SQLite has one writer).
+    ok = verify_password(user.password_hash if user else None, body.password)
+    with db.execution_options(write=True).begin() as conn:
         if not ok or user is None or not user.active:
             limiter.failed(body.username.lower(), address)
             audit_rows(conn, [audit(user.id if user else None, "login_failed", detail=body.username[:100])])
-            raise HTTPException(401, LOGIN_FAILED)
-        limiter.succeeded(body.username.lower(), address)
-        token = new_token()
-        expires = expiry(request.app.state.settings.token_days)
-        conn.execute(insert(Token).values(
-            token_hash=token_hash(token), user_id=user.id, device_name=body.device_name or "?",
-            created_at=utcnow(), expires_at=expires,
-        ))
-        teams = conn.execute(
-            select(Team.id, Team.name).join(Membership, Membership.team_id == Team.id)
-            .where(Membership.user_id == user.id).order_by(Team.name)
-        ).all()
-        audit_rows(conn, [audit(user.id, "login", detail=body.device_name[:200])])
+            failed = True
+        else:
+            failed = False
+            limiter.succeeded(body.username.lower(), address)
+            token = new_token()
+            expires = expiry(request.app.state.settings.token_days)
+            conn.execute(insert(Token).values(
+                token_hash=token_hash(token), user_id=user.id, device_name=body.device_name or "?",
+                created_at=utcnow(), expires_at=expires,
+            ))
+            teams = conn.execute(
+                select(Team.id, Team.name).join(Membership, Membership.team_id == Team.id)
+                .where(Membership.user_id == user.id).order_by(Team.name)
+            ).all()
+            audit_rows(conn, [audit(user.id, "login", detail=body.device_name[:200])])
+    if failed:
+        raise HTTPException(401, LOGIN_FAILED)
     return LoginResponse(
         token=token, expires_at=iso(expires),
         user={"id": user.id, "username": user.username, "full_name": user.full_name, "role": user.role},
@@ -50,9 +56,9 @@ def login(body: LoginRequest, request: Request, db: Engine = Depends(engine)) ->
     )
 
 
-@router.post("/logout", status_code=204)
+@router.post("/logout", status_code=204, responses=errors(401))
 def logout(user: CurrentUser = Depends(current_user), db: Engine = Depends(engine)) -> None:
     """Revoke the token used for this request."""
-    with db.begin() as conn:
+    with db.execution_options(write=True).begin() as conn:
         conn.execute(update(Token).where(Token.token_hash == user.token_hash).values(revoked_at=utcnow()))
         audit_rows(conn, [audit(user.id, "logout")])

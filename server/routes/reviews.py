@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import orjson
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
 from sqlalchemy import Engine
 
 from server import reviews
-from server.deps import CurrentUser, current_user, engine
-from server.push import PushContext, write_changes
-from server.schemas import Change, QueueResponse, ReviewRequest
+from server.deps import CurrentUser, current_user, engine, json_response
+from server.schemas import Change, QueueResponse, ReviewRequest, errors
 from server.store import Sequence, audit, audit_rows
+from server.writes import WriteContext, write_changes
 
 router = APIRouter(prefix="/api/v1", tags=["reviews"])
 FORBIDDEN = {"code": "not_allowed", "message": "Kun ledere kan gennemse besøg."}
+NOT_FOUND = {"code": "not_found", "message": "Besøget findes ikke."}
 
 
-@router.get("/reviews/queue", response_model=QueueResponse)
+@router.get("/reviews/queue", response_model=QueueResponse, responses=errors(401, 403))
 def review_queue(
     team_id: str | None = Query(None, max_length=64),
     consultant_id: str | None = Query(None, max_length=64),
@@ -33,26 +33,41 @@ def review_queue(
     return {"items": items}
 
 
-@router.post("/visits/{visit_id}/reviews", response_model=Change, status_code=201)
+@router.post("/visits/{visit_id}/reviews", response_model=Change, status_code=201,
+             responses=errors(401, 403, 404, 409, 422))
 def add_review(
-    visit_id: str, body: ReviewRequest, user: CurrentUser = Depends(current_user), db: Engine = Depends(engine)
-) -> dict:
+    body: ReviewRequest,
+    visit_id: str = Path(max_length=64),
+    user: CurrentUser = Depends(current_user),
+    db: Engine = Depends(engine),
+) -> Response:
     """A supervisor's verdict on a visit; it reaches the author on their next sync."""
     if not user.is_supervisor:
-        with db.execution_options(write=True).begin() as conn:  # its own transaction: the refusal is kept
-            audit_rows(conn, [audit(user.id, "refused:review", entity="visit", entity_id=visit_id)])
+        _refused(db, user, visit_id, "refused:review")
         raise HTTPException(403, FORBIDDEN)
     with db.execution_options(write=True).begin() as conn:
-        ctx = PushContext(conn, user.id, "review", set(user.teams), Sequence(conn))
+        ctx = WriteContext(conn, user.id, "review", set(user.teams), Sequence(conn))
         visit = ctx.get(visit_id)
-        if visit is None or visit.entity != "visit" or visit.deleted or visit.team_id not in ctx.teams:
-            raise HTTPException(404, {"code": "not_found", "message": "Besøget findes ikke."})
-        if visit.review_state == "approved":
-            raise HTTPException(409, {"code": "approved_locked", "message": "Besøget er allerede godkendt."})
-        review = reviews.append_review(ctx, visit, body.state, body.comment or None, user.id)
-        ctx.audit.append(audit(user.id, f"review:{body.state}", entity="visit", entity_id=visit_id,
-                               team_id=visit.team_id, detail=body.comment[:200]))
+        if visit is not None and visit.entity == "visit" and visit.team_id not in ctx.teams:
+            refused_other_team = True
+        elif visit is None or visit.entity != "visit" or visit.deleted:
+            raise HTTPException(404, NOT_FOUND)
+        else:
+            refused_other_team = False
+            if visit.review_state == "approved":
+                raise HTTPException(409, {"code": "approved_locked", "message": "Besøget er allerede godkendt."})
+            review = reviews.append_review(ctx, visit, body.state, body.comment or None, user.id)
+            ctx.audit.append(audit(user.id, f"review:{body.state}", entity="visit", entity_id=visit_id,
+                                   team_id=visit.team_id, detail=body.comment[:200]))
+            write_changes(ctx)
+    if refused_other_team:  # another team's visit: as if it did not exist, but kept in the audit log
+        _refused(db, user, visit_id, "refused:review_other_team")
+        raise HTTPException(404, NOT_FOUND)
+    return json_response({"entity": "review", "id": review.id, "op": "upsert", "version": review.version,
+                           "fields": review.fields}, status_code=201)
 
-        write_changes(ctx)
-    return {"entity": "review", "id": review.id, "op": "upsert", "version": review.version,
-            "fields": orjson.loads(orjson.dumps(review.fields))}
+
+def _refused(db: Engine, user: CurrentUser, visit_id: str, action: str) -> None:
+    """Audit a refused review in its own transaction (the request itself changes nothing)."""
+    with db.execution_options(write=True).begin() as conn:
+        audit_rows(conn, [audit(user.id, action, entity="visit", entity_id=visit_id[:36])])

@@ -1,4 +1,4 @@
-"""Push, pull and summary."""
+"""Push, pull and summary: the hot paths, so responses are built with orjson, not re-validated."""
 
 from __future__ import annotations
 
@@ -6,41 +6,41 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Response
 from sqlalchemy import Engine
 
 from desktop.domain.protocol import MIN_CLIENT_SCHEMA_VERSION, PULL_DEFAULT_LIMIT, PULL_MAX_LIMIT
-from server.deps import CurrentUser, current_user, engine
-from server.pull import CursorTooOld, pull_page, summary
+from server.deps import CurrentUser, current_user, engine, json_response
+from server.pull import CursorTooOld, pull_page, snapshot, summary
 from server.push import Gap, apply_push
-from server.schemas import PullResponse, PushRequest, PushResponse, SummaryResponse
+from server.schemas import PullResponse, PushRequest, PushResponse, SummaryResponse, errors
 from server.security import iso, utcnow
 
 router = APIRouter(prefix="/api/v1/sync", tags=["sync"])
+TOO_OLD = {"code": "client_too_old", "message": "Denne version af Feltbog er for gammel. Opdatér programmet."}
 
 
-@router.post("/push", response_model=PushResponse)
-def push(body: PushRequest, user: CurrentUser = Depends(current_user), db: Engine = Depends(engine)) -> dict:
+@router.post("/push", response_model=PushResponse, responses=errors(401, 409, 413, 422, 426))
+def push(body: PushRequest, user: CurrentUser = Depends(current_user), db: Engine = Depends(engine)) -> Response:
     """Apply a device's mutations in one transaction (idempotent by mutation id)."""
     if body.schema_version < MIN_CLIENT_SCHEMA_VERSION:
-        raise HTTPException(426, {"code": "client_too_old",
-                                  "message": "Denne version af Feltbog er for gammel. Opdatér programmet."})
-    mutations = [m.model_dump() for m in body.mutations]
+        raise HTTPException(426, TOO_OLD)
+    mutations = [m.__dict__ for m in body.mutations]
     try:
         with db.execution_options(write=True).begin() as conn:
             results, last = apply_push(conn, user.id, body.device_id, set(user.teams), mutations)
     except Gap as gap:
         raise HTTPException(409, {"code": "mutation_gap", "expected": gap.expected,
                                   "message": "Ændringerne kom ikke i rækkefølge."}) from None
-    return {"results": results, "last_mutation_id": last, "server_time": iso(utcnow())}
+    return json_response({"results": results, "last_mutation_id": last, "server_time": iso(utcnow())})
 
 
-@router.get("/pull", response_model=PullResponse)
+@router.get("/pull", response_model=PullResponse, responses=errors(401, 410, 422))
 def pull(
-    since: int = Query(0, ge=0),
+    since: int = Query(0, ge=0, le=2**62),
     limit: int = Query(PULL_DEFAULT_LIMIT, ge=1, le=PULL_MAX_LIMIT),
     user: CurrentUser = Depends(current_user),
     db: Engine = Depends(engine),
 ) -> Response:
     """Changes after ``since`` in sequence order, for the user's teams."""
     try:
-        with db.connect() as conn:
+        with snapshot(db) as conn:
             body = pull_page(conn, list(user.teams), since, limit)
     except CursorTooOld:
         raise HTTPException(410, {"code": "resync_required",
@@ -48,8 +48,8 @@ def pull(
     return Response(content=body, media_type="application/json")
 
 
-@router.get("/summary", response_model=SummaryResponse)
-def sync_summary(user: CurrentUser = Depends(current_user), db: Engine = Depends(engine)) -> dict:
+@router.get("/summary", response_model=SummaryResponse, responses=errors(401))
+def sync_summary(user: CurrentUser = Depends(current_user), db: Engine = Depends(engine)) -> Response:
     """Counts and checksum of what the user can see."""
-    with db.connect() as conn:
-        return summary(conn, list(user.teams))
+    with snapshot(db) as conn:
+        return json_response(summary(conn, list(user.teams)))

@@ -1,0 +1,154 @@
+"""The write side shared by push and reviews: records as one transaction sees them, and the bulk write.
+
+A :class:`WriteContext` reads the records a request touches in a few ``IN``
+queries, keeps them in memory while the request's rules change them, and
+writes everything back at the end: inserts and updates in bulk (executemany),
+the per-team statistics, the team exits, the audit rows and the sequence,
+all in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, bindparam, insert, select, update
+
+from server.security import iso, utcnow
+from server.store import Sequence, StatsDelta, audit_rows
+from server.tables import Record, TeamExit
+
+_CHUNK = 500  # ids per IN (...) query
+
+
+def dumps(value: Any) -> str:
+    """Compact JSON text (UTF-8 kept as it is) for the ``fields`` and ``meta`` columns."""
+    return orjson.dumps(value).decode()
+
+
+@dataclass
+class Loaded:
+    """A record as the transaction currently sees it (loaded or created in this request)."""
+
+    id: str
+    entity: str
+    team_id: str
+    version: int
+    deleted: bool
+    fields: dict[str, Any]
+    meta: dict[str, list[Any]]  # field -> [seq, user_id, device_id] of its last change
+    review_state: str | None
+    new: bool = False
+    dirty: bool = False
+    old_version: int | None = None  # version when loaded, for the checksum
+    old_team: str | None = None
+    old_deleted: bool = False
+
+
+@dataclass
+class WriteContext:
+    """Everything one write transaction has read and is about to write."""
+
+    conn: Connection
+    user_id: str
+    device_id: str
+    teams: set[str]
+    seq: Sequence
+    records: dict[str, Loaded] = field(default_factory=dict)
+    absent: set[str] = field(default_factory=set)  # ids looked up and not found
+    audit: list[dict[str, Any]] = field(default_factory=list)
+    exits: list[dict[str, Any]] = field(default_factory=list)
+    stats: StatsDelta = field(default_factory=StatsDelta)
+    now: str = field(default_factory=lambda: iso(utcnow()))
+
+    @property
+    def who(self) -> list[Any]:
+        return [self.user_id, self.device_id]
+
+    def load(self, ids: list[str]) -> None:
+        """Read the given records (those not read yet) in few queries."""
+        missing = [i for i in dict.fromkeys(ids) if i not in self.records and i not in self.absent]
+        self.absent.update(missing)
+        for start in range(0, len(missing), _CHUNK):
+            chunk = missing[start : start + _CHUNK]
+            query = select(Record.id, Record.entity, Record.team_id, Record.version, Record.deleted, Record.fields,
+                           Record.meta, Record.review_state).where(Record.id.in_(chunk))
+            for rid, entity, team_id, version, deleted, fields, meta, review_state in self.conn.execute(query):
+                self.absent.discard(rid)
+                self.records[rid] = Loaded(
+                    rid, entity, team_id, version, bool(deleted), orjson.loads(fields), orjson.loads(meta or "{}"),
+                    review_state, old_version=version, old_team=team_id, old_deleted=bool(deleted),
+                )
+
+    def get(self, record_id: str) -> Loaded | None:
+        """The record with this id, or None."""
+        if record_id not in self.records and record_id not in self.absent:
+            self.load([record_id])
+        return self.records.get(record_id)
+
+    def touch(self, record: Loaded) -> int:
+        """Give a changed record the next sequence number."""
+        record.version = self.seq.next()
+        record.dirty = True
+        record.fields["updated_at"] = self.now
+        return record.version
+
+    def add(self, record_id: str, entity: str, team_id: str, fields: dict[str, Any],
+            review_state: str | None = None) -> Loaded:
+        """A new record written by this transaction (its sync columns filled in here)."""
+        record = Loaded(
+            record_id, entity, team_id, 0, False,
+            {**fields, "team_id": team_id, "created_at": self.now, "created_by": self.user_id},
+            {}, review_state, new=True,
+        )
+        self.absent.discard(record_id)
+        self.records[record_id] = record
+        version = self.touch(record)
+        record.meta = {name: [version, *self.who] for name in fields}
+        return record
+
+    def create(self, entity: str, team_id: str, fields: dict[str, Any]) -> Loaded:
+        """A new record the server writes by itself (review, conflict); its id is chosen here."""
+        return self.add(str(uuid.uuid4()), entity, team_id, fields)
+
+
+_UPDATE = (
+    update(Record)
+    .where(Record.id == bindparam("b_id"))
+    .values(team_id=bindparam("team_id"), version=bindparam("version"), deleted=bindparam("deleted"),
+            deleted_at=bindparam("deleted_at"), fields=bindparam("fields"), meta=bindparam("meta"),
+            review_state=bindparam("review_state"))
+)
+
+
+def write_changes(ctx: WriteContext) -> None:
+    """Write every record the transaction changed, the exits, stats, audit and the sequence."""
+    inserts, updates = [], []
+    now = utcnow()
+    for record in ctx.records.values():
+        if not record.dirty:
+            continue
+        if not record.new and not record.old_deleted and record.old_version is not None:
+            ctx.stats.remove(record.old_team or record.team_id, record.entity, record.id, record.old_version)
+        if not record.deleted:
+            ctx.stats.add(record.team_id, record.entity, record.id, record.version)
+        row = {
+            "team_id": record.team_id, "version": record.version, "deleted": record.deleted,
+            "deleted_at": now if record.deleted else None, "fields": dumps(record.fields),
+            "meta": dumps(record.meta), "review_state": record.review_state,
+        }
+        if record.new:
+            inserts.append({"id": record.id, "entity": record.entity, **row})
+        else:
+            updates.append({"b_id": record.id, **row})
+    if inserts:
+        ctx.conn.execute(insert(Record), inserts)
+    if updates:
+        ctx.conn.execute(_UPDATE, updates)
+    if ctx.exits:
+        ctx.conn.execute(insert(TeamExit), ctx.exits)
+    ctx.stats.save(ctx.conn)
+    ctx.seq.save()
+    audit_rows(ctx.conn, ctx.audit)
