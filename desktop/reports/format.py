@@ -11,33 +11,11 @@ import unicodedata
 from collections.abc import Mapping
 from datetime import date, datetime
 
-# Danish display names of choice values; the same words as desktop.ui.i18n.CHOICES.
+from desktop.domain.choices import CHOICE_NAMES
+
+# Danish display names of choice values, from the table the screens use too.
 CHOICES_DA: dict[str, dict[str, str]] = {
-    "visit.kind": {
-        "first_contact": "Første kontakt",
-        "follow_up": "Opfølgning",
-        "centre_visit": "Centerbesøg",
-        "phone": "Telefon",
-    },
-    "visit.status": {"draft": "Kladde", "ready": "Klar til gennemsyn"},
-    "opening.kind": {
-        "smaajob": "Småjob",
-        "virksomhedspraktik": "Virksomhedspraktik",
-        "loentilskud": "Løntilskud",
-        "fleksjob": "Fleksjob",
-        "igu": "IGU",
-        "ordinary": "Ordinært job",
-        "voksenlaerling": "Voksenlærling",
-    },
-    "opening.status": {"open": "Åben", "in_dialogue": "I dialog", "filled": "Besat", "closed": "Lukket"},
-    "follow_up.subject_kind": {"company": "Virksomhed", "visit": "Besøg", "opening": "Jobåbning"},
-    "review.state": {
-        "received": "Modtaget",
-        "edited": "Rettet",
-        "has_issues": "Har mangler",
-        "approved": "Godkendt",
-        "rejected": "Afvist",
-    },
+    key: {value: names[0] for value, names in values.items()} for key, values in CHOICE_NAMES.items()
 }
 
 

@@ -12,47 +12,13 @@ from datetime import date, datetime
 
 from PySide6.QtCore import QCoreApplication, QLocale, QSettings, QTranslator
 
+from desktop.domain.choices import CHOICE_NAMES
 from desktop.domain.schema import ENTITIES
 from desktop.paths import resource
 
 LANGUAGES = {"da": "Dansk", "en": "English"}
 
-CHOICES: dict[str, dict[str, tuple[str, str]]] = {
-    "visit.kind": {
-        "first_contact": ("Første kontakt", "First contact"),
-        "follow_up": ("Opfølgning", "Follow-up"),
-        "centre_visit": ("Centerbesøg", "Centre visit"),
-        "phone": ("Telefon", "Phone"),
-    },
-    "visit.status": {"draft": ("Kladde", "Draft"), "ready": ("Klar til gennemsyn", "Ready for review")},
-    "opening.kind": {
-        "smaajob": ("Småjob", "Small job"),
-        "virksomhedspraktik": ("Virksomhedspraktik", "Internship"),
-        "loentilskud": ("Løntilskud", "Wage subsidy"),
-        "fleksjob": ("Fleksjob", "Flex job"),
-        "igu": ("IGU", "IGU"),
-        "ordinary": ("Ordinært job", "Ordinary job"),
-        "voksenlaerling": ("Voksenlærling", "Adult apprentice"),
-    },
-    "opening.status": {
-        "open": ("Åben", "Open"),
-        "in_dialogue": ("I dialog", "In dialogue"),
-        "filled": ("Besat", "Filled"),
-        "closed": ("Lukket", "Closed"),
-    },
-    "follow_up.subject_kind": {
-        "company": ("Virksomhed", "Company"),
-        "visit": ("Besøg", "Visit"),
-        "opening": ("Jobåbning", "Opening"),
-    },
-    "review.state": {
-        "received": ("Modtaget", "Received"),
-        "edited": ("Rettet", "Edited"),
-        "has_issues": ("Har mangler", "Has issues"),
-        "approved": ("Godkendt", "Approved"),
-        "rejected": ("Afvist", "Rejected"),
-    },
-}
+CHOICES = CHOICE_NAMES  # display names in (Danish, English), shared with reports and exports
 
 _state = {"language": "da"}
 
