@@ -208,7 +208,8 @@ def list_companies(
     return Page([CompanyRow(*r) for r in rows], total, offset, limit)
 
 
-def _latest_review_state(visit_id_column: Any) -> Any:
+def latest_review_state(visit_id_column: Any) -> Any:
+    """A scalar subquery: the newest review state of the visit (reviews are append-only)."""
     return (
         select(Review.state)
         .where(Review.visit_id == visit_id_column, Review.deleted.is_(False))
@@ -243,7 +244,7 @@ def list_visits(
             Visit.status,
             Visit.consultant_id,
             func.coalesce(func.substr(Visit.body, 1, 160), ""),
-            _latest_review_state(Visit.id),
+            latest_review_state(Visit.id),
         )
         .outerjoin(Company, Company.id == Visit.company_id)
         .where(Visit.deleted.is_(False))
@@ -495,5 +496,3 @@ def municipalities(session: Session) -> list[str]:
         ).scalars()
     )
 
-
-__all__ = [name for name in dir() if not name.startswith("_") and name not in ("and_",)]

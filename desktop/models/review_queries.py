@@ -12,8 +12,8 @@ from datetime import date, timedelta
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from desktop.models.entities import Company, Opening, Review, Visit
-from desktop.models.queries import latest_visit_dates
+from desktop.models.entities import Company, Opening, Visit
+from desktop.models.queries import latest_review_state, latest_visit_dates
 
 QUEUE_STATES = ("received", "edited")
 
@@ -30,21 +30,11 @@ class QueueRow:
     excerpt: str
 
 
-def _latest_state():  # noqa: ANN202 - a scalar subquery
-    return (
-        select(Review.state)
-        .where(Review.visit_id == Visit.id, Review.deleted.is_(False))
-        .order_by(Review.version.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-
-
 def review_queue(
     session: Session, *, team_id: str | None = None, consultant_id: str | None = None, company_id: str | None = None
 ) -> list[QueueRow]:
     """Visits marked ready (or edited after a verdict) that wait for a supervisor, newest first."""
-    state = _latest_state()
+    state = latest_review_state(Visit.id)
     query = (
         select(Visit.id, Visit.team_id, Visit.company_id, func.coalesce(Company.name, ""), Visit.consultant_id,
                Visit.visited_at, state, func.coalesce(func.substr(Visit.body, 1, 200), ""))

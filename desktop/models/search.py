@@ -148,24 +148,6 @@ def search(
     return [SearchHit(e, i, r) for e, i, r in rows]
 
 
-def matching_ids(session: Session, query: str, entity: str) -> list[str] | None:
-    """All ids of one entity matching ``query`` (None when the query is blank)."""
-    expression = match_expression(query)
-    if expression is None:
-        return None
-    return list(
-        session.connection()
-        .execute(
-            text(
-                "SELECT d.entity_id FROM search_index JOIN search_doc d ON d.doc_id = search_index.rowid "
-                "WHERE search_index MATCH :q AND d.entity = :entity"
-            ),
-            {"q": expression, "entity": entity},
-        )
-        .scalars()
-    )
-
-
 SEARCH_CAP = 2_000
 
 

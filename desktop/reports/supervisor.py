@@ -23,8 +23,8 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from desktop.domain.schema import OPENING_KINDS, OPENING_STATUSES, VISIT_KINDS
-from desktop.models.entities import Company, FollowUp, Opening, Review, Visit
-from desktop.models.queries import latest_visit_dates
+from desktop.models.entities import Company, FollowUp, Opening, Visit
+from desktop.models.queries import latest_review_state, latest_visit_dates
 from desktop.reports.format import choice_da, danish_sort_key, person
 
 
@@ -151,16 +151,6 @@ def weeks_between(start: date, end: date) -> tuple[Week, ...]:
     return tuple(out)
 
 
-def _latest_review_state() -> object:
-    return (
-        select(Review.state)
-        .where(Review.visit_id == Visit.id, Review.deleted.is_(False))
-        .order_by(Review.version.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-
-
 def _team(query, model, team_id):  # noqa: ANN001, ANN202 - small query helper
     return query.where(model.team_id == team_id) if team_id else query
 
@@ -184,7 +174,7 @@ def supervisor_report_data(
 
     visits = session.execute(_team(
         select(Visit.id, Visit.company_id, Visit.consultant_id, Visit.visited_at, Visit.kind, Visit.status,
-               _latest_review_state())
+               latest_review_state(Visit.id))
         .where(Visit.deleted.is_(False), Visit.visited_at >= start, Visit.visited_at <= end), Visit, team_id
     )).all()
     per_week: dict[str | None, list[int]] = defaultdict(lambda: [0] * len(weeks))

@@ -119,20 +119,22 @@ class SyncEngine:
             server_changed = state.get_value(session, state.SERVER_CHANGED) == "1"
         before = self.client.summary()
         self._note_clock(before, result)
-        if server_changed and self._local_rows():
+        behind = cursor > int(before.get("cursor", 0))
+        local_rows = self._local_rows() if server_changed or behind else 0
+        if server_changed and local_rows:
             # Signed in to another server: ask before sending anything there or
             # replacing what this laptop holds with what that server has.
-            if not self.confirm_mass_delete(self._local_rows(), self._local_rows(), "server_changed"):
+            if not self.confirm_mass_delete(local_rows, local_rows, "server_changed"):
                 raise SyncAborted(
                     "Du er logget ind på en anden server. Intet er sendt eller slettet.",
                     "You signed in to another server. Nothing was sent or deleted.",
                 )
             with self.db.write() as session:
                 state.set_value(session, state.SERVER_CHANGED, None)
-        elif cursor > int(before.get("cursor", 0)):
+        elif behind:
             # The server has not seen what this device has: it was reset, or
             # this is another server. Never wipe local data without asking.
-            if not self.confirm_mass_delete(self._local_rows(), self._local_rows(), "server_behind"):
+            if not self.confirm_mass_delete(local_rows, local_rows, "server_behind"):
                 raise SyncAborted(
                     "Serveren kender ikke de data, denne computer har hentet før. Intet er slettet.",
                     "The server does not know data this computer fetched before. Nothing was deleted.",
