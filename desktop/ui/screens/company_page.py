@@ -7,7 +7,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -15,7 +14,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -38,6 +36,7 @@ from desktop.ui import i18n
 from desktop.ui.context import AppContext
 from desktop.ui.dialogs.entity_dialog import EntityDialog
 from desktop.ui.i18n import fmt_date, tr
+from desktop.ui.widgets.tables import ID_ROLE, fill_table, read_only_table
 
 CONTACT_FIELDS = ["name", "title", "phone", "email"]
 MENTOR_FIELDS = ["name", "title", "phone", "email", "trained_on", "capacity", "active", "notes"]
@@ -52,26 +51,6 @@ class CompanyData:
     mentors: list[MentorRow]
     visits: list[VisitRow]
     openings: list[OpeningRow]
-
-
-def _table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.verticalHeader().hide()
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
-
-
-def _fill(table: QTableWidget, rows: list[list[Any]], ids: list[str]) -> None:
-    table.setRowCount(len(rows))
-    for r, (row, record_id) in enumerate(zip(rows, ids, strict=True)):
-        for c, value in enumerate(row):
-            item = QTableWidgetItem("" if value is None else str(value))
-            item.setData(256, record_id)
-            table.setItem(r, c, item)
-    table.resizeColumnsToContents()
 
 
 class CompanyPage(QWidget):
@@ -110,12 +89,13 @@ class CompanyPage(QWidget):
         info.setColumnStretch(0, 1)
         info.setColumnStretch(1, 1)
         self.tabs = QTabWidget()
-        self.contacts = _table([i18n.label("contact", f) for f in CONTACT_FIELDS])
-        self.mentors = _table([i18n.label("mentor", f) for f in ("name", "title", "phone", "trained_on", "active")])
-        self.visits = _table([i18n.label("visit", f) for f in ("visited_at", "kind", "status")] + [tr("Note")])
-        self.openings = _table([i18n.label("opening", f) for f in ("title", "kind", "hours_per_week",
+        self.contacts = read_only_table([i18n.label("contact", f) for f in CONTACT_FIELDS])
+        mentor_columns = ("name", "title", "phone", "trained_on", "active")
+        self.mentors = read_only_table([i18n.label("mentor", f) for f in mentor_columns])
+        self.visits = read_only_table([i18n.label("visit", f) for f in ("visited_at", "kind", "status")] + [tr("Note")])
+        self.openings = read_only_table([i18n.label("opening", f) for f in ("title", "kind", "hours_per_week",
                                                                    "duration_weeks", "status")])
-        self.visits.doubleClicked.connect(lambda i: self.open_visit(self.visits.item(i.row(), 0).data(256)))
+        self.visits.doubleClicked.connect(lambda i: self.open_visit(self.visits.item(i.row(), 0).data(ID_ROLE)))
         self.contacts.doubleClicked.connect(lambda i: self.edit_child("contact", CONTACT_FIELDS, self.contacts, i))
         self.mentors.doubleClicked.connect(lambda i: self.edit_child("mentor", MENTOR_FIELDS, self.mentors, i))
         self.openings.doubleClicked.connect(lambda i: self.edit_child("opening", OPENING_FIELDS, self.openings, i))
@@ -190,16 +170,17 @@ class CompanyPage(QWidget):
                 (tr("Agreement period"), f"{fmt_date(f.get('centre_agreement_start'))} – "
                                          f"{fmt_date(f.get('centre_agreement_end'))}"),
             ] if v not in (None, "")))
-        _fill(self.contacts, [[c.name, c.title, c.phone, c.email] for c in data.contacts],
-              [c.id for c in data.contacts])
-        _fill(self.mentors, [[m.name, m.title, m.phone, fmt_date(m.trained_on), tr("Yes") if m.active else tr("No")]
-                             for m in data.mentors], [m.id for m in data.mentors])
-        _fill(self.visits, [[fmt_date(v.visited_at), i18n.choice("visit", "kind", v.kind),
-                             i18n.choice("visit", "status", v.status), v.excerpt[:80]] for v in data.visits],
-              [v.id for v in data.visits])
-        _fill(self.openings, [[o.title, i18n.choice("opening", "kind", o.kind), o.hours_per_week, o.duration_weeks,
-                               i18n.choice("opening", "status", o.status)] for o in data.openings],
-              [o.id for o in data.openings])
+        fill_table(self.contacts, [[c.name, c.title, c.phone, c.email] for c in data.contacts],
+                   [c.id for c in data.contacts])
+        yes, no = tr("Yes"), tr("No")
+        fill_table(self.mentors, [[m.name, m.title, m.phone, fmt_date(m.trained_on), yes if m.active else no]
+                                  for m in data.mentors], [m.id for m in data.mentors])
+        fill_table(self.visits, [[fmt_date(v.visited_at), i18n.choice("visit", "kind", v.kind),
+                                  i18n.choice("visit", "status", v.status), v.excerpt[:80]] for v in data.visits],
+                   [v.id for v in data.visits])
+        fill_table(self.openings, [[o.title, i18n.choice("opening", "kind", o.kind), o.hours_per_week,
+                                    o.duration_weeks, i18n.choice("opening", "status", o.status)]
+                                   for o in data.openings], [o.id for o in data.openings])
         for index, count in enumerate((len(data.visits), len(data.openings), len(data.contacts), len(data.mentors))):
             base = self.tabs.tabText(index).split(" (")[0]
             self.tabs.setTabText(index, f"{base} ({count})")
@@ -249,7 +230,7 @@ class CompanyPage(QWidget):
                        parent=self)
 
     def edit_child(self, entity: str, fields: list[str], table: QTableWidget, index) -> None:  # noqa: ANN001
-        record_id = table.item(index.row(), 0).data(256)
+        record_id = table.item(index.row(), 0).data(ID_ROLE)
 
         def opened(record: Record | None) -> None:
             if record is not None:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
@@ -17,8 +16,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -38,6 +35,7 @@ from desktop.models.review_queries import (
 from desktop.ui import i18n
 from desktop.ui.context import AppContext
 from desktop.ui.i18n import fmt_date, tr
+from desktop.ui.widgets.tables import fill_table, read_only_table
 
 VERDICTS = (("approved", "Approve"), ("has_issues", "Has issues"), ("rejected", "Reject"))
 
@@ -220,10 +218,10 @@ class Overview(QWidget):
             widget.setDisplayFormat("dd-MM-yyyy")
             widget.setCalendarPopup(True)
             widget.dateChanged.connect(lambda _d: self.refresh())
-        self.consultants = self._table([tr("Consultant"), tr("Visits"), tr("Openings created"), tr("Filled"),
+        self.consultants = read_only_table([tr("Consultant"), tr("Visits"), tr("Openings created"), tr("Filled"),
                                         tr("Hours per week placed")])
         self.consultants.setObjectName("by_consultant")
-        self.centres = self._table([tr("Company centre"), tr("Places"), tr("Visits in period"), tr("Last visit"),
+        self.centres = read_only_table([tr("Company centre"), tr("Places"), tr("Visits in period"), tr("Last visit"),
                                     tr("Next visit due"), tr("Open openings")])
         self.centres.setObjectName("by_centre")
         period = QHBoxLayout()
@@ -238,15 +236,6 @@ class Overview(QWidget):
         layout.addWidget(self.consultants, 1)
         layout.addWidget(QLabel(tr("Per company centre")))
         layout.addWidget(self.centres, 2)
-
-    @staticmethod
-    def _table(headers: list[str]) -> QTableWidget:
-        table = QTableWidget(0, len(headers))
-        table.setHorizontalHeaderLabels(headers)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.verticalHeader().hide()
-        table.horizontalHeader().setStretchLastSection(True)
-        return table
 
     def showEvent(self, event) -> None:  # noqa: ANN001
         super().showEvent(event)
@@ -263,23 +252,12 @@ class Overview(QWidget):
         consultants, centres = data
         names = self.ctx.service.names()
         overdue = tr("overdue")
-        self._fill(self.consultants, [[names.get(c.consultant_id or "", c.consultant_id or tr("Unknown")), c.visits,
+        fill_table(self.consultants, [[names.get(c.consultant_id or "", c.consultant_id or tr("Unknown")), c.visits,
                                        c.openings_created, c.openings_filled,
                                        f"{c.filled_hours_per_week:g}".replace(".", ",")] for c in consultants])
-        self._fill(self.centres, [[c.name, c.places, c.visits_in_period, fmt_date(c.last_visit),
+        fill_table(self.centres, [[c.name, c.places, c.visits_in_period, fmt_date(c.last_visit),
                                    fmt_date(c.next_due) + (f" ({overdue})" if c.overdue else ""),
                                    c.open_openings] for c in centres])
-
-    @staticmethod
-    def _fill(table: QTableWidget, rows: list[list]) -> None:
-        table.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                item = QTableWidgetItem("" if value is None else str(value))
-                if isinstance(value, int | float):
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                table.setItem(r, c, item)
-        table.resizeColumnsToContents()
 
 
 class ReviewScreen(QWidget):
