@@ -87,7 +87,10 @@ def create_app(database_url: str | None = None, *, settings: Settings | None = N
         detail = exc.detail
         if not isinstance(detail, dict):
             code = {400: "invalid_request", 404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "error")
-            detail = {"code": code, "message": str(detail)}
+            # Starlette's own texts are English (e.g. a body that is not JSON): the user gets Danish.
+            message = {400: "Forespørgslens indhold kunne ikke læses.", 404: "Findes ikke.",
+                       405: "Metoden findes ikke her."}.get(exc.status_code, str(detail))
+            detail = {"code": code, "message": message}
         return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
 
     @app.get("/api/v1/health", response_model=HealthResponse, tags=["health"])

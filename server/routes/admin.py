@@ -12,7 +12,7 @@ from server import admin
 from server.deps import CurrentUser, admin_user, engine
 from server.schemas import MembershipRequest, PasswordRequest, TeamCreate, TeamOut, UserAdminOut, UserCreate, errors
 
-router = APIRouter(prefix="/api/v1/admin", tags=["admin"], responses=errors(400, 401, 403, 422))
+router = APIRouter(prefix="/api/v1/admin", tags=["admin"], responses=errors(400, 401, 403, 413, 422))
 
 
 def _run(db: Engine, action: Callable[[Connection], Any]) -> Any:

@@ -16,7 +16,7 @@ router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 LOGIN_FAILED = {"code": "auth", "message": "Forkert brugernavn eller adgangskode."}
 
 
-@router.post("/login", response_model=LoginResponse, responses=errors(401, 422, 429))
+@router.post("/login", response_model=LoginResponse, responses=errors(400, 401, 413, 422, 429))
 def login(body: LoginRequest, request: Request, db: Engine = Depends(engine)) -> LoginResponse:
     """Exchange a username and password for a bearer token."""
     limiter = request.app.state.login_limiter

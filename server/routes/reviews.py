@@ -16,7 +16,7 @@ FORBIDDEN = {"code": "not_allowed", "message": "Kun ledere kan gennemse besøg."
 NOT_FOUND = {"code": "not_found", "message": "Besøget findes ikke."}
 
 
-@router.get("/reviews/queue", response_model=QueueResponse, responses=errors(401, 403))
+@router.get("/reviews/queue", response_model=QueueResponse, responses=errors(401, 403, 422))
 def review_queue(
     team_id: str | None = Query(None, max_length=64),
     consultant_id: str | None = Query(None, max_length=64),
@@ -34,7 +34,7 @@ def review_queue(
 
 
 @router.post("/visits/{visit_id}/reviews", response_model=Change, status_code=201,
-             responses=errors(401, 403, 404, 409, 422))
+             responses=errors(400, 401, 403, 404, 409, 413, 422))
 def add_review(
     body: ReviewRequest,
     visit_id: str = Path(max_length=64),

@@ -16,7 +16,7 @@ router = APIRouter(prefix="/api/v1/sync", tags=["sync"])
 TOO_OLD = {"code": "client_too_old", "message": "Denne version af Feltbog er for gammel. Opdatér programmet."}
 
 
-@router.post("/push", response_model=PushResponse, responses=errors(401, 409, 413, 422, 426))
+@router.post("/push", response_model=PushResponse, responses=errors(400, 401, 409, 413, 422, 426))
 def push(body: PushRequest, user: CurrentUser = Depends(current_user), db: Engine = Depends(engine)) -> Response:
     """Apply a device's mutations in one transaction (idempotent by mutation id)."""
     if body.schema_version < MIN_CLIENT_SCHEMA_VERSION:

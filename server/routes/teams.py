@@ -7,6 +7,7 @@ from pydantic import BaseModel
 from sqlalchemy import Engine, select
 
 from server.deps import CurrentUser, current_user, engine
+from server.schemas import errors
 from server.tables import Membership, User
 
 router = APIRouter(prefix="/api/v1", tags=["teams"])
@@ -23,7 +24,7 @@ class MembersResponse(BaseModel):
     members: list[Member]
 
 
-@router.get("/teams/members", response_model=MembersResponse)
+@router.get("/teams/members", response_model=MembersResponse, responses=errors(401))
 def members(user: CurrentUser = Depends(current_user), db: Engine = Depends(engine)) -> dict:
     """Everyone in the caller's teams (no usernames, emails or other personal data)."""
     if not user.teams:
