@@ -4,11 +4,17 @@ The sync token lives in the keychain and nowhere else: not in the database,
 not in a file, not in a log. If the machine has no usable keychain, the
 token is kept in memory for this session only and the user is told why they
 must sign in again next time.
+
+The key of an encrypted local database (:class:`DatabaseKeys`) lives here
+too, but never in memory only: a key that died with the process would lock
+the consultant out of their own notes, so without a keychain there is no
+encryption.
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
 
 import keyring
 from keyring.errors import KeyringError
@@ -61,3 +67,44 @@ class Credentials:
         """Where the token is kept, in words for the settings dialog."""
         backend = keyring.get_keyring()
         return f"{getattr(backend, 'name', type(backend).__name__)}"
+
+
+class KeychainUnavailable(Exception):
+    """The OS keychain cannot store or read a database key."""
+
+
+class DatabaseKeys:
+    """Random 256-bit keys of encrypted databases, one keychain entry per key id."""
+
+    PREFIX = "database-key-"
+
+    def available(self) -> bool:
+        """True when the OS keychain can hold a database key."""
+        return Credentials.keychain_available()
+
+    def get(self, key_id: str) -> str | None:
+        """The key (64 hex digits) stored under ``key_id``, or None if there is none."""
+        try:
+            return keyring.get_password(SERVICE, self.PREFIX + key_id)
+        except KeyringError as exc:
+            raise KeychainUnavailable(type(exc).__name__) from exc
+
+    def create(self, key_id: str) -> str:
+        """Make a new random key, store it and read it back (so a key we use is a key we can find again)."""
+        if not self.available():
+            raise KeychainUnavailable("no usable keychain backend")
+        key = secrets.token_hex(32)
+        try:
+            keyring.set_password(SERVICE, self.PREFIX + key_id, key)
+        except KeyringError as exc:
+            raise KeychainUnavailable(type(exc).__name__) from exc
+        if self.get(key_id) != key:
+            raise KeychainUnavailable("the keychain did not keep the key")
+        return key
+
+    def delete(self, key_id: str) -> None:
+        """Forget a key (after its database was decrypted)."""
+        try:
+            keyring.delete_password(SERVICE, self.PREFIX + key_id)
+        except KeyringError:
+            pass  # nothing stored is the outcome we want

@@ -16,6 +16,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from desktop.models import encryption
+
 log = logging.getLogger(__name__)
 
 DB_FILENAME = "feltbog.sqlite"
@@ -45,10 +47,19 @@ def _begin(conn) -> None:  # noqa: ANN001 - SQLAlchemy Connection
         conn.exec_driver_sql("BEGIN")
 
 
-def make_engine(path: Path | None) -> Engine:
-    """Create an engine for a database file, or an in-memory one for ``None``."""
+def make_engine(path: Path | None, key: str | None = None) -> Engine:
+    """Create an engine for a database file, or an in-memory one for ``None``.
+
+    With a ``key`` the file is an SQLCipher one: connections come from
+    sqlcipher3 and are keyed before anything else runs on them.
+    """
     url = f"sqlite:///{path}" if path else "sqlite://"
-    kwargs: dict[str, object] = {"connect_args": {"check_same_thread": False}}
+    # hide_parameters: an SQL error's message would otherwise quote the bound
+    # values (a note's body) into the log.
+    kwargs: dict[str, object] = {"connect_args": {"check_same_thread": False}, "hide_parameters": True}
+    if key is not None and path is not None:
+        kwargs["module"] = encryption.dbapi()  # its exceptions are the ones SQLAlchemy must wrap
+        kwargs["creator"] = lambda: encryption.connect(path, key)
     if path is None:
         from sqlalchemy.pool import StaticPool
 
@@ -78,19 +89,21 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def backup_file(path: Path, reason: str) -> Path:
+def backup_file(path: Path, reason: str, key: str | None = None) -> Path:
     """Copy the database to a timestamped file in ``backups/`` beside it.
 
     Uses SQLite's online backup API, which copies a consistent snapshot
-    including what is still in the WAL file.
+    including what is still in the WAL file. The backup of an encrypted
+    database is encrypted with the same key.
     """
     folder = path.parent / "backups"
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     target = folder / f"{path.stem}-{stamp}-{reason}.sqlite"
-    src = sqlite3.connect(path)
+    open_file = sqlite3.connect if key is None else (lambda file: encryption.connect(file, key))
+    src = open_file(path)
     try:
-        dst = sqlite3.connect(target)
+        dst = open_file(target)
         try:
             src.backup(dst)
         finally:
@@ -101,7 +114,7 @@ def backup_file(path: Path, reason: str) -> Path:
     return target
 
 
-def migrate(engine: Engine, path: Path | None, revision: str = "head") -> Path | None:
+def migrate(engine: Engine, path: Path | None, revision: str = "head", key: str | None = None) -> Path | None:
     """Bring the schema to ``revision``; back the file up first if it has data.
 
     Returns the backup's path, or None when no backup was needed (a new or
@@ -113,7 +126,7 @@ def migrate(engine: Engine, path: Path | None, revision: str = "head") -> Path |
         return None
     backup = None
     if path is not None and current is not None:
-        backup = backup_file(path, f"before-migration-{current}")
+        backup = backup_file(path, f"before-migration-{current}", key)
     command.upgrade(_alembic_config(engine), revision)
     return backup
 
@@ -130,12 +143,41 @@ class Database:
         self.path = Path(path) if path else None
         if self.path:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.engine = make_engine(self.path)
-        self.last_backup = migrate(self.engine, self.path, migrate_to)
+        # An encrypted file whose key is missing stops here, untouched.
+        self._key = encryption.load_key(self.path) if self.path else None
+        self._open_engine()
+        self.last_backup = migrate(self.engine, self.path, migrate_to, self._key)
+
+    def _open_engine(self) -> None:
+        self.engine = make_engine(self.path, self._key)
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(
             self.engine.execution_options(feltbog_write=True), expire_on_commit=False
         )
+
+    @property
+    def encrypted(self) -> bool:
+        """True when the file is encrypted with SQLCipher."""
+        return self._key is not None
+
+    def set_encrypted(self, on: bool) -> None:
+        """Encrypt or decrypt the file in place (see desktop.models.encryption).
+
+        Nothing else may use the database meanwhile: the app runs this on its
+        one database worker with the sync stopped.
+        """
+        if self.path is None or on == self.encrypted:
+            return
+        self.engine.dispose()
+        try:
+            if on:
+                encryption.encrypt(self.path)
+            else:
+                encryption.decrypt(self.path, self._key or "")
+        finally:
+            # Whatever happened, open the file as it now is.
+            self._key = encryption.load_key(self.path)
+            self._open_engine()
 
     @classmethod
     def in_folder(cls, folder: Path) -> Database:
@@ -160,7 +202,7 @@ class Database:
 
     def backup(self, reason: str) -> Path | None:
         """Back the database file up now (no-op for an in-memory database)."""
-        return backup_file(self.path, reason) if self.path else None
+        return backup_file(self.path, reason, self._key) if self.path else None
 
     def close(self) -> None:
         """Let SQLite refresh its planner statistics if needed, then release all connections."""

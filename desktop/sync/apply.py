@@ -113,13 +113,8 @@ def _apply_entity(
     deletes = [i for i, c in latest.items() if c["op"] == "delete"]
     upserts = [c for c in latest.values() if c["op"] != "delete" and ALL_FIELDS not in pending.get(c["id"], ())]
     clean = [c for c in upserts if c["id"] not in pending]
-    rows = [wire_to_row(entity, c["id"], c["version"], c["fields"]) for c in clean]
-    if rows:
-        stmt = insert(table)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["id"], set_={name: stmt.excluded[name] for name in _COLUMNS[entity] if name != "id"}
-        )
-        session.execute(stmt, rows)
+    if clean:
+        _bulk_upsert(session, entity, clean)
     for change in upserts:
         if change["id"] in pending:
             _apply_around_pending(session, entity, change, pending[change["id"]])
@@ -128,8 +123,48 @@ def _apply_entity(
             session.execute(delete(table).where(table.c.id.in_(deletes[start : start + _CHUNK])))
         remove_records(session, deletes)
     if entity in SEARCHED_ENTITIES:
-        index_records(session, entity, rows)  # complete rows: index them as they are
+        # The wire fields of a clean upsert are the whole record: index them as they are.
+        index_records(session, entity, ({**c["fields"], "id": c["id"]} for c in clean))
         _reindex(session, entity, [c["id"] for c in upserts if c["id"] in pending])
+
+
+class _Upsert:
+    """One entity's bulk upsert on the raw DB-API cursor, built once.
+
+    A first sync writes every record through here; SQLAlchemy's per-row
+    statement handling cost more than SQLite's own work. Values go through
+    the columns' own SQLAlchemy bind processors, so rows are stored exactly
+    as the ORM would store them.
+    """
+
+    def __init__(self, entity: str, dialect: Any) -> None:
+        table = MODELS[entity].__table__
+        self.entity = entity
+        self.columns = _COLUMNS[entity]
+        self.processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in table.columns]
+        names = ", ".join(self.columns)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in self.columns if c != "id")
+        self.sql = (f"INSERT INTO {table.name} ({names}) VALUES ({', '.join('?' * len(self.columns))}) "
+                    f"ON CONFLICT (id) DO UPDATE SET {updates}")
+
+    def row(self, change: dict[str, Any]) -> tuple[Any, ...]:
+        """The table row of a pulled change, as DB-API parameters."""
+        values = wire_to_row(self.entity, change["id"], change["version"], change["fields"])
+        return tuple(p(values[c]) if p and values[c] is not None else values[c]
+                     for c, p in zip(self.columns, self.processors, strict=True))
+
+
+_UPSERTS: dict[tuple[str, str], _Upsert] = {}
+
+
+def _bulk_upsert(session: Session, entity: str, changes: list[dict[str, Any]]) -> None:
+    connection = session.connection()
+    key = (entity, connection.dialect.name)
+    upsert = _UPSERTS.get(key)
+    if upsert is None:
+        upsert = _UPSERTS[key] = _Upsert(entity, connection.dialect)
+    cursor = connection.connection.dbapi_connection.cursor()
+    cursor.executemany(upsert.sql, [upsert.row(c) for c in changes])
 
 
 def _apply_around_pending(session: Session, entity: str, change: dict[str, Any], fields: set[str]) -> None:
