@@ -17,7 +17,7 @@ from server import __version__
 from server.admin import ensure_counters
 from server.config import Settings, default_database_url
 from server.db import make_engine, migrate
-from server.limiter import LoginLimiter
+from server.limiter import LoginLimiter, RefusalThrottle
 from server.routes import admin, auth, reviews, sync, teams
 from server.schemas import HealthResponse
 from server.security import iso, utcnow
@@ -68,7 +68,9 @@ def create_app(database_url: str | None = None, *, settings: Settings | None = N
                   description="Sync, review and administration API for the Feltbog desktop app.")
     app.state.engine = engine
     app.state.settings = settings
-    app.state.login_limiter = LoginLimiter(settings.login_attempts_per_window, settings.login_window_seconds)
+    app.state.login_limiter = LoginLimiter(settings.login_attempts_per_window, settings.login_window_seconds,
+                                           max_lockout=settings.login_max_lockout_seconds)
+    app.state.refusal_throttle = RefusalThrottle(settings.refusal_audit_rows_per_minute)
     # Pull pages of Danish prose compress about 4:1; worth it on a 4G connection. Level 1 costs
     # little CPU (level 9, the default, would dominate a first sync).
     app.add_middleware(GZipMiddleware, minimum_size=4096, compresslevel=1)

@@ -30,3 +30,5 @@ class Settings:
     max_body_bytes: int = 20 * 1024 * 1024
     login_attempts_per_window: int = 5
     login_window_seconds: int = 300
+    login_max_lockout_seconds: int = 3600  # repeated lock-outs double from login_window_seconds up to this
+    refusal_audit_rows_per_minute: int = 30  # per address; more refused requests are counted, not written

@@ -11,6 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine, select
 
 from server.security import token_hash, utcnow
+from server.store import audit, audit_rows
 from server.tables import Membership, Token, User
 
 bearer = HTTPBearer(auto_error=False)
@@ -43,12 +44,45 @@ def engine(request: Request) -> Engine:
     return request.app.state.engine
 
 
+def client_address(request: Request) -> str:
+    """The caller's IP address as the server sees it (the proxy's, behind nginx without forwarding)."""
+    return request.client.host if request.client else "?"
+
+
+def audit_refusal(request: Request, user_id: str | None, action: str, *, entity: str | None = None,
+                  entity_id: str | None = None, token_prefix: str | None = None) -> None:
+    """Write one short audit row for a refused request (never the token, only its hash prefix).
+
+    Its own small transaction, since the refused request changes nothing. A
+    flood from one address is capped by the app's RefusalThrottle: past the
+    cap refusals are only counted, and the next row says how many were left out.
+    """
+    address = client_address(request)
+    left_out = request.app.state.refusal_throttle.admit(address)
+    if left_out is None:
+        return
+    detail = {"address": address, "method": request.method, "path": request.url.path[:200]}
+    if token_prefix:
+        detail["token_sha256"] = token_prefix
+    if left_out:
+        detail["left_out_before"] = left_out
+    with request.app.state.engine.execution_options(write=True).begin() as conn:
+        audit_rows(conn, [audit(user_id, action, entity=entity, entity_id=entity_id, detail=detail)])
+
+
+def _unauthorised(request: Request, user_id: str | None, why: str, digest: str | None) -> HTTPException:
+    audit_refusal(request, user_id, f"refused:{why}", token_prefix=digest[:12] if digest else None)
+    return HTTPException(401, AUTH_FAILED, headers={"WWW-Authenticate": "Bearer"})
+
+
 def current_user(
-    credentials: HTTPAuthorizationCredentials | None = Depends(bearer), db: Engine = Depends(engine)
+    request: Request,
+    credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
+    db: Engine = Depends(engine),
 ) -> CurrentUser:
-    """Resolve the bearer token; 401 for a missing, unknown, expired or revoked one."""
+    """Resolve the bearer token; 401 for a missing, unknown, expired or revoked one (audited, one answer for all)."""
     if credentials is None or not credentials.credentials:
-        raise HTTPException(401, AUTH_FAILED, headers={"WWW-Authenticate": "Bearer"})
+        raise _unauthorised(request, None, "no_token", None)
     digest = token_hash(credentials.credentials)
     with db.connect() as conn:  # one round trip: the token, its user and the user's teams
         rows = conn.execute(
@@ -59,17 +93,20 @@ def current_user(
             .where(Token.token_hash == digest)
         ).all()
     if not rows:
-        raise HTTPException(401, AUTH_FAILED, headers={"WWW-Authenticate": "Bearer"})
+        raise _unauthorised(request, None, "token_unknown", digest)
     row = rows[0]
     expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=UTC)
-    if not row.active or row.revoked_at is not None or expires <= utcnow():
-        raise HTTPException(401, AUTH_FAILED, headers={"WWW-Authenticate": "Bearer"})
+    why = ("user_disabled" if not row.active else "token_revoked" if row.revoked_at is not None
+           else "token_expired" if expires <= utcnow() else None)
+    if why:
+        raise _unauthorised(request, row.id, why, digest)
     teams = tuple(sorted(r.team_id for r in rows if r.team_id is not None))
     return CurrentUser(row.id, row.username, row.full_name, row.role, teams, digest)
 
 
-def admin_user(user: CurrentUser = Depends(current_user)) -> CurrentUser:
-    """Only admins pass."""
+def admin_user(request: Request, user: CurrentUser = Depends(current_user)) -> CurrentUser:
+    """Only admins pass (a refusal is audited)."""
     if user.role != "admin":
+        audit_refusal(request, user.id, "refused:admin_only")
         raise HTTPException(403, {"code": "not_allowed", "message": "Kun administratorer."})
     return user

@@ -45,6 +45,14 @@ class LoginResponse(BaseModel):
     server_time: str
 
 
+class RefreshResponse(BaseModel):
+    """A new token for the one the request came with (which is now revoked)."""
+
+    token: str
+    expires_at: str
+    server_time: str
+
+
 class Mutation(Strict):
     mutation_id: int = Field(ge=1)
     entity: str = Field(max_length=40)

@@ -1,12 +1,13 @@
-"""Login and logout."""
+"""Login, token refresh and logout."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from sqlalchemy import Engine, func, insert, select, update
 
-from server.deps import CurrentUser, current_user, engine
-from server.schemas import LoginRequest, LoginResponse, errors
+from server.deps import AUTH_FAILED, CurrentUser, audit_refusal, client_address, current_user, engine
+from server.limiter import retry_after_header
+from server.schemas import LoginRequest, LoginResponse, RefreshResponse, errors
 from server.security import expiry, iso, new_token, token_hash, utcnow, verify_password
 from server.store import audit, audit_rows
 from server.tables import Membership, Team, Token, User
@@ -14,16 +15,18 @@ from server.tables import Membership, Team, Token, User
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 # The same words for an unknown user and a wrong password: no user enumeration.
 LOGIN_FAILED = {"code": "auth", "message": "Forkert brugernavn eller adgangskode."}
+RATE_LIMITED = {"code": "rate_limited", "message": "For mange forsøg. Vent et par minutter, og prøv igen."}
 
 
 @router.post("/login", response_model=LoginResponse, responses=errors(400, 401, 413, 422, 429))
 def login(body: LoginRequest, request: Request, db: Engine = Depends(engine)) -> LoginResponse:
     """Exchange a username and password for a bearer token."""
     limiter = request.app.state.login_limiter
-    address = request.client.host if request.client else "?"
-    if not limiter.allowed(body.username.lower(), address):
-        raise HTTPException(429, {"code": "rate_limited",
-                                  "message": "For mange forsøg. Vent et par minutter, og prøv igen."})
+    address = client_address(request)
+    wait = limiter.retry_after(body.username.lower(), address)
+    if wait > 0:  # locked out: answered at once, without looking at the password
+        audit_refusal(request, None, "refused:login_rate_limited")
+        raise HTTPException(429, RATE_LIMITED, headers=retry_after_header(wait))
     with db.connect() as conn:
         user = conn.execute(select(User).where(func.lower(User.username) == body.username.lower())).first()
     # Argon2 takes a moment: verify outside any transaction (SQLite has one writer).
@@ -54,6 +57,26 @@ def login(body: LoginRequest, request: Request, db: Engine = Depends(engine)) ->
         user={"id": user.id, "username": user.username, "full_name": user.full_name, "role": user.role},
         teams=[{"id": t.id, "name": t.name} for t in teams], server_time=iso(utcnow()),
     )
+
+
+@router.post("/refresh", response_model=RefreshResponse, responses=errors(401))
+def refresh(request: Request, user: CurrentUser = Depends(current_user),
+            db: Engine = Depends(engine)) -> RefreshResponse:
+    """Exchange a valid, unexpired token for a new one with a full lifetime; the old one is revoked."""
+    token, expires, now = new_token(), expiry(request.app.state.settings.token_days), utcnow()
+    with db.execution_options(write=True).begin() as conn:
+        # Revoke first, and only if still live: of two refreshes racing with one token, one wins.
+        revoked = conn.execute(update(Token).where(Token.token_hash == user.token_hash, Token.revoked_at.is_(None))
+                               .values(revoked_at=now)).rowcount
+        if revoked == 1:
+            device = conn.execute(select(Token.device_name).where(Token.token_hash == user.token_hash)).scalar_one()
+            conn.execute(insert(Token).values(token_hash=token_hash(token), user_id=user.id, device_name=device,
+                                              created_at=now, expires_at=expires))
+            audit_rows(conn, [audit(user.id, "token_refresh", detail=device[:200])])
+    if revoked != 1:
+        audit_refusal(request, user.id, "refused:token_revoked", token_prefix=user.token_hash[:12])
+        raise HTTPException(401, AUTH_FAILED, headers={"WWW-Authenticate": "Bearer"})
+    return RefreshResponse(token=token, expires_at=iso(expires), server_time=iso(now))
 
 
 @router.post("/logout", status_code=204, responses=errors(401))

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from sqlalchemy import Engine
 
 from server import reviews
-from server.deps import CurrentUser, current_user, engine, json_response
+from server.deps import CurrentUser, audit_refusal, current_user, engine, json_response
 from server.schemas import Change, QueueResponse, ReviewRequest, errors
 from server.store import Sequence, audit, audit_rows
 from server.writes import WriteContext, write_changes
@@ -18,6 +18,7 @@ NOT_FOUND = {"code": "not_found", "message": "Besøget findes ikke."}
 
 @router.get("/reviews/queue", response_model=QueueResponse, responses=errors(401, 403, 422))
 def review_queue(
+    request: Request,
     team_id: str | None = Query(None, max_length=64),
     consultant_id: str | None = Query(None, max_length=64),
     company_id: str | None = Query(None, max_length=64),
@@ -26,6 +27,7 @@ def review_queue(
 ) -> dict:
     """Visits marked ready (or edited after a verdict), newest first."""
     if not user.is_supervisor:
+        audit_refusal(request, user.id, "refused:review_queue")
         raise HTTPException(403, FORBIDDEN)
     with db.connect() as conn:
         items = reviews.queue(conn, set(user.teams), {"team_id": team_id, "consultant_id": consultant_id,

@@ -99,7 +99,8 @@ def test_consultants_cannot_review_and_the_attempt_is_audited(api):
     pushed = api.push_one("jens", {"entity": "review", "id": str(uuid.uuid4()),
                                    "fields": {"team_id": api.team_a, "visit_id": visit, "state": "approved"}})
     assert pushed["code"] == "not_allowed"
-    assert api.audit_actions(user_id=api.ids["jens"]) == ["refused:review", "refused:not_allowed"]
+    assert api.audit_actions(user_id=api.ids["jens"]) == ["refused:review", "refused:review_queue",
+                                                          "refused:not_allowed"]
     assert [r["state"] for r in reviews_of(api, visit)] == ["received"]
 
 
