@@ -37,8 +37,10 @@ def test_overview_per_consultant_counts_visits_openings_and_placed_hours(ops, db
     ops.create_visit(company, visited_at=TODAY - timedelta(days=40))  # outside the period
     ops.create_opening(company, title="Rengøring", kind="virksomhedspraktik", hours_per_week=8)
     ops.create_opening(company, title="Ordinære timer", kind="ordinary", hours_per_week=8, places=2, status="filled")
+    # Openings count by the day they were created: the real clock, which is past the tests' fixed TODAY.
+    end = max(TODAY, date.today())
     with db.read() as session:
-        [row] = overview_by_consultant(session, TODAY - timedelta(days=30), TODAY)
+        [row] = overview_by_consultant(session, TODAY - timedelta(days=30), end)
     assert (row.consultant_id, row.visits, row.openings_created, row.openings_filled,
             row.filled_hours_per_week) == (user_id, 1, 2, 1, 16.0)
 
