@@ -186,4 +186,9 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     text = {400: "bad request", 401: "auth: missing, unknown, expired or revoked token", 403: "not_allowed",
             404: "not_found", 409: "conflict with the current state", 410: "resync_required",
             413: "too_large", 422: "invalid_request", 426: "client_too_old", 429: "rate_limited"}
-    return {code: {"model": ErrorResponse, "description": text.get(code, "error")} for code in codes}
+    responses: dict[int | str, dict[str, Any]] = {
+        code: {"model": ErrorResponse, "description": text.get(code, "error")} for code in codes}
+    if 429 in responses:
+        responses[429]["headers"] = {"Retry-After": {"description": "seconds to wait before trying again",
+                                                     "schema": {"type": "integer", "minimum": 1}, "required": True}}
+    return responses
