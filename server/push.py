@@ -109,6 +109,11 @@ def apply_push(
         fresh.append(m)
     if not fresh:
         return results, last
+    new_last = fresh[-1]["mutation_id"]
+    # The device row is locked already; writing it before taking the sequence lock keeps one
+    # round trip out of the section every push in every worker waits for.
+    conn.execute(update(Device).where(Device.user_id == user_id, Device.device_id == device_id)
+                 .values(last_mutation_id=new_last, last_seen=utcnow()))
     ctx = WriteContext(conn, user_id, device_id, teams, Sequence(conn))
     ctx.load([m["id"] for m in fresh] + _referenced_ids(fresh))
     for m in fresh:
@@ -123,9 +128,6 @@ def apply_push(
             ctx.audit.append(audit(user_id, m["op"], device_id=device_id, entity=m["entity"], entity_id=m["id"],
                                    detail=dumps(sorted(m.get("fields") or {}))))
     write_changes(ctx)
-    new_last = fresh[-1]["mutation_id"]
-    conn.execute(update(Device).where(Device.user_id == user_id, Device.device_id == device_id)
-                 .values(last_mutation_id=new_last, last_seen=utcnow()))
     return results, new_last
 
 
