@@ -108,6 +108,10 @@ class SyncClient:
         """``POST /auth/logout``: revoke the current token on the server."""
         self._request("POST", "/auth/logout")
 
+    def refresh(self) -> dict[str, Any]:
+        """``POST /auth/refresh``: ``{token, expires_at}`` for the current token, which the server revokes."""
+        return self._request("POST", "/auth/refresh")
+
     def push(self, device_id: str, mutations: list[dict[str, Any]]) -> dict[str, Any]:
         """``POST /sync/push`` one batch of mutations."""
         body = {"device_id": device_id, "schema_version": SCHEMA_VERSION, "mutations": mutations}

@@ -2,7 +2,9 @@
 
 It ties the pieces together: the token from the keychain (Credentials), the
 account in the local database, the HTTP client and the engine. An AUTH
-error clears the stored token, so the UI knows to ask for a login.
+error clears the stored token, so the UI knows to ask for a login. A token
+that expires within :data:`REFRESH_WITHIN` is swapped for a fresh one after
+a successful sync, so a laptop in daily use never has to sign in again.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import logging
 import platform
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 from desktop.cancel import CancelToken, Progress, no_progress
 from desktop.credentials import Credentials
@@ -21,6 +24,11 @@ from desktop.sync.engine import ConfirmMassDelete, SyncEngine, SyncResult
 from desktop.sync.errors import SyncError, SyncErrorKind
 
 log = logging.getLogger(__name__)
+REFRESH_WITHIN = timedelta(days=5)  # tokens live 30 days (server setting token_days)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
 
 
 class SyncService:
@@ -34,8 +42,10 @@ class SyncService:
         confirm_mass_delete: ConfirmMassDelete = lambda _n, _total, _why: False,
         client_factory: Callable[[str, Callable[[], str | None]], SyncClient] = SyncClient,
         pull_limit: int | None = None,
+        clock: Callable[[], datetime] = _utcnow,
     ) -> None:
         self.db = db
+        self.clock = clock
         self.credentials = credentials or Credentials()
         self.confirm_mass_delete = confirm_mass_delete
         self.client_factory = client_factory
@@ -77,6 +87,7 @@ class SyncService:
                 state.set_value(session, state.NEEDS_FULL_RESYNC, "1")
                 state.set_value(session, state.SERVER_CHANGED, "1")
             state.save_account(session, account)
+            state.set_value(session, state.TOKEN_EXPIRES, reply.get("expires_at"))
         self.refresh_members()
         return account
 
@@ -124,10 +135,34 @@ class SyncService:
             raise SyncError(SyncErrorKind.AUTH, "not signed in")
         engine = self.engine()
         try:
-            return engine.sync(progress, cancel)
+            result = engine.sync(progress, cancel)
         except SyncError as exc:
             if exc.kind is SyncErrorKind.AUTH:
                 self.credentials.delete_token()
             raise
         finally:
             self.bytes_received += engine.client.bytes_received
+        self.refresh_token_if_due()
+        return result
+
+    def refresh_token_if_due(self) -> bool:
+        """Swap the token for a new one if it expires within REFRESH_WITHIN (or its expiry is unknown).
+
+        Runs after a sync went through, so the token has just proved good. A
+        failure is only logged: the old token still works for a few days,
+        and the next sync tries again (a 401 is the sync's business: it may
+        mean an admin revoked this device, which the engine handles).
+        """
+        with self.db.read() as session:
+            expires = state.get_value(session, state.TOKEN_EXPIRES)
+        if expires and datetime.fromisoformat(expires.replace("Z", "+00:00")) - self.clock() > REFRESH_WITHIN:
+            return False
+        try:
+            reply = self.client().refresh()
+        except SyncError as exc:
+            log.info("Token refresh failed (%s); trying again after the next sync", exc.kind.value)
+            return False
+        self.credentials.set_token(reply["token"])  # the keychain, never the database
+        with self.db.write() as session:
+            state.set_value(session, state.TOKEN_EXPIRES, reply["expires_at"])
+        return True

@@ -27,6 +27,7 @@ SERVER_CHANGED = "server_changed"
 VERIFY_SKIPS = "verify_skips"
 LAST_VERIFIED = "last_verified"  # "checksum:cursor" of the last summary local data matched
 MEMBERS = "members"  # [{id, full_name, role, team_id}] of the user's teams, for showing names
+TOKEN_EXPIRES = "token_expires_at"  # when the token in the keychain expires (ISO 8601; the token itself is not here)
 
 
 def get_value(session: Session, key: str, default: str | None = None) -> str | None:
