@@ -95,6 +95,11 @@ class SyncRunner:
 
     # -- control ------------------------------------------------------------------------------
 
+    @property
+    def started(self) -> bool:
+        """True between start() and stop(): the scheduling thread is there."""
+        return self._thread is not None
+
     def start(self) -> None:
         """Start the scheduling thread (a daemon; stop() ends it)."""
         with self._lock:

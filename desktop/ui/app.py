@@ -13,13 +13,15 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop.config import default_data_dir, log_dir
 from desktop.credentials import Credentials
+from desktop.errors import UserFacingError
+from desktop.logs import setup_logging
 from desktop.models.db import Database
 from desktop.paths import resource
 from desktop.sync.runner import SyncRunner
 from desktop.sync.service import SyncService
 from desktop.ui import i18n
 from desktop.ui.context import AppContext
-from desktop.ui.errors import CrashReporter, setup_logging
+from desktop.ui.errors import CrashReporter
 from desktop.ui.events import AppEvents
 from desktop.ui.i18n import tr
 from desktop.ui.tasks import TaskRunner
@@ -97,7 +99,12 @@ def run_app(data_dir: Path | None = None) -> int:
     reporter.install()
     from desktop.ui.main_window import MainWindow
 
-    ctx = build_context(folder)
+    try:
+        ctx = build_context(folder)
+    except UserFacingError as error:  # e.g. an encrypted database whose key is not in the keychain
+        log.error("Could not open the database (%s)", type(error).__name__)
+        QMessageBox.critical(None, tr("Feltbog"), error.message(i18n.language()))
+        return 1
     window = MainWindow(ctx)
     window.show()
     if not ctx.service.account().server_url:

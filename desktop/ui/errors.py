@@ -1,13 +1,15 @@
-"""One place that turns exceptions into messages, plus the crash hook and the log."""
+"""One place that turns exceptions into messages, plus the crash hook.
+
+The log file itself is set up by :mod:`desktop.logs`, whose formatter keeps
+exception messages (which may quote a note) out of the file.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import logging.handlers
 import sys
 import traceback
-from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QObject, Signal
@@ -19,19 +21,6 @@ from desktop.ui import i18n
 from desktop.ui.i18n import tr
 
 log = logging.getLogger("feltbog")
-
-
-def setup_logging(folder: Path) -> Path:
-    """Rotating log files (5 x 1 MB) in the data folder; never note bodies or passwords."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "feltbog.log"
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    if not any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers):
-        root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    return path
 
 
 def user_message(error: BaseException) -> str | None:

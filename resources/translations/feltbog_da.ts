@@ -80,6 +80,18 @@
         <translation>Indstillinger</translation>
     </message>
     <message>
+        <source>Encrypt the database on this computer</source>
+        <translation>Kryptér databasen på denne computer</translation>
+    </message>
+    <message>
+        <source>Protects the notes if someone reads the laptop&apos;s disk directly. The key is kept in the keychain. Turn on the computer&apos;s own disk encryption (BitLocker or FileVault) first.</source>
+        <translation>Beskytter noterne, hvis nogen læser den bærbares disk direkte. Nøglen gemmes i nøgleringen. Slå først computerens egen diskkryptering til (BitLocker eller FileVault).</translation>
+    </message>
+    <message>
+        <source>This computer has no keychain to keep a key in, so encryption is not available.</source>
+        <translation>Denne computer har ingen nøglering at gemme en nøgle i, så kryptering er ikke mulig.</translation>
+    </message>
+    <message>
         <source>Language</source>
         <translation>Sprog</translation>
     </message>
@@ -104,8 +116,20 @@
         <translation>Datamappe</translation>
     </message>
     <message>
+        <source>Encryption</source>
+        <translation>Kryptering</translation>
+    </message>
+    <message>
         <source>A new language is used from the next start of Feltbog.</source>
         <translation>Et nyt sprog bruges fra næste gang, Feltbog startes.</translation>
+    </message>
+    <message>
+        <source>Encrypting the database…</source>
+        <translation>Krypterer databasen…</translation>
+    </message>
+    <message>
+        <source>Decrypting the database…</source>
+        <translation>Dekrypterer databasen…</translation>
     </message>
     <message>
         <source>Something went wrong</source>
