@@ -114,6 +114,34 @@ def revoke_user(conn: Connection, user: str, actor: str | None = None) -> int:
     return result.rowcount or 0
 
 
+def device_key(digest: str) -> str:
+    """How the audit log names one token (a prefix of its hash) when an admin revokes that device."""
+    return f"token:{digest[:30]}"
+
+
+def list_devices(conn: Connection, user: str) -> list[dict]:
+    """A user's sign-ins (one per device and login): name, dates, whether revoked; never the token."""
+    user_id = find_user(conn, user)
+    return [
+        {"device_name": t.device_name, "created_at": t.created_at.isoformat(), "expires_at": t.expires_at.isoformat(),
+         "revoked": t.revoked_at is not None}
+        for t in conn.execute(select(Token).where(Token.user_id == user_id).order_by(Token.created_at))
+    ]
+
+
+def revoke_device(conn: Connection, user: str, device_name: str, actor: str | None = None) -> int:
+    """Revoke a user's tokens on one device (by the name it signed in with); it wipes itself on its next sync."""
+    user_id = find_user(conn, user)
+    digests = list(conn.execute(select(Token.token_hash).where(
+        Token.user_id == user_id, Token.device_name == device_name, Token.revoked_at.is_(None))).scalars())
+    if not digests:
+        raise AdminError(f"Brugeren er ikke logget ind på en enhed ved navn {device_name!r}.")
+    conn.execute(update(Token).where(Token.token_hash.in_(digests)).values(revoked_at=utcnow()))
+    audit_rows(conn, [audit(actor, "admin:revoke_device", entity="token", entity_id=device_key(d), team_id=None,
+                            detail={"user_id": user_id}) for d in digests])
+    return len(digests)
+
+
 def set_active(conn: Connection, user: str, active: bool, actor: str | None = None) -> None:
     """Disable (or re-enable) a user; a disabled user's tokens stop working at once."""
     user_id = find_user(conn, user)

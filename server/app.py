@@ -18,7 +18,7 @@ from server.admin import ensure_counters
 from server.config import Settings, default_database_url
 from server.db import make_engine, migrate
 from server.limiter import LoginLimiter, RefusalThrottle
-from server.routes import admin, auth, reviews, sync, teams
+from server.routes import access, admin, auth, privacy, reviews, sync, teams
 from server.schemas import HealthResponse
 from server.security import iso, utcnow
 
@@ -101,7 +101,8 @@ def create_app(database_url: str | None = None, *, settings: Settings | None = N
         return {"status": "ok", "version": __version__, "schema_version": SCHEMA_VERSION,
                 "server_time": iso(utcnow())}
 
-    for router in (auth.router, sync.router, reviews.router, teams.router, admin.router):
+    for router in (auth.router, sync.router, access.router, reviews.router, teams.router, admin.router,
+                   privacy.router):
         app.include_router(router)
     return app
 

@@ -7,11 +7,15 @@ import getpass
 import json
 import os
 import sys
+from pathlib import Path
+
+from sqlalchemy import Connection
 
 from desktop.domain.protocol import TOMBSTONE_DAYS
 from server import admin
 from server.config import DEFAULT_HOST, DEFAULT_PORT, default_database_url
 from server.db import make_engine, migrate
+from server.store import audit, audit_rows
 
 DB_HELP = "database URL, e.g. postgresql+psycopg://user@host/feltbog (default: SQLite in the user data folder)"
 
@@ -48,6 +52,23 @@ def _admin_parser(sub: argparse._SubParsersAction) -> None:
     command("list-teams", "list teams")
     c = command("purge-tombstones", "drop deletes older than N days (older cursors then get 410)")
     c.add_argument("--days", type=int, default=TOMBSTONE_DAYS)
+    c = command("revoke-device", "revoke one device of a user (it wipes its data on its next sync)")
+    c.add_argument("user")
+    c.add_argument("device_name")
+    command("list-devices", "list a user's signed-in devices").add_argument("user")
+    for name, text in (("export-person", "export everything stored about a person as JSON (GDPR)"),
+                       ("erase-person", "anonymise a person's contacts/mentors and erase mentions (GDPR)")):
+        c = command(name, text)
+        c.add_argument("--name")
+        c.add_argument("--email")
+        c.add_argument("--phone")
+        if name == "export-person":
+            c.add_argument("--out", help="write the JSON to this file (default: standard output)")
+        else:
+            c.add_argument("--dry-run", action="store_true", help="only list what would change")
+    c = command("apply-retention", "anonymise visit notes older than N years (default FELTBOG_RETENTION_YEARS or 5)")
+    c.add_argument("--visits-older-than-years", type=int, default=None)
+    c.add_argument("--dry-run", action="store_true", help="only list what would change")
 
 
 def _password(given: str | None) -> str:
@@ -57,6 +78,37 @@ def _password(given: str | None) -> str:
     if first != getpass.getpass("Again: "):
         raise admin.AdminError("The passwords differ.")
     return first
+
+
+PRIVACY_COMMANDS = ("revoke-device", "list-devices", "export-person", "erase-person", "apply-retention")
+
+
+def _privacy(conn: Connection, args: argparse.Namespace) -> None:
+    """The personal-data and device commands (server/personal_data.py, server/erasure.py, server/access.py)."""
+    from server.erasure import apply_retention, default_retention_years, erase_person
+    from server.personal_data import Person, export_person
+
+    def dump(value: object) -> str:
+        return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+
+    cmd = args.command
+    if cmd == "revoke-device":
+        print(f"revoked {admin.revoke_device(conn, args.user, args.device_name)} token(s)")
+    elif cmd == "list-devices":
+        print(dump(admin.list_devices(conn, args.user)))
+    elif cmd == "export-person":
+        document = export_person(conn, Person.from_values(args.name, args.email, args.phone))
+        audit_rows(conn, [audit(None, "admin:export_person", detail={"records": len(document["records"])})])
+        if args.out:
+            Path(args.out).write_text(dump(document), encoding="utf-8")
+            print(f"wrote {len(document['records'])} record(s) to {args.out}")
+        else:
+            print(dump(document))
+    elif cmd == "erase-person":
+        print(dump(erase_person(conn, Person.from_values(args.name, args.email, args.phone), dry_run=args.dry_run)))
+    elif cmd == "apply-retention":
+        years = args.visits_older_than_years or default_retention_years()
+        print(dump(apply_retention(conn, years, dry_run=args.dry_run)))
 
 
 def run_admin(args: argparse.Namespace) -> int:
@@ -91,6 +143,8 @@ def run_admin(args: argparse.Namespace) -> int:
                 print(json.dumps(admin.list_teams(conn), indent=2, ensure_ascii=False))
             elif cmd == "purge-tombstones":
                 print(f"purged {admin.purge_tombstones(conn, args.days)} tombstone(s)")
+            elif cmd in PRIVACY_COMMANDS:
+                _privacy(conn, args)
     except admin.AdminError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -35,6 +35,9 @@ def _configure_connection(dbapi_connection: sqlite3.Connection, _record: object)
     # and only risks the last transaction on power loss.
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
+    # Deleted and overwritten text is zeroed, not left in free space: erased personal data
+    # (GDPR) and a revoked team's data must really leave the file (see desktop/sync/wipe.py).
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 

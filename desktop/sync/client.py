@@ -84,6 +84,8 @@ class SyncClient:
             error = SyncError(SyncErrorKind.PROTOCOL, f"HTTP {status}: {self._detail(response)}", status)
             error.payload = self._detail(response)  # type: ignore[attr-defined]
             raise error
+        if status == 204:  # no content (logout, access/wiped)
+            return None
         try:
             return orjson.loads(response.content)
         except orjson.JSONDecodeError as exc:
@@ -124,6 +126,14 @@ class SyncClient:
     def summary(self) -> dict[str, Any]:
         """``GET /sync/summary``: per-entity counts and the checksum."""
         return self._request("GET", "/sync/summary")
+
+    def access(self) -> dict[str, Any]:
+        """``GET /sync/access``: ``{state: active|closing, teams}`` (asked after a 401; see server/access.py)."""
+        return self._request("GET", "/sync/access")
+
+    def access_wiped(self, device_id: str) -> None:
+        """``POST /sync/access/wiped``: this device removed what it may not keep."""
+        self._request("POST", "/sync/access/wiped", params={"device_id": device_id})
 
     def members(self) -> dict[str, Any]:
         """``GET /teams/members``: names of the people in my teams."""

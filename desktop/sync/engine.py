@@ -35,7 +35,7 @@ from desktop.models.db import Database
 from desktop.models.entities import MODELS
 from desktop.models.local import PENDING, REJECTED, OutboxEntry
 from desktop.models.search import remove_records
-from desktop.sync import state
+from desktop.sync import state, wipe
 from desktop.sync.apply import apply_changes, pending_fields
 from desktop.sync.client import SyncClient
 from desktop.sync.errors import SyncError, SyncErrorKind
@@ -66,6 +66,8 @@ class SyncResult:
     full_resync: bool = False
     verified: bool = False
     clock_skew_seconds: float = 0.0
+    erased: bool = False  # pulled text the server erased: scrub the files afterwards
+    wiped: bool = False  # removed a team's data this user may no longer keep
     changes: Changes = field(default_factory=Changes)
     rejections: list[str] = field(default_factory=list)
 
@@ -117,9 +119,11 @@ class SyncEngine:
             cursor = state.get_int(session, state.CURSOR)
             needs_resync = state.get_value(session, state.NEEDS_FULL_RESYNC) == "1"
             server_changed = state.get_value(session, state.SERVER_CHANGED) == "1"
-        before = self.client.summary()
+        before = self._summary_or_close(device, result, progress, cancel)
         self._note_clock(before, result)
-        behind = cursor > int(before.get("cursor", 0))
+        # A team left makes the visible cursor smaller without the server being behind.
+        left = wipe.teams_left(self.db, before["teams"]) if "teams" in before else set()
+        behind = cursor > int(before.get("cursor", 0)) and not left
         local_rows = self._local_rows() if server_changed or behind else 0
         if server_changed and local_rows:
             # Signed in to another server: ask before sending anything there or
@@ -141,6 +145,7 @@ class SyncEngine:
                 )
             needs_resync = True
         self._push(device, result, progress, cancel)
+        self._drop_teams_left(before, result)
         if needs_resync:
             self._full_resync(result, progress, cancel, before)
         else:
@@ -160,12 +165,58 @@ class SyncEngine:
                     state.set_value(session, state.NEEDS_FULL_RESYNC, "1")
         with self.db.write() as session:
             state.set_value(session, state.LAST_SUCCESS, self.now().isoformat())
+        if result.erased or result.wiped:
+            wipe.scrub_files(self.db)  # last: nothing written after it brings old pages back into the WAL
         log.info(
             "Sync done in %.0f ms: pushed %d, rejected %d, pulled %d in %d pages%s",
             (time.perf_counter() - started) * 1000, result.pushed, result.rejected, result.pulled,
             result.pages, " (full resync)" if result.full_resync else "",
         )
         return result
+
+    # -- access ended (server/access.py, desktop/sync/wipe.py) -------------------------------
+
+    def _summary_or_close(self, device: str, result: SyncResult, progress: Progress,
+                          cancel: CancelToken) -> dict[str, Any]:
+        """The server's summary; if an admin revoked this device: push the outbox, wipe, re-raise the 401."""
+        try:
+            return self.client.summary()
+        except SyncError as exc:
+            if exc.kind is not SyncErrorKind.AUTH:
+                raise
+            try:
+                closing = self.client.access().get("state") == "closing"
+            except SyncError:
+                closing = False  # expired or unknown token: sign in again, keep everything
+            if not closing:
+                raise
+            try:
+                self._push(device, result, progress, cancel)
+            except SyncError as push_error:
+                if push_error.kind is not SyncErrorKind.AUTH:
+                    raise  # offline: keep everything and hand it in next time
+                log.warning("Access revoked too long ago to hand in unsent changes; removing them too")
+            result.changes = result.changes | wipe.wipe_everything(self.db)
+            wipe.scrub_files(self.db)
+            try:
+                self.client.access_wiped(device)
+            except SyncError as ack_error:
+                log.info("Could not confirm the wipe to the server (%s)", ack_error.kind.value)
+            raise
+
+    def _drop_teams_left(self, before: dict[str, Any], result: SyncResult) -> None:
+        """After the push: remove the rows of teams the server no longer lists for this user."""
+        teams = before.get("teams")
+        if teams is None or not wipe.teams_changed(self.db, teams):
+            return
+        changes = wipe.wipe_teams_not_in(self.db, teams)
+        with self.db.write() as session:
+            # The cursor may point past the newest record of the teams left: continue from the server's.
+            cursor = min(state.get_int(session, state.CURSOR), int(before.get("cursor", 0)))
+            state.set_value(session, state.CURSOR, str(cursor))
+        if changes:
+            result.changes = result.changes | changes
+            result.wiped = True
 
     def _note_clock(self, payload: dict[str, Any], result: SyncResult) -> None:
         server_now = _server_time(payload)
@@ -305,6 +356,8 @@ class SyncEngine:
                 asked = True
                 self.db.backup("before-mass-delete")
             new_cursor = int(page.get("cursor", cursor))
+            # A first sync (cursor 0) has no old text to scrub; later pages may carry an erasure.
+            result.erased = result.erased or (cursor > 0 and wipe.mentions_erasure(changes))
             with self.db.write() as session:
                 result.changes = result.changes | apply_changes(session, changes)
                 state.set_value(session, state.CURSOR, str(new_cursor))
@@ -335,6 +388,7 @@ class SyncEngine:
             page = self.client.pull(cursor, self.pull_limit)
             changes = page.get("changes", [])
             seen.update(c["id"] for c in changes if c.get("op") != "delete")
+            result.erased = result.erased or wipe.mentions_erasure(changes)
             with self.db.write() as session:
                 result.changes = result.changes | apply_changes(session, changes)
             cursor = int(page.get("cursor", cursor))

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Response
 from sqlalchemy import Engine
 
 from desktop.domain.protocol import MIN_CLIENT_SCHEMA_VERSION, PULL_DEFAULT_LIMIT, PULL_MAX_LIMIT
+from server.access import pushing_user
 from server.deps import CurrentUser, current_user, engine, json_response
 from server.pull import CursorTooOld, pull_page, snapshot, summary
 from server.push import Gap, apply_push
@@ -17,8 +18,12 @@ TOO_OLD = {"code": "client_too_old", "message": "Denne version af Feltbog er for
 
 
 @router.post("/push", response_model=PushResponse, responses=errors(400, 401, 409, 413, 422, 426))
-def push(body: PushRequest, user: CurrentUser = Depends(current_user), db: Engine = Depends(engine)) -> Response:
-    """Apply a device's mutations in one transaction (idempotent by mutation id)."""
+def push(body: PushRequest, user: CurrentUser = Depends(pushing_user), db: Engine = Depends(engine)) -> Response:
+    """Apply a device's mutations in one transaction (idempotent by mutation id).
+
+    A token an admin revoked may still hand in its changes for a while, and a
+    user may still write to a team they just left (server/access.py).
+    """
     if body.schema_version < MIN_CLIENT_SCHEMA_VERSION:
         raise HTTPException(426, TOO_OLD)
     mutations = [m.__dict__ for m in body.mutations]

@@ -1,0 +1,94 @@
+"""Admin endpoints for personal data (GDPR): export, erase and the retention rule; revoking one device."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import Connection, Engine
+
+from server import admin
+from server.deps import CurrentUser, admin_user, engine, json_response
+from server.erasure import apply_retention, default_retention_years, erase_person
+from server.personal_data import Person, export_person
+from server.schemas import errors
+from server.store import audit, audit_rows
+
+router = APIRouter(prefix="/api/v1/admin", tags=["admin"], responses=errors(400, 401, 403, 422))
+
+
+class PersonQuery(BaseModel):
+    """Who: a name, an email and/or a phone number (at least one)."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = Field(None, max_length=200)
+    email: str | None = Field(None, max_length=254)
+    phone: str | None = Field(None, max_length=40)
+
+
+class EraseRequest(PersonQuery):
+    dry_run: bool = False
+
+
+class RetentionRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    visits_older_than_years: int | None = Field(None, ge=1, le=100)
+    dry_run: bool = False
+
+
+class DeviceRevokeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    user: str = Field(min_length=1, max_length=100)
+    device_name: str = Field(min_length=1, max_length=200)
+
+
+def _run(db: Engine, action: Callable[[Connection], Any]) -> Any:
+    try:
+        with db.execution_options(write=True).begin() as conn:
+            return action(conn)
+    except admin.AdminError as exc:
+        raise HTTPException(400, {"code": "invalid_request", "message": str(exc)}) from None
+
+
+def _person(body: PersonQuery) -> Person:
+    try:
+        return Person.from_values(body.name, body.email, body.phone)
+    except admin.AdminError as exc:
+        raise HTTPException(400, {"code": "invalid_request", "message": str(exc)}) from None
+
+
+@router.post("/personal-data/export")
+def export(body: PersonQuery, me: CurrentUser = Depends(admin_user), db: Engine = Depends(engine)) -> Any:
+    """Everything the server stores about a person: accounts, contacts, mentors, mentions, audit entries."""
+    person = _person(body)
+
+    def run(conn: Connection) -> dict:
+        document = export_person(conn, person)
+        audit_rows(conn, [audit(me.id, "admin:export_person", detail={"records": len(document["records"])})])
+        return document
+
+    return json_response(_run(db, run))
+
+
+@router.post("/personal-data/erase")
+def erase(body: EraseRequest, me: CurrentUser = Depends(admin_user), db: Engine = Depends(engine)) -> Any:
+    """Anonymise a person's contacts and mentors and replace their mentions (``dry_run``: only list them)."""
+    person = _person(body)
+    return json_response(_run(db, lambda c: erase_person(c, person, dry_run=body.dry_run, actor=me.id)))
+
+
+@router.post("/personal-data/retention")
+def retention(body: RetentionRequest, me: CurrentUser = Depends(admin_user), db: Engine = Depends(engine)) -> Any:
+    """Anonymise visit notes older than N years (default FELTBOG_RETENTION_YEARS, else 5)."""
+    years = body.visits_older_than_years or default_retention_years()
+    return json_response(_run(db, lambda c: apply_retention(c, years, dry_run=body.dry_run, actor=me.id)))
+
+
+@router.post("/devices/revoke")
+def revoke_device(body: DeviceRevokeRequest, me: CurrentUser = Depends(admin_user),
+                  db: Engine = Depends(engine)) -> Any:
+    """Revoke one device of a user; it hands in its unsent changes and wipes its data on its next sync."""
+    count = _run(db, lambda c: admin.revoke_device(c, body.user, body.device_name, me.id))
+    return json_response({"revoked": count})
