@@ -39,6 +39,7 @@ from desktop.sync import state, wipe
 from desktop.sync.apply import apply_changes, pending_fields
 from desktop.sync.client import SyncClient
 from desktop.sync.errors import SyncError, SyncErrorKind
+from desktop.sync.pages import pages_after
 
 log = logging.getLogger(__name__)
 
@@ -334,9 +335,8 @@ class SyncEngine:
         local_rows: int | None = None  # counted only if a page deletes anything
         deleted_so_far = 0
         asked = False
-        for _ in range(1_000_000):  # bounded: the server says has_more=false long before
+        for page in pages_after(self.client, cursor, self.pull_limit):
             cancel.check()
-            page = self.client.pull(cursor, self.pull_limit)
             changes = page.get("changes", [])
             deletes = sum(1 for c in changes if c.get("op") == "delete")
             deleted_so_far += deletes
@@ -383,9 +383,8 @@ class SyncEngine:
             state.set_value(session, state.NEEDS_FULL_RESYNC, "1")
         seen: set[str] = set()
         cursor = 0
-        for _ in range(1_000_000):
+        for page in pages_after(self.client, cursor, self.pull_limit):
             cancel.check()
-            page = self.client.pull(cursor, self.pull_limit)
             changes = page.get("changes", [])
             seen.update(c["id"] for c in changes if c.get("op") != "delete")
             result.erased = result.erased or wipe.mentions_erasure(changes)

@@ -10,6 +10,7 @@ import pytest
 from desktop.models import search as search_module
 from desktop.sync import engine as engine_module
 from desktop.sync import state
+from desktop.sync.client import SyncClient
 from desktop.sync.engine import SyncAborted, SyncEngine
 from desktop.sync.errors import SyncError, SyncErrorKind
 
@@ -213,8 +214,18 @@ def test_interrupted_first_sync_resumes_without_redownloading(make_device, bulk_
         return real_apply(session, changes)
 
     monkeypatch.setattr(engine_module, "apply_changes", dying_apply)
+    runs: list[list[int]] = []  # the "since" of every page asked for, per sync attempt
+    saved: list[int] = []  # the cursor on disk after each crash
+    real_pull = SyncClient.pull
+
+    def recording_pull(client, since, limit):
+        runs[-1].append(since)
+        return real_pull(client, since, limit)
+
+    monkeypatch.setattr(SyncClient, "pull", recording_pull)
     total_bytes = 0
     for _ in range(5):
+        runs.append([])
         try:
             b.sync()
             total_bytes += b.service_client_bytes
@@ -222,9 +233,16 @@ def test_interrupted_first_sync_resumes_without_redownloading(make_device, bulk_
         except Crash:
             total_bytes += b.service_client_bytes
             b.restart()
+            with b.service.db.read() as session:
+                saved.append(state.get_int(session, state.CURSOR))
     monkeypatch.undo()
     assert b.snapshot() == clean.snapshot()
-    assert total_bytes < 1.2 * clean_bytes
+    # Every resumed attempt starts exactly at the saved cursor and moves forward: no finished page twice.
+    assert len(runs) == 3 and len(saved) == 2
+    for attempt, cursor in zip(runs[1:], saved, strict=True):
+        assert attempt[0] == cursor and attempt == sorted(set(attempt))
+    # Each crash costs its own page and at most the one page fetched ahead (pipelined pull).
+    assert total_bytes < 1.35 * clean_bytes
 
 
 # -- 9. dependent mutations and order across restarts ------------------------------------------
