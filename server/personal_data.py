@@ -36,7 +36,7 @@ from server.tables import AuditEntry, Record, User
 
 PERSON_ENTITIES = ("contact", "mentor")
 TEXT_FIELDS = {name: tuple(f.name for f in spec.fields if f.kind == TEXT) for name, spec in ENTITIES.items()}
-_DANISH_SPELLINGS = (("ø", "oe"), ("å", "aa"), ("æ", "ae"))
+_DANISH_SPELLINGS = (("ø", ("oe", "o")), ("å", ("aa", "a")), ("æ", ("ae",)))  # how a keyboard without them writes
 
 
 @dataclass(frozen=True)
@@ -148,8 +148,9 @@ class Matcher:
 def _spellings(word: str) -> set[str]:
     """A word in the spellings Danish text may use for it (ø/oe, å/aa, æ/ae, case)."""
     forms = {word.lower()}
-    for letter, ascii_form in _DANISH_SPELLINGS:
-        forms |= {f.replace(letter, ascii_form) for f in forms} | {f.replace(ascii_form, letter) for f in forms}
+    for letter, spellings in _DANISH_SPELLINGS:
+        forms |= {f.replace(spellings[0], letter) for f in forms}  # "aa" typed for "å" ...
+        forms |= {f.replace(letter, s) for f in forms for s in spellings}  # ... and every way back
     # SQLite's LIKE ignores case for ASCII letters only: add the cases of the Danish ones.
     return forms | {f.capitalize() for f in forms} | {f.upper() for f in forms}
 
