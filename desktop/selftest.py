@@ -86,8 +86,27 @@ def _check_keyring(_folder: Path) -> str:
     )
 
 
+def _check_sqlcipher(folder: Path) -> str:
+    import secrets
+
+    from desktop.models.encryption import SQLITE_HEADER, connect
+
+    # A random key used only here: the self-test never writes to the real keychain.
+    key, path = secrets.token_hex(32), folder / "cipher.sqlite"
+    conn = connect(path, key)
+    try:
+        conn.execute("CREATE VIRTUAL TABLE t USING fts5(body)")
+        conn.execute("INSERT INTO t VALUES ('selvtest krypteret')")
+        conn.commit()
+        version = conn.execute("PRAGMA cipher_version").fetchone()[0]
+    finally:
+        conn.close()
+    assert path.read_bytes()[:16] != SQLITE_HEADER, "the file was not encrypted"
+    return f"encryption: SQLCipher {version} with FTS5"
+
+
 CHECKS: list[Callable[[Path], str]] = [
-    _check_database, _check_resources, _check_translations, _check_pdf, _check_keyring,
+    _check_database, _check_resources, _check_translations, _check_pdf, _check_keyring, _check_sqlcipher,
 ]
 
 

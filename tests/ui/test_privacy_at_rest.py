@@ -4,6 +4,7 @@ turned on in Indstillinger keeps syncing; the log rotates by size and count. Aga
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import traceback
 from pathlib import Path
@@ -176,3 +177,32 @@ def test_the_log_rotates_by_size_and_keeps_a_bounded_number_of_files(tmp_path):
     assert all(p.stat().st_size <= 4_000 for p in folder.iterdir())
     assert "Sync done in 399 ms" in path.read_text(encoding="utf-8")
     assert "Sync done in 0 ms" not in "".join(p.read_text(encoding="utf-8") for p in folder.iterdir())
+
+
+def test_the_app_says_so_when_the_keychain_has_no_key_and_leaves_the_file_alone(app, tmp_path, monkeypatch,
+                                                                                  memory_keyring):
+    from desktop.models import Database
+    from desktop.ui.app import run_app
+
+    folder = tmp_path / "data"
+    db = Database.in_folder(folder)
+    db.set_encrypted(True)
+    db.close()
+    before = db.path.read_bytes()
+    memory_keyring.secrets.clear()  # a new keychain, or another user on the same laptop
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, message: shown.append(message))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_app installs its crash hook
+    try:
+        assert run_app(folder) == 1
+    finally:
+        stop_logging()
+    assert len(shown) == 1 and "krypteret" in shown[0] and "nøglen findes ikke" in shown[0]
+    assert db.path.read_bytes() == before
+
+
+def test_only_the_credentials_module_talks_to_the_keychain():
+    root = Path(__file__).resolve().parents[2]
+    users = sorted(str(p.relative_to(root)) for folder in ("desktop", "server") for p in (root / folder).rglob("*.py")
+                   if re.search(r"^\s*(import keyring|from keyring)", p.read_text(encoding="utf-8"), re.M))
+    assert users == ["desktop/credentials.py"]
