@@ -13,7 +13,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from desktop.domain.protocol import SCHEMA_VERSION
-from server import __version__
+from server import __version__, hostile_input
 from server.admin import ensure_counters
 from server.config import Settings, default_database_url
 from server.db import make_engine, migrate
@@ -75,6 +75,7 @@ def create_app(database_url: str | None = None, *, settings: Settings | None = N
     # little CPU (level 9, the default, would dominate a first sync).
     app.add_middleware(GZipMiddleware, minimum_size=4096, compresslevel=1)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    hostile_input.install(app)  # NUL in the URL, values the database refuses: 422, not 500
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:

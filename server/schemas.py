@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from desktop.domain.protocol import PUSH_MAX_MUTATIONS
+
+# Text in a request: no NUL character (PostgreSQL cannot store one, and no user types one), so a
+# NUL gets the same 422 on both databases instead of reaching a query.
+Text = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$")]
 
 
 class Strict(BaseModel):
@@ -20,9 +24,9 @@ class Envelope(BaseModel):
 
 
 class LoginRequest(Envelope):
-    username: str = Field(min_length=1, max_length=100)
-    password: str = Field(min_length=1, max_length=200)
-    device_name: str = Field(default="", max_length=200)
+    username: Text = Field(min_length=1, max_length=100)
+    password: Text = Field(min_length=1, max_length=200)
+    device_name: Text = Field(default="", max_length=200)
 
 
 class UserOut(BaseModel):
@@ -55,15 +59,15 @@ class RefreshResponse(BaseModel):
 
 class Mutation(Strict):
     mutation_id: int = Field(ge=1)
-    entity: str = Field(max_length=40)
-    id: str = Field(min_length=1, max_length=64)
+    entity: Text = Field(max_length=40)
+    id: Text = Field(min_length=1, max_length=64)
     op: Literal["upsert", "delete"]
     base_version: int = Field(ge=0)
     fields: dict[str, Any] = Field(default_factory=dict)
 
 
 class PushRequest(Envelope):
-    device_id: str = Field(min_length=1, max_length=64)
+    device_id: Text = Field(min_length=1, max_length=64)
     schema_version: int
     mutations: list[Mutation] = Field(max_length=PUSH_MAX_MUTATIONS)
 
@@ -130,7 +134,7 @@ class QueueResponse(BaseModel):
 
 class ReviewRequest(Strict):
     state: Literal["has_issues", "approved", "rejected"]
-    comment: str = Field(default="", max_length=2000)
+    comment: Text = Field(default="", max_length=2000)
 
 
 class HealthResponse(BaseModel):
@@ -141,15 +145,15 @@ class HealthResponse(BaseModel):
 
 
 class TeamCreate(Strict):
-    name: str = Field(min_length=1, max_length=200)
+    name: Text = Field(min_length=1, max_length=200)
 
 
 class UserCreate(Strict):
     username: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._@-]+$")
-    full_name: str = Field(min_length=1, max_length=200)
+    full_name: Text = Field(min_length=1, max_length=200)
     role: Literal["consultant", "supervisor", "admin"]
-    password: str = Field(min_length=8, max_length=200)
-    email: str | None = Field(default=None, max_length=254)
+    password: Text = Field(min_length=8, max_length=200)
+    email: Text | None = Field(default=None, max_length=254)
 
 
 class UserAdminOut(UserOut):
@@ -158,12 +162,12 @@ class UserAdminOut(UserOut):
 
 
 class MembershipRequest(Strict):
-    user_id: str
-    team_id: str
+    user_id: Text = Field(max_length=100)
+    team_id: Text = Field(max_length=200)
 
 
 class PasswordRequest(Strict):
-    password: str = Field(min_length=8, max_length=200)
+    password: Text = Field(min_length=8, max_length=200)
 
 
 class ErrorDetail(BaseModel):
