@@ -16,7 +16,9 @@ def change_encryption(ctx: AppContext, on: bool) -> None:
     runner = ctx.runner
     was_running = runner is not None and runner.started
     if was_running:
-        runner.stop()
+        # Wait for a running sync to finish cancelling (its requests time out):
+        # the file must not be swapped under a sync that still writes to it.
+        runner.stop(timeout=None)
     try:
         ctx.db.set_encrypted(on)
     finally:
