@@ -1,134 +1,222 @@
 """Sync figures against the real server on loopback: first sync, idle sync, push, replay.
 
-Usage: python -m bench.sync_bench [--records 20000] [--db sqlite|postgres]
-Prints one JSON line per figure. Correctness is checked as it goes: after the
-first sync the app's summary must equal the server's.
+Usage: python -m bench.sync_bench [--records 100000] [--db sqlite|postgres]
+
+The server runs as ``python -m server`` in its own process (as in production)
+on a fresh database, filled with a generated job centre through its push
+API. The app core (no UI) then does a first sync into an empty local
+database in a child process of its own, so its peak memory is measured
+alone. In the same run, the physical limit: the same rows inserted into the
+same local schema with one raw ``executemany`` transaction.
+
+Correctness is checked as it goes: after the first sync the app's summary
+must equal the server's (count and checksum per entity), after the push the
+server must hold every offline change exactly once, and the replay must
+change nothing. Prints one JSON line per figure.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import resource
 import sqlite3
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 from bench.datagen import Sizes, records
-from desktop.credentials import Credentials
-from desktop.models import Database, Operations
-from desktop.sync.client import SyncClient
-from desktop.sync.service import SyncService
-from tests.support.live_server import LiveServer, make_database_url
+from bench.server_process import ServerProcess
+from tests.support.live_server import make_database_url
+
+Item = tuple[str, str, dict[str, Any]]
 
 
-def emit(**figure) -> None:
+def emit(**figure: Any) -> dict[str, Any]:
+    """Print one figure as a JSON line and return it."""
     print(json.dumps(figure, ensure_ascii=False), flush=True)
+    return figure
 
 
-def generated(n: int, team: str, user: str) -> list[tuple[str, str, dict]]:
-    companies = max(n // 3, 1)
-    sizes = Sizes(companies=companies, visits=n, centre_share=0.0, openings=0, follow_ups=0)
-    return list(records(11, sizes, team, [user]))[:n]
+def job_centre(n: int, team: str, consultants: list[str]) -> list[Item]:
+    """About ``n`` records of a realistic job centre: companies, mentors, visits, openings, follow-ups."""
+    sizes = Sizes(companies=int(n * 0.3), visits=int(n * 0.55), centre_share=0.02, mentors_per_centre=8,
+                  openings=int(n * 0.06), follow_ups=int(n * 0.04))
+    return list(records(11, sizes, team, consultants))
 
 
-def load_server(server: LiveServer, items: list[tuple[str, str, dict]]) -> None:
-    username, password = server.user("consultant", username=f"loader-{uuid.uuid4().hex[:6]}")
-    token = SyncClient(server.url).login(username, password, "loader")["token"]
+def load_server(server: ServerProcess, items: list[Item]) -> None:
+    """Put the records on the server through its push API, as one loader device."""
+    from desktop.sync.client import SyncClient
+
+    username, _ = server.user("consultant", username=f"loader-{uuid.uuid4().hex[:6]}")
+    token = server.token(username)
     client = SyncClient(server.url, lambda: token)
     for start in range(0, len(items), 5_000):
         batch = [{"mutation_id": start + k + 1, "entity": e, "id": i, "op": "upsert", "base_version": 0, "fields": f}
                  for k, (e, i, f) in enumerate(items[start : start + 5_000])]
         results = client.push("loader", batch)["results"]
-        assert all(r["status"] == "applied" for r in results)
+        refused = [r for r in results if r["status"] != "applied"]
+        assert not refused, refused[:3]
 
 
-def raw_sqlite_rate(items: list[tuple[str, str, dict]]) -> float:
-    """The physical limit: plain executemany of the same rows in one transaction."""
-    folder = Path(tempfile.mkdtemp())
-    db = Database.in_folder(folder)  # same schema as the app
-    db.close()
-    conn = sqlite3.connect(folder / "feltbog.sqlite")
+def raw_sqlite_rate(items: list[Item]) -> float:
+    """The physical limit: plain executemany of the same rows into the app's schema, one transaction."""
+    from desktop.models import Database
+
+    folder = Path(tempfile.mkdtemp(prefix="feltbog-raw-"))
+    Database.in_folder(folder).close()  # the same tables and indexes as the app
+    conn = sqlite3.connect(folder / "feltbog.sqlite", isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
     by_entity: dict[str, list[dict]] = {}
     for entity, record_id, fields in items:
         by_entity.setdefault(entity, []).append({"id": record_id, **fields})
+    prepared = []
+    for entity, rows in by_entity.items():
+        table_columns = {r[1] for r in conn.execute(f"PRAGMA table_info({entity})")}
+        columns = sorted({k for r in rows for k in r} & table_columns)
+        extra = {"version": 1, "created_at": "2026-01-01 00:00:00.000000",
+                 "updated_at": "2026-01-01 00:00:00.000000", "deleted": 0}
+        if entity == "company":
+            extra["is_centre"] = 0
+        extra = {k: v for k, v in extra.items() if k not in columns}
+        names = columns + list(extra)
+        sql = f"INSERT INTO {entity} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+        prepared.append((sql, [tuple(r.get(c) for c in columns) + tuple(extra.values()) for r in rows]))
     started = time.perf_counter()
-    with conn:
-        for entity, rows in by_entity.items():
-            columns = sorted({k for r in rows for k in r})
-            sql = (f"INSERT INTO {entity} ({', '.join(columns)}, version, created_at, updated_at, deleted"
-                   + (", is_centre" if entity == "company" and "is_centre" not in columns else "")
-                   + f") VALUES ({', '.join('?' for _ in columns)}, 1, '2026-01-01', '2026-01-01', 0"
-                   + (", 0" if entity == "company" and "is_centre" not in columns else "") + ")")
-            conn.executemany(sql, [tuple(r.get(c) for c in columns) for r in rows])
+    conn.execute("BEGIN")
+    for sql, rows in prepared:
+        conn.executemany(sql, rows)
+    conn.execute("COMMIT")
     seconds = time.perf_counter() - started
     conn.close()
     return len(items) / seconds
 
 
+def first_sync_client(url: str, username: str, password: str, folder: Path) -> None:
+    """Run in a child process: log in, do the first sync, print its figures (and peak memory)."""
+    from desktop.credentials import Credentials
+    from desktop.models import Database
+    from desktop.sync.service import SyncService
+
+    service = SyncService(Database.in_folder(folder), Credentials(account=f"bench-{uuid.uuid4().hex}"))
+    service.login(url, username, password, "bench")
+    started = time.perf_counter()
+    result = service.sync()
+    seconds = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+    print(json.dumps({"pulled": result.pulled, "pages": result.pages, "seconds": seconds,
+                      "verified": result.verified, "megabytes": service.bytes_received / 1e6,
+                      "peak_rss_mb": peak_mb}), flush=True)
+    service.db.close()
+
+
+def first_sync(server: ServerProcess, folder: Path) -> dict[str, Any]:
+    """A first sync into an empty app in a fresh process; returns what the child printed."""
+    username, password = server.user("consultant")
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.sync_bench", "--child", server.url, username, password, str(folder)],
+        check=True, capture_output=True, text=True, timeout=1800,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def idle_and_push(server: ServerProcess, folder: Path, backend: str) -> list[dict[str, Any]]:
+    """Idle syncs, then 10,000 offline changes pushed, then the same batch replayed."""
+    from sqlalchemy import select
+
+    from desktop.cancel import CancelToken
+    from desktop.credentials import Credentials
+    from desktop.models import Database, Operations
+    from desktop.models.local import PENDING, OutboxEntry
+    from desktop.sync import state
+    from desktop.sync.client import SyncClient
+    from desktop.sync.engine import SyncResult
+    from desktop.sync.service import SyncService
+
+    figures = []
+    username, password = server.user("consultant")
+    service = SyncService(Database.in_folder(folder), Credentials(account=f"bench-{uuid.uuid4().hex}"))
+    service.login(server.url, username, password, "bench-idle")
+    service.sync()
+    idle = []
+    for _ in range(25):
+        started = time.perf_counter()
+        service.sync()
+        idle.append((time.perf_counter() - started) * 1000)
+    figures.append(emit(benchmark="idle_sync_ms", backend=backend, median=round(statistics.median(idle), 1),
+                        p95=round(sorted(idle)[23], 1)))
+
+    ops = Operations(service.db, service.actor())
+    ids = [ops.create("company", {"name": f"Offline virksomhed {i}", "city": "Aars"}) for i in range(10_000)]
+    with service.db.write() as session:
+        device = state.device_id(session)
+        offset = state.get_int(session, state.MUTATION_OFFSET)
+        pending = session.scalars(select(OutboxEntry).where(OutboxEntry.state == PENDING)
+                                  .order_by(OutboxEntry.mutation_id)).all()
+        batch = [{"mutation_id": e.mutation_id - offset, "entity": e.entity, "id": e.entity_id, "op": e.op,
+                  "base_version": e.base_version, "fields": json.loads(e.fields)} for e in pending]
+    outcome = SyncResult()
+    started = time.perf_counter()
+    service.engine()._push(device, outcome, lambda *_: None, CancelToken())
+    seconds = time.perf_counter() - started
+    assert outcome.pushed == 10_000 and outcome.rejected == 0, outcome
+    figures.append(emit(benchmark="push_offline_changes", backend=backend, mutations=outcome.pushed,
+                        seconds=round(seconds, 2), mutations_per_second=round(outcome.pushed / seconds)))
+
+    # Replay: the same batch again, as after a lost response. The server must skip every mutation.
+    before = service.client().summary()
+    replayer = SyncClient(server.url, service.credentials.get_token)
+    started = time.perf_counter()
+    for start in range(0, len(batch), 5_000):
+        replayer.push(device, batch[start : start + 5_000])
+    seconds = time.perf_counter() - started
+    assert service.client().summary()["checksum"] == before["checksum"], "the replay changed the server"
+    assert len(ids) == len(batch) == 10_000
+    figures.append(emit(benchmark="push_replay", backend=backend, mutations=len(batch),
+                        mutations_per_second=round(len(batch) / seconds), server_unchanged=True))
+    service.db.close()
+    return figures
+
+
+def run(n: int, backend: str) -> list[dict[str, Any]]:
+    """Every sync figure for one server backend; returns them (they are also printed)."""
+    tmp = Path(tempfile.mkdtemp(prefix="feltbog-sync-bench-"))
+    figures = []
+    with make_database_url(backend, tmp) as url, ServerProcess(url, log=tmp / "server.log") as server:
+        items = job_centre(n, server.team_id, [str(uuid.uuid4()) for _ in range(8)])
+        started = time.perf_counter()
+        load_server(server, items)
+        figures.append(emit(benchmark="server_load_push", backend=backend, records=len(items),
+                            records_per_second=round(len(items) / (time.perf_counter() - started))))
+        child = first_sync(server, tmp / "app")
+        assert child["verified"] and child["pulled"] >= len(items), child
+        figures.append(emit(benchmark="first_sync", backend=backend, records=child["pulled"],
+                            seconds=round(child["seconds"], 2),
+                            records_per_second=round(child["pulled"] / child["seconds"]),
+                            pages=child["pages"], megabytes=round(child["megabytes"], 1),
+                            peak_rss_mb=round(child["peak_rss_mb"]), verified=child["verified"]))
+        figures.append(emit(benchmark="raw_sqlite_insert", records=len(items),
+                            records_per_second=round(raw_sqlite_rate(items))))
+        figures.extend(idle_and_push(server, tmp / "app-idle", backend))
+    return figures
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--records", type=int, default=20_000)
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        first_sync_client(sys.argv[2], sys.argv[3], sys.argv[4], Path(sys.argv[5]))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp())
-    with make_database_url(args.db, tmp) as url, LiveServer(url) as server:
-        username, password = server.user("consultant")
-        user_id = server.users[username]
-        items = generated(args.records, server.team_id, user_id)
-        load_server(server, items)
-
-        service = SyncService(Database.in_folder(tmp / "app"), Credentials(account=f"bench-{uuid.uuid4().hex}"))
-        service.login(server.url, username, password, "bench")
-        started = time.perf_counter()
-        result = service.sync()
-        seconds = time.perf_counter() - started
-        assert result.verified and result.pulled >= args.records
-        emit(benchmark="first_sync", backend=args.db, records=result.pulled, seconds=round(seconds, 2),
-             records_per_second=round(result.pulled / seconds), verified=result.verified,
-             megabytes=round(service.bytes_received / 1e6, 1))
-        emit(benchmark="raw_sqlite_insert", records=len(items), records_per_second=round(raw_sqlite_rate(items)))
-
-        idle = []
-        for _ in range(25):
-            started = time.perf_counter()
-            service.sync()
-            idle.append((time.perf_counter() - started) * 1000)
-        emit(benchmark="idle_sync_ms", backend=args.db, median=round(statistics.median(idle), 1),
-             p95=round(sorted(idle)[23], 1))
-
-        ops = Operations(service.db, service.actor())
-        for i in range(10_000):
-            ops.create("company", {"name": f"Offline virksomhed {i}", "city": "Aars"})
-        engine = service.engine()
-        from desktop.sync import state
-
-        with service.db.write() as session:
-            device = state.device_id(session)
-        from desktop.cancel import CancelToken
-        from desktop.sync.engine import SyncResult
-
-        outcome = SyncResult()
-        started = time.perf_counter()
-        engine._push(device, outcome, lambda *_: None, CancelToken())
-        seconds = time.perf_counter() - started
-        emit(benchmark="push_offline_changes", backend=args.db, mutations=outcome.pushed,
-             mutations_per_second=round(outcome.pushed / seconds))
-        # Replay: the same ids again, as after a lost response. The server must skip them all.
-        batch = [{"mutation_id": i + 1, "entity": "company", "id": str(uuid.uuid4()), "op": "upsert",
-                  "base_version": 0, "fields": {"team_id": server.team_id, "name": "x"}} for i in range(10_000)]
-        replayer = SyncClient(server.url, service.credentials.get_token)
-        for start in range(0, 10_000, 5_000):
-            replayer.push("replay-device", batch[start : start + 5_000])
-        started = time.perf_counter()
-        for start in range(0, 10_000, 5_000):
-            replayer.push("replay-device", batch[start : start + 5_000])
-        seconds = time.perf_counter() - started
-        emit(benchmark="push_replay", backend=args.db, mutations=10_000, mutations_per_second=round(10_000 / seconds))
-        service.db.close()
+    run(args.records, args.db)
 
 
 if __name__ == "__main__":

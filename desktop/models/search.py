@@ -10,6 +10,7 @@ transaction as the row it describes.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -48,6 +49,7 @@ def fold(value: str) -> str:
     return t
 
 
+@functools.cache
 def searchable_fields(entity: str) -> tuple[str, ...]:
     """The fields of an entity that go into the index, title field first."""
     spec = ENTITIES[entity]

@@ -77,6 +77,8 @@ def wire_to_row(entity: str, record_id: str, version: int, fields: dict[str, Any
 def pending_fields(session: Session, ids: Iterable[str]) -> dict[str, set[str]]:
     """For each id with unsent local changes: the fields they touch (``*`` = a delete)."""
     out: dict[str, set[str]] = defaultdict(set)
+    if session.scalar(select(OutboxEntry.mutation_id).where(OutboxEntry.state == PENDING).limit(1)) is None:
+        return out  # nothing unsent (a first sync): no need to look each id up
     id_list = list(ids)
     for start in range(0, len(id_list), _CHUNK):
         rows = session.execute(
@@ -139,19 +141,51 @@ class _Upsert:
 
     def __init__(self, entity: str, dialect: Any) -> None:
         table = MODELS[entity].__table__
-        self.entity = entity
         self.columns = _COLUMNS[entity]
-        self.processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in table.columns]
+        bools = _BOOL_DEFAULTS[entity]
+        # Per column: wire value -> Python value (dates) -> stored value (SQLAlchemy's processor).
+        self.plan: list[tuple[str, Callable[[Any], Any] | None, Any]] = []
+        for column in table.columns:
+            to_python = _CONVERTERS[entity].get(column.name)
+            to_store = column.type.dialect_impl(dialect).bind_processor(dialect)
+            convert = _compose(to_python, to_store)
+            default = to_store(bools[column.name]) if column.name in bools and to_store else bools.get(column.name)
+            self.plan.append((column.name, convert, default))
+        self.at = {name: n for n, name in enumerate(self.columns)}
+        stored_false = MODELS[entity].__table__.c.deleted.type.dialect_impl(dialect).bind_processor(dialect)
+        self.not_deleted = stored_false(False) if stored_false else False
+        self.stamp = _compose(None, table.c.created_at.type.dialect_impl(dialect).bind_processor(dialect))
         names = ", ".join(self.columns)
         updates = ", ".join(f"{c} = excluded.{c}" for c in self.columns if c != "id")
         self.sql = (f"INSERT INTO {table.name} ({names}) VALUES ({', '.join('?' * len(self.columns))}) "
                     f"ON CONFLICT (id) DO UPDATE SET {updates}")
 
-    def row(self, change: dict[str, Any]) -> tuple[Any, ...]:
-        """The table row of a pulled change, as DB-API parameters."""
-        values = wire_to_row(self.entity, change["id"], change["version"], change["fields"])
-        return tuple(p(values[c]) if p and values[c] is not None else values[c]
-                     for c, p in zip(self.columns, self.processors, strict=True))
+    def row(self, change: dict[str, Any]) -> list[Any]:
+        """The table row of a pulled change, as DB-API parameters (what ``wire_to_row`` gives, stored)."""
+        get = change["fields"].get
+        values = []
+        for name, convert, default in self.plan:
+            value = get(name)
+            if value is None:
+                value = default
+            elif convert is not None:
+                value = convert(value)
+            values.append(value)
+        at = self.at
+        values[at["id"]] = change["id"]
+        values[at["version"]] = change["version"]
+        values[at["deleted"]] = self.not_deleted
+        if values[at["created_at"]] is None:  # the server always sends them; be lenient anyway
+            values[at["created_at"]] = values[at["updated_at"]] or self.stamp(utcnow())
+        if values[at["updated_at"]] is None:
+            values[at["updated_at"]] = values[at["created_at"]]
+        return values
+
+
+def _compose(first: Callable[[Any], Any] | None, then: Callable[[Any], Any] | None) -> Callable[[Any], Any] | None:
+    if first and then:
+        return lambda value: then(first(value))
+    return first or then
 
 
 _UPSERTS: dict[tuple[str, str], _Upsert] = {}

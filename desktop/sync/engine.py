@@ -332,6 +332,7 @@ class SyncEngine:
         with self.db.read() as session:
             cursor = state.get_int(session, state.CURSOR)
         expected = max(int(before.get("cursor", 0)) - cursor, 0)
+        first_sync = cursor == 0
         local_rows: int | None = None  # counted only if a page deletes anything
         deleted_so_far = 0
         asked = False
@@ -356,8 +357,8 @@ class SyncEngine:
                 asked = True
                 self.db.backup("before-mass-delete")
             new_cursor = int(page.get("cursor", cursor))
-            # A first sync (cursor 0) has no old text to scrub; later pages may carry an erasure.
-            result.erased = result.erased or (cursor > 0 and wipe.mentions_erasure(changes))
+            # A first sync (from cursor 0) has no old text to scrub; later syncs' pages may carry an erasure.
+            result.erased = result.erased or (not first_sync and wipe.mentions_erasure(changes))
             with self.db.write() as session:
                 result.changes = result.changes | apply_changes(session, changes)
                 state.set_value(session, state.CURSOR, str(new_cursor))
