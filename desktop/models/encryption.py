@@ -108,6 +108,8 @@ def load_key(path: Path, keys: DatabaseKeys | None = None) -> str | None:
         raise key_missing(path) from None
     if not key or not _KEY_PATTERN.fullmatch(key):
         raise key_missing(path)
+    # A crash while encrypting may have left plain backups: finish the job.
+    _convert_backups(path, None, key)
     return key
 
 
@@ -203,7 +205,12 @@ def _scrap_file(path: Path) -> Path:
 
 def shred_leftovers(path: Path) -> None:
     """Finish a swap that a crash interrupted: overwrite the old copy it left."""
-    for leftover in (_scrap_file(path), path.with_name(path.name + ".converting")):
+    scrap = _scrap_file(path)
+    if scrap.exists() and path.exists() and os.path.samefile(scrap, path):
+        # The crash came before the swap: the second name still points at the
+        # live file, whose bytes must of course not be overwritten.
+        scrap.unlink()
+    for leftover in (scrap, path.with_name(path.name + ".converting")):
         if leftover.exists():
             shred(leftover)
 

@@ -4,6 +4,8 @@ reopens with the keychain's key, refuses clearly (and touches nothing) without i
 from __future__ import annotations
 
 import hashlib
+import os
+import sqlite3
 
 import keyring
 import pytest
@@ -179,3 +181,27 @@ def test_an_old_copy_left_by_an_interrupted_swap_is_overwritten_at_the_next_star
     leftover.write_bytes(filled.path.read_bytes())
     shred_leftovers(filled.path)
     assert not leftover.exists()
+
+
+def test_a_second_name_left_before_the_swap_is_removed_without_touching_the_live_file(filled):
+    filled.close()
+    fingerprint = digest(filled.path)
+    leftover = filled.path.with_name(filled.path.name + ".old")
+    os.link(filled.path, leftover)  # what _swap makes first; a crash right after leaves it
+    shred_leftovers(filled.path)
+    assert not leftover.exists() and digest(filled.path) == fingerprint
+
+
+def test_plain_backups_left_by_an_interrupted_encryption_are_encrypted_at_the_next_start(filled):
+    filled.set_encrypted(True)
+    filled.close()
+    plain = filled.path.parent / "backups" / f"{filled.path.stem}-20260101-000000-000000-left.sqlite"
+    conn = sqlite3.connect(plain)
+    conn.execute("CREATE TABLE note (body TEXT)")
+    conn.execute("INSERT INTO note VALUES ('Zephyrine')")
+    conn.commit()
+    conn.close()
+
+    Database.in_folder(filled.path.parent).close()
+    assert plain.read_bytes()[:16] != SQLITE_HEADER
+    assert files_with_plaintext(filled.path.parent) == []
