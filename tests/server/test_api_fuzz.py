@@ -10,7 +10,7 @@ SQLite and on PostgreSQL. Each response must:
 * have the documented content type, headers and body schema.
 
 In CI each (operation, role, backend) gets a few examples, which keeps the
-whole module around half a minute. ``FELTBOG_FUZZ_REQUESTS=N`` asks for
+whole module around half a minute (about 800 requests). ``FELTBOG_FUZZ_REQUESTS=N`` asks for
 about ``N`` requests in total instead (the examples are spread evenly over the
 operations; the exact number sent is printed at the end of the module, run
 pytest with ``-s`` to see it), e.g.::
