@@ -96,7 +96,8 @@ class StatsDelta:
 def audit_rows(conn: Connection, rows: list[dict[str, Any]]) -> None:
     """Append audit entries (bulk)."""
     if rows:
-        conn.execute(insert(AuditEntry), rows)
+        # inline(): no RETURNING of the new id, which a psycopg pipeline (writes.pipeline) cannot give.
+        conn.execute(insert(AuditEntry).inline(), rows)
 
 
 def audit(

@@ -9,7 +9,9 @@ all in the caller's transaction.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -143,12 +145,29 @@ def write_changes(ctx: WriteContext) -> None:
             inserts.append({"id": record.id, "entity": record.entity, **row})
         else:
             updates.append({"b_id": record.id, **row})
-    if inserts:
-        ctx.conn.execute(insert(Record), inserts)
-    if updates:
-        ctx.conn.execute(_UPDATE, updates)
-    if ctx.exits:
-        ctx.conn.execute(insert(TeamExit), ctx.exits)
-    ctx.stats.save(ctx.conn)
-    ctx.seq.save()
-    audit_rows(ctx.conn, ctx.audit)
+    with pipeline(ctx.conn):
+        if inserts:
+            ctx.conn.execute(insert(Record), inserts)
+        if updates:
+            ctx.conn.execute(_UPDATE, updates)
+        if ctx.exits:
+            ctx.conn.execute(insert(TeamExit), ctx.exits)
+        ctx.stats.save(ctx.conn)
+        ctx.seq.save()
+        audit_rows(ctx.conn, ctx.audit)
+
+
+@contextlib.contextmanager
+def pipeline(conn: Connection) -> Iterator[None]:
+    """On PostgreSQL, send the statements inside without waiting for each answer (psycopg pipeline mode).
+
+    The writes run while the sequence lock is held, so each round trip there
+    (and the wait for the GIL after it, in a busy worker) holds up every other
+    push; one round trip for all of them keeps the lock short. Errors surface
+    when the block ends, so nothing after it runs on a failed write.
+    """
+    if conn.dialect.name != "postgresql":
+        yield
+        return
+    with conn.connection.driver_connection.pipeline():
+        yield
