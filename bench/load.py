@@ -55,7 +55,7 @@ class LoadConfig:
     workers: int = 4
     seconds: float = 300.0
     db: str = "postgres"
-    think: float = 4.0  # mean pause between a device's syncs
+    think: float = 10.0  # mean pause between a device's syncs (the app: 2 min, and a few s after an edit)
     base: int = 150  # shared companies per team before the run (visits: twice as many)
     replay_share: float = 0.03  # pushes repeated as after a lost response
     seed: int = 2026
@@ -198,7 +198,9 @@ def figures(driver: Driver, config: LoadConfig, teams: int, consultants: int) ->
     out: list[dict[str, Any]] = [{"figure": "setup", "devices": config.devices, "consultants": consultants,
                                   "teams": teams, "workers": config.workers, "db": config.db,
                                   "rounds": config.rounds, "think_seconds": config.think,
-                                  "base_companies_per_team": config.base, "cpu_cores": os.cpu_count()}]
+                                  "base_companies_per_team": config.base, "cpu_cores": os.cpu_count(),
+                                  # the machine is shared: what else ran shows in the load average
+                                  "load_average_1min_after": round(os.getloadavg()[0], 2)}]
     load = [s for s in driver.samples if s[0] == "load"]
     out.append({"figure": "throughput", "phase": "load", "requests": len(load),
                 "seconds": round(driver.load_seconds, 1),
