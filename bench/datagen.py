@@ -87,6 +87,7 @@ class Sizes:
     visits: int = 2_000
     centre_share: float = 0.05
     mentors_per_centre: int = 8
+    contacts_per_company: float = 0.0  # e.g. 0.5: every other company has a named contact person
     openings: int = 500
     follow_ups: int = 500
 
@@ -136,6 +137,13 @@ def records(
             )
         companies.append((cid, is_centre))
         yield "company", cid, fields
+        if rng.random() < sizes.contacts_per_company:
+            yield "contact", _uuid(rng), {
+                "team_id": team_id, "company_id": cid, "name": _person(rng),
+                "title": rng.choice(["Direktør", "Værkfører", "HR-konsulent", "Indehaver", "Køkkenchef"]),
+                "phone": f"+45 {rng.randint(20, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
+                "email": f"kontakt{n}@firma{n}.dk",
+            }
         if is_centre:
             for _ in range(sizes.mentors_per_centre):
                 yield "mentor", _uuid(rng), {

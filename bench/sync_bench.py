@@ -45,8 +45,8 @@ def emit(**figure: Any) -> dict[str, Any]:
 
 def job_centre(n: int, team: str, consultants: list[str]) -> list[Item]:
     """About ``n`` records of a realistic job centre: companies, mentors, visits, openings, follow-ups."""
-    sizes = Sizes(companies=int(n * 0.3), visits=int(n * 0.55), centre_share=0.02, mentors_per_centre=8,
-                  openings=int(n * 0.06), follow_ups=int(n * 0.04))
+    sizes = Sizes(companies=int(n * 0.25), visits=int(n * 0.5), centre_share=0.02, mentors_per_centre=8,
+                  contacts_per_company=0.5, openings=int(n * 0.06), follow_ups=int(n * 0.04))
     return list(records(11, sizes, team, consultants))
 
 

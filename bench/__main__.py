@@ -1,0 +1,201 @@
+"""Every benchmark in one run, with the targets and the ratios: ``python -m bench all``.
+
+Usage:
+    python -m bench all [--records 100000] [--peer-docs 100000] [--skip-postgres] [--skip-peer]
+                        [--with-load] [--out FIGURES.jsonl]
+
+Runs, each in a process of its own so none pays for another's memory:
+* bench.sync_bench on the server with SQLite, then with PostgreSQL: first sync
+  of ``--records`` records into an empty app (plus the raw SQLite insert of
+  the same rows, the physical limit), a sync with nothing to do, a push of
+  10,000 offline changes and its replay;
+* the peer: PouchDB replicating ``--peer-docs`` documents against a
+  CouchDB-compatible server on loopback (bench/peer_pouchdb, Node.js);
+* bench.ui_startup: start-up to a usable window with 100,000 companies and
+  200,000 visits, and search-as-you-type over those notes;
+* bench.pdf_catalogue: the PDF catalogue of 500 company centres;
+* with ``--with-load``, bench.load: 200 devices at once on PostgreSQL.
+
+Every figure is printed as a JSON line as it comes, then a table of figures
+against their targets (DESIGN.md §7 and issue 9).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+SHARED_PEER = HERE.parent.parent / "shared" / "bench" / "peer_pouchdb"
+
+
+def peer_script() -> Path:
+    """The peer harness: the team's shared copy if there is one, else the one kept in bench/."""
+    shared = SHARED_PEER / "run.sh"
+    return shared if shared.exists() else HERE / "peer_pouchdb" / "run.sh"
+
+
+def run_json(command: list[str], timeout: float) -> list[dict[str, Any]]:
+    """Run a benchmark command, pass its output through, and return the JSON lines it printed."""
+    print(f"$ {' '.join(command)}", file=sys.stderr, flush=True)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=HERE.parent,
+                               env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    figures = []
+    deadline = time.monotonic() + timeout
+    assert process.stdout is not None
+    for line in process.stdout:
+        print(line, end="", flush=True)
+        if line.startswith("{"):
+            figures.append(json.loads(line))
+        if time.monotonic() > deadline:
+            process.kill()
+            break
+    if process.wait() != 0:
+        raise RuntimeError(f"{command[2] if len(command) > 2 else command} failed with {process.returncode}")
+    return figures
+
+
+def find(figures: list[dict[str, Any]], benchmark: str, backend: str | None = None) -> dict[str, Any] | None:
+    """The first figure of a benchmark (and backend), if it ran."""
+    for figure in figures:
+        if figure.get("benchmark") == benchmark and (backend is None or figure.get("backend") == backend):
+            return figure
+    return None
+
+
+def table(figures: list[dict[str, Any]]) -> list[tuple[str, str, str, str]]:
+    """(what, measured, target, met) rows for everything that ran."""
+    rows: list[tuple[str, str, str, str]] = []
+    peer = next((f for f in figures if f.get("peer") == "pouchdb"), None)
+
+    def add(what: str, value: float | None, unit: str, target: str, met: bool | None) -> None:
+        if value is None:
+            return
+        shown = f"{value:,.0f} {unit}" if value >= 100 else f"{value:,.2f} {unit}"
+        rows.append((what, shown.replace(",", "."), target, "-" if met is None else ("ja" if met else "NEJ")))
+
+    if peer:
+        add("PouchDB peer: initial pull", peer["pull_docs_per_s"], "docs/s", "(anker)", None)
+        add("PouchDB peer: push", peer["push_docs_per_s"], "docs/s", "(anker)", None)
+        add("PouchDB peer: 1 % changed", peer["incr_s"] * 1000, "ms", "(anker)", None)
+    for backend in ("sqlite", "postgres"):
+        first = find(figures, "first_sync", backend)
+        if not first:
+            continue
+        rate = first["records_per_second"]
+        add(f"first sync [{backend}]", rate, "records/s", ">= 20.000/s", rate >= 20_000)
+        raw = find(figures, "raw_sqlite_insert")
+        if raw:
+            ratio = rate / raw["records_per_second"]
+            add(f"  / raw SQLite executemany ({raw['records_per_second']:,}/s)".replace(",", "."), ratio, "x",
+                ">= 0,3x", ratio >= 0.3)
+        if peer:
+            ratio = rate / peer["pull_docs_per_s"]
+            add("  / PouchDB peer's initial pull", ratio, "x", ">= 3x", ratio >= 3)
+        add(f"  peak memory of the app [{backend}]", first["peak_rss_mb"], "MB", "< 300 MB", first["peak_rss_mb"] < 300)
+        push = find(figures, "push_offline_changes", backend)
+        if push:
+            add(f"push 10.000 offline changes [{backend}]", push["mutations_per_second"], "mutations/s",
+                ">= 3.000/s", push["mutations_per_second"] >= 3_000)
+        replay = find(figures, "push_replay", backend)
+        if replay:
+            add(f"replay of the batch [{backend}]", replay["mutations_per_second"], "mutations/s",
+                ">= 20.000/s", replay["mutations_per_second"] >= 20_000)
+        idle = find(figures, "idle_sync_ms", backend)
+        if idle:
+            add(f"sync with nothing to do, median [{backend}]", idle["median"], "ms", "< 20 ms", idle["median"] < 20)
+            if peer:
+                add("  / PouchDB peer's 1 % pull", idle["median"] / (peer["incr_s"] * 1000), "x", "(lavere er bedre)",
+                    None)
+    startup = [f for f in figures if f.get("benchmark") == "startup_to_usable_window"]
+    if startup:
+        warm = startup[-1]["seconds"]
+        add("start to usable window, 100.000 companies (warm)", warm, "s", "< 1,5 s", warm < 1.5)
+        add("  the same, cold (first start)", startup[0]["seconds"], "s", "< 1,5 s", startup[0]["seconds"] < 1.5)
+    search = find(figures, "search_keystroke_ms")
+    if search:
+        add("search-as-you-type, median per keystroke", search["median"], "ms", "< 50 ms", search["median"] < 50)
+        add("  p95 per keystroke", search["p95"], "ms", "< 50 ms", search["p95"] < 50)
+    pdf = find(figures, "pdf_centre_catalogue")
+    if pdf:
+        add(f"PDF catalogue of {pdf['centres']} centres", pdf["seconds"], "s", "< 3 s", pdf["seconds"] < 3)
+    load = find(figures, "load_overall") or find(figures, "load")
+    if load and "p95_ms" in load:
+        add("200 devices on PostgreSQL, p95", load["p95_ms"], "ms", "< 500 ms", load["p95_ms"] < 500)
+    return rows
+
+
+def print_table(rows: list[tuple[str, str, str, str]]) -> None:
+    """The table, aligned, on standard output."""
+    widths = [max(len(r[i]) for r in rows + [("what", "measured", "target", "met")]) for i in range(4)]
+    print()
+    for row in [("what", "measured", "target", "met"), tuple("-" * w for w in widths), *rows]:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+
+
+def run_all(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """Run every benchmark; returns every figure."""
+    python = sys.executable
+    started = time.perf_counter()
+    figures: list[dict[str, Any]] = [{
+        "benchmark": "machine", "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+    }]
+    print(json.dumps(figures[0]), flush=True)
+    if not args.skip_peer:
+        if shutil.which("node") and shutil.which("npm"):
+            figures += run_json(["bash", str(peer_script()), str(args.peer_docs)], timeout=900)
+        else:
+            print(json.dumps({"benchmark": "peer", "skipped": "Node.js and npm are not installed"}), flush=True)
+    figures += run_json([python, "-m", "bench.sync_bench", "--records", str(args.records), "--db", "sqlite"], 1800)
+    if not args.skip_postgres:
+        figures += run_json([python, "-m", "bench.sync_bench", "--records", str(args.records), "--db", "postgres"],
+                            1800)
+    folder = Path(tempfile.mkdtemp(prefix="feltbog-bench-ui-"))
+    try:
+        figures += run_json([python, "-m", "bench.ui_startup", "--folder", str(folder)], 1800)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    figures += run_json([python, "-m", "bench.pdf_catalogue"], 600)
+    if args.with_load:
+        figures += run_json([python, "-m", "bench.load"], 1200)
+    figures.append({"benchmark": "bench_all", "minutes": round((time.perf_counter() - started) / 60, 1)})
+    print(json.dumps(figures[-1]), flush=True)
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    everything = sub.add_parser("all", help="run every benchmark and print the table")
+    everything.add_argument("--records", type=int, default=100_000)
+    everything.add_argument("--peer-docs", type=int, default=100_000)
+    everything.add_argument("--skip-postgres", action="store_true")
+    everything.add_argument("--skip-peer", action="store_true")
+    everything.add_argument("--with-load", action="store_true")
+    everything.add_argument("--out", type=Path, help="also write every figure to this JSON-lines file")
+    table_only = sub.add_parser("table", help="print the table of a file written by --out")
+    table_only.add_argument("file", type=Path)
+    args = parser.parse_args(argv)
+    if args.command == "table":
+        figures = [json.loads(line) for line in args.file.read_text().splitlines() if line.startswith("{")]
+    else:
+        figures = run_all(args)
+        if args.out:
+            args.out.write_text("".join(json.dumps(f, ensure_ascii=False) + "\n" for f in figures))
+    print_table(table(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
