@@ -213,4 +213,5 @@ def load_local(db, items: Iterator[tuple[str, str, dict[str, Any]]], version_sta
         with db.write() as session:
             apply_changes(session, batch)
         count += len(batch)
+    db.refresh_statistics()  # as a first sync does
     return count

@@ -207,6 +207,19 @@ class Database:
         """Back the database file up now (no-op for an in-memory database)."""
         return backup_file(self.path, reason, self._key) if self.path else None
 
+    def refresh_statistics(self) -> None:
+        """Sample the tables for SQLite's query planner (``ANALYZE`` with a row limit, ~0.2 s on 300,000 rows).
+
+        Without statistics the planner guesses, and after a first sync it
+        guessed badly: a search over 200,000 visit notes walked every visit
+        (1 s per keystroke) instead of looking up the 2,000 matching ids
+        (30 ms). ``PRAGMA optimize`` alone does not create missing statistics
+        on the SQLite versions Python ships with, so big syncs call this.
+        """
+        with self.engine.execution_options(feltbog_write=True).begin() as conn:
+            conn.exec_driver_sql("PRAGMA analysis_limit=1000")
+            conn.exec_driver_sql("ANALYZE")
+
     def close(self) -> None:
         """Let SQLite refresh its planner statistics if needed, then release all connections."""
         try:

@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 CLOCK_SKEW_WARNING_SECONDS = 300
 MASS_DELETE_SHARE = 0.5
 MIN_ROWS_FOR_MASS_DELETE_CHECK = 10
+REFRESH_STATISTICS_AFTER = 5_000  # pulled records; a first sync always does
 FULL_CHECK_EVERY = 20  # idle syncs between full local recounts (about 40 minutes at the 2-minute rhythm)
 
 # confirm_mass_delete(rows_to_delete, local_rows, reason) -> True to go ahead
@@ -166,6 +167,8 @@ class SyncEngine:
                     state.set_value(session, state.NEEDS_FULL_RESYNC, "1")
         with self.db.write() as session:
             state.set_value(session, state.LAST_SUCCESS, self.now().isoformat())
+        if result.pulled >= REFRESH_STATISTICS_AFTER:
+            self.db.refresh_statistics()  # the tables changed shape: let the planner see it
         if result.erased or result.wiped:
             wipe.scrub_files(self.db)  # last: nothing written after it brings old pages back into the WAL
         log.info(

@@ -75,3 +75,12 @@ def test_pulled_rows_are_stored_like_rows_made_by_the_orm(make_device):
                     assert other_value == value, (table, column)
                 compared += 1
     assert compared > 60
+
+
+def test_a_big_first_sync_leaves_statistics_for_the_query_planner(make_device, bulk_load):
+    bulk_load(6_000)
+    b = make_device("b")
+    assert b.sync().pulled >= 6_000
+    with b.db.read() as session:
+        tables = {row[0] for row in session.connection().exec_driver_sql("SELECT tbl FROM sqlite_stat1")}
+    assert {"visit", "company"} <= tables
