@@ -120,9 +120,12 @@ def server_process(url: str, workers: int, log: Path) -> Iterator[str]:
 
 
 def seed_people(engine: Engine, config: LoadConfig) -> tuple[list[str], list[tuple[str, tuple[str, ...]]]]:
-    """Teams and consultants (about five devices each, some in two teams); returns teams and (user, teams)."""
+    """Teams of about five consultants with about five devices each, every 7th consultant in two teams.
+
+    Returns the team ids and (user id, team ids) per consultant.
+    """
     consultants = max(2, config.devices // 5)
-    team_count = min(len(TEAM_NAMES), max(2, consultants // 8))
+    team_count = min(len(TEAM_NAMES), max(2, consultants // 5))  # a job centre's company team: ~5 people
     teams = [seed_team(engine, f"Jobcenter {TEAM_NAMES[n]}") for n in range(team_count)]
     people = []
     for n in range(consultants):
