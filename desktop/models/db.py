@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.models import encryption
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -74,22 +75,42 @@ def make_engine(path: Path | None, key: str | None = None) -> Engine:
 
 
 def _alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.attributes["engine"] = engine
     return cfg
 
 
+_REVISION_LINE = re.compile(r"""^(revision|down_revision)\s*(?::[^=]*)?=\s*["']?([^"'\n]*?)["']?\s*$""", re.MULTILINE)
+
+
 def head_revision() -> str:
-    """The newest migration revision shipped with this version of the app."""
-    script = ScriptDirectory.from_config(_alembic_config(create_engine("sqlite://")))
-    return script.get_current_head() or ""
+    """The newest migration revision shipped with this version of the app.
+
+    Read from the migration files' ``revision``/``down_revision`` lines rather
+    than through Alembic: importing Alembic costs a third of a start-up, and
+    a database that is already current (every start but the first after an
+    update) never needs it. A test checks this agrees with Alembic's head.
+    """
+    revisions: dict[str, str | None] = {}
+    for script in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        found = dict(_REVISION_LINE.findall(script.read_text(encoding="utf-8")))
+        revisions[found["revision"]] = None if found.get("down_revision") in (None, "None") else found["down_revision"]
+    heads = set(revisions) - set(revisions.values())
+    if len(heads) != 1:
+        raise RuntimeError(f"the migrations must have exactly one head, not {sorted(heads)}")
+    return heads.pop()
 
 
 def current_revision(engine: Engine) -> str | None:
     """The migration revision the database is at (None for a new database)."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        exists = conn.execute(text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"))
+        if exists.first() is None:
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def backup_file(path: Path, reason: str, key: str | None = None) -> Path:
@@ -130,6 +151,8 @@ def migrate(engine: Engine, path: Path | None, revision: str = "head", key: str 
     backup = None
     if path is not None and current is not None:
         backup = backup_file(path, f"before-migration-{current}", key)
+    from alembic import command
+
     command.upgrade(_alembic_config(engine), revision)
     return backup
 

@@ -244,3 +244,12 @@ def test_sqlalchemy_sees_the_same_tables_as_the_models(db):
         engine.dispose()
     assert set(Base.metadata.tables) <= tables
     assert {"alembic_version", "search_doc", "search_index"} <= tables
+
+
+def test_the_head_read_from_the_files_is_alembics_head():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    assert head_revision() == ScriptDirectory.from_config(config).get_current_head()
