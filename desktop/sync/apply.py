@@ -149,6 +149,8 @@ class _Upsert:
             to_python = _CONVERTERS[entity].get(column.name)
             to_store = column.type.dialect_impl(dialect).bind_processor(dialect)
             convert = _compose(to_python, to_store)
+            if to_python is _parse_datetime and convert is not None and dialect.name == "sqlite":
+                convert = _fast_timestamp(convert)
             default = to_store(bools[column.name]) if column.name in bools and to_store else bools.get(column.name)
             self.plan.append((column.name, convert, default))
         self.at = {name: n for n, name in enumerate(self.columns)}
@@ -180,6 +182,21 @@ class _Upsert:
         if values[at["updated_at"]] is None:
             values[at["updated_at"]] = values[at["created_at"]]
         return values
+
+
+def _fast_timestamp(general: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Wire UTC timestamps straight to SQLAlchemy's SQLite text form, other forms the general way.
+
+    "2026-11-29T08:15:00.123456Z" is stored as "2026-11-29 08:15:00.123456": two
+    of these per record made parsing and formatting dates a tenth of a first sync.
+    """
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, str) and len(value) == 27 and value[10] == "T" and value[26] == "Z":
+            return f"{value[:10]} {value[11:26]}"
+        return general(value)
+
+    return convert
 
 
 def _compose(first: Callable[[Any], Any] | None, then: Callable[[Any], Any] | None) -> Callable[[Any], Any] | None:

@@ -84,3 +84,17 @@ def test_a_big_first_sync_leaves_statistics_for_the_query_planner(make_device, b
     with b.db.read() as session:
         tables = {row[0] for row in session.connection().exec_driver_sql("SELECT tbl FROM sqlite_stat1")}
     assert {"visit", "company"} <= tables
+
+
+def test_the_fast_timestamp_path_stores_what_the_general_path_stores():
+    from sqlalchemy.dialects.sqlite import pysqlite
+
+    from desktop.sync.apply import _compose, _fast_timestamp, _parse_datetime
+
+    dialect = pysqlite.dialect()
+    general = _compose(_parse_datetime, MODELS["visit"].__table__.c.created_at.type.dialect_impl(dialect)
+                       .bind_processor(dialect))
+    fast = _fast_timestamp(general)
+    for wire in ("2026-11-29T08:15:00.123456Z", "2026-01-01T00:00:00Z", "2026-06-30T23:59:59.000001Z",
+                 "2026-11-29T08:15:00.123456+00:00"):
+        assert fast(wire) == general(wire)
