@@ -7,29 +7,14 @@ pulled erasures and then scrubs its files), so both agree on the marker.
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from desktop.domain.folding import fold
 
 # What erased or anonymised text is replaced by; also what a device looks for
 # in pulled changes to know it must scrub its full-text index and WAL.
 ERASED = "[slettet]"
 
-_COMBINING = re.compile("[\u0300-\u036f]")
 _SPACES = re.compile(r"\s+")
-
-
-def fold(value: str) -> str:
-    """Case- and accent-insensitive form of a text (the same folding as the app's search index).
-
-    æ→ae, ø and oe→o, å and aa→a, other accents dropped (é→e), lower case, so
-    "Søren Ølgaard", "soeren olgard" and "SØREN ØLGÅRD" compare equal.
-    """
-    t = value.lower().replace("æ", "ae").replace("ø", "o").replace("å", "a")
-    if not t.isascii():
-        t = _COMBINING.sub("", unicodedata.normalize("NFKD", t)).lower()
-        t = t.replace("æ", "ae").replace("ø", "o").replace("å", "a")
-    while "aa" in t or "oe" in t:
-        t = t.replace("aa", "a").replace("oe", "o")
-    return t
 
 
 def fold_name(value: str) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -20,33 +19,11 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from desktop.domain.folding import fold
 from desktop.domain.schema import ENTITIES
 
 SEARCHED_ENTITIES = ("company", "visit", "opening", "mentor")
 _WORD = re.compile(r"\w+", re.UNICODE)
-
-
-_COMBINING = re.compile("[\u0300-\u036f]")
-
-
-def _danish(t: str) -> str:
-    # Chained str.replace runs in C over the whole string; str.translate with a
-    # dict calls back per character and was most of the cost of indexing a note.
-    return t.replace("æ", "ae").replace("ø", "o").replace("å", "a")
-
-
-def fold(value: str) -> str:
-    """Fold Danish letters and their keyboard-less spellings to one form.
-
-    æ→ae, ø and oe→o, å and aa→a, other accents dropped (é→e). Runs on every
-    indexed note, so the common all-ASCII case skips Unicode normalisation.
-    """
-    t = _danish(value.lower())
-    if not t.isascii():
-        t = _danish(_COMBINING.sub("", unicodedata.normalize("NFKD", t)).lower())
-    while "aa" in t or "oe" in t:  # until none is left, so folding twice changes nothing
-        t = t.replace("aa", "a").replace("oe", "o")
-    return t
 
 
 @functools.cache
