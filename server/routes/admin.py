@@ -15,7 +15,8 @@ from server.schemas import MembershipRequest, PasswordRequest, TeamCreate, TeamO
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"], responses=errors(400, 401, 403, 413, 422))
 
 
-def _run(db: Engine, action: Callable[[Connection], Any]) -> Any:
+def run_admin(db: Engine, action: Callable[[Connection], Any]) -> Any:
+    """Run an admin action in one write transaction; its refusal becomes a 400 with the reason."""
     try:
         with db.execution_options(write=True).begin() as conn:
             return action(conn)
@@ -26,26 +27,26 @@ def _run(db: Engine, action: Callable[[Connection], Any]) -> Any:
 @router.get("/teams", response_model=list[TeamOut])
 def teams(_: CurrentUser = Depends(admin_user), db: Engine = Depends(engine)) -> list[dict]:
     """All teams."""
-    return _run(db, admin.list_teams)
+    return run_admin(db, admin.list_teams)
 
 
 @router.post("/teams", response_model=TeamOut, status_code=201)
 def create_team(body: TeamCreate, me: CurrentUser = Depends(admin_user), db: Engine = Depends(engine)) -> dict:
     """Create a team (one per job centre)."""
-    team_id = _run(db, lambda c: admin.create_team(c, body.name, me.id))
+    team_id = run_admin(db, lambda c: admin.create_team(c, body.name, me.id))
     return {"id": team_id, "name": body.name.strip()}
 
 
 @router.get("/users", response_model=list[UserAdminOut])
 def users(_: CurrentUser = Depends(admin_user), db: Engine = Depends(engine)) -> list[dict]:
     """All users with roles and teams."""
-    return _run(db, admin.list_users)
+    return run_admin(db, admin.list_users)
 
 
 @router.post("/users", response_model=UserAdminOut, status_code=201)
 def create_user(body: UserCreate, me: CurrentUser = Depends(admin_user), db: Engine = Depends(engine)) -> dict:
     """Create a user with a role."""
-    user_id = _run(db, lambda c: admin.create_user(c, body.username, body.full_name, body.role, body.password,
+    user_id = run_admin(db, lambda c: admin.create_user(c, body.username, body.full_name, body.role, body.password,
                                                      body.email, me.id))
     return {"id": user_id, "username": body.username, "full_name": body.full_name, "role": body.role,
             "active": True, "teams": []}
@@ -55,7 +56,7 @@ def create_user(body: UserCreate, me: CurrentUser = Depends(admin_user), db: Eng
 def add_membership(body: MembershipRequest, me: CurrentUser = Depends(admin_user),
                    db: Engine = Depends(engine)) -> None:
     """Add a user to a team."""
-    _run(db, lambda c: admin.add_member(c, body.user_id, body.team_id, me.id))
+    run_admin(db, lambda c: admin.add_member(c, body.user_id, body.team_id, me.id))
 
 
 @router.delete("/memberships", status_code=204)
@@ -70,17 +71,17 @@ def remove_membership(
     user_id, team_id = (body.user_id, body.team_id) if body else (user_id, team_id)
     if not user_id or not team_id:
         raise HTTPException(422, {"code": "invalid_request", "message": "user_id og team_id skal angives."})
-    _run(db, lambda c: admin.remove_member(c, user_id, team_id, me.id))
+    run_admin(db, lambda c: admin.remove_member(c, user_id, team_id, me.id))
 
 
 @router.post("/users/{user_id}/revoke", status_code=204)
 def revoke(user_id: str, me: CurrentUser = Depends(admin_user), db: Engine = Depends(engine)) -> None:
     """Revoke all of a user's tokens."""
-    _run(db, lambda c: admin.revoke_user(c, user_id, me.id))
+    run_admin(db, lambda c: admin.revoke_user(c, user_id, me.id))
 
 
 @router.post("/users/{user_id}/password", status_code=204)
 def password(user_id: str, body: PasswordRequest, me: CurrentUser = Depends(admin_user),
              db: Engine = Depends(engine)) -> None:
     """Set a new password (and sign the user out everywhere)."""
-    _run(db, lambda c: admin.reset_password(c, user_id, body.password, me.id))
+    run_admin(db, lambda c: admin.reset_password(c, user_id, body.password, me.id))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException
@@ -13,6 +12,7 @@ from server import admin
 from server.deps import CurrentUser, admin_user, engine, json_response
 from server.erasure import apply_retention, default_retention_years, erase_person
 from server.personal_data import Person, export_person
+from server.routes.admin import run_admin
 from server.schemas import errors
 from server.store import audit, audit_rows
 
@@ -44,14 +44,6 @@ class DeviceRevokeRequest(BaseModel):
     device_name: str = Field(min_length=1, max_length=200)
 
 
-def _run(db: Engine, action: Callable[[Connection], Any]) -> Any:
-    try:
-        with db.execution_options(write=True).begin() as conn:
-            return action(conn)
-    except admin.AdminError as exc:
-        raise HTTPException(400, {"code": "invalid_request", "message": str(exc)}) from None
-
-
 def _person(body: PersonQuery) -> Person:
     try:
         return Person.from_values(body.name, body.email, body.phone)
@@ -69,26 +61,26 @@ def export(body: PersonQuery, me: CurrentUser = Depends(admin_user), db: Engine 
         audit_rows(conn, [audit(me.id, "admin:export_person", detail={"records": len(document["records"])})])
         return document
 
-    return json_response(_run(db, run))
+    return json_response(run_admin(db, run))
 
 
 @router.post("/personal-data/erase")
 def erase(body: EraseRequest, me: CurrentUser = Depends(admin_user), db: Engine = Depends(engine)) -> Any:
     """Anonymise a person's contacts and mentors and replace their mentions (``dry_run``: only list them)."""
     person = _person(body)
-    return json_response(_run(db, lambda c: erase_person(c, person, dry_run=body.dry_run, actor=me.id)))
+    return json_response(run_admin(db, lambda c: erase_person(c, person, dry_run=body.dry_run, actor=me.id)))
 
 
 @router.post("/personal-data/retention")
 def retention(body: RetentionRequest, me: CurrentUser = Depends(admin_user), db: Engine = Depends(engine)) -> Any:
     """Anonymise visit notes older than N years (default FELTBOG_RETENTION_YEARS, else 5)."""
     years = body.visits_older_than_years or default_retention_years()
-    return json_response(_run(db, lambda c: apply_retention(c, years, dry_run=body.dry_run, actor=me.id)))
+    return json_response(run_admin(db, lambda c: apply_retention(c, years, dry_run=body.dry_run, actor=me.id)))
 
 
 @router.post("/devices/revoke")
 def revoke_device(body: DeviceRevokeRequest, me: CurrentUser = Depends(admin_user),
                   db: Engine = Depends(engine)) -> Any:
     """Revoke one device of a user; it hands in its unsent changes and wipes its data on its next sync."""
-    count = _run(db, lambda c: admin.revoke_device(c, body.user, body.device_name, me.id))
+    count = run_admin(db, lambda c: admin.revoke_device(c, body.user, body.device_name, me.id))
     return json_response({"revoked": count})
