@@ -98,10 +98,6 @@ class Device:
     def _live(self, record_id: str) -> tuple[int, str, dict[str, Any]] | None:
         return self.model.records.get(record_id)
 
-    def _team_companies(self, team: str) -> list[str]:
-        return [rid for rid, (_, entity, fields) in self.model.records.items()
-                if entity == "company" and fields.get("team_id") == team]
-
     def offline_work(self, texts: TextPool) -> list[dict[str, Any]]:
         """The batch of changes made since the last sync (6-14 mutations, about 3-12 KB of notes)."""
         rng = self.rng
