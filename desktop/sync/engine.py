@@ -246,6 +246,9 @@ class SyncEngine:
                 entry.fields = json.dumps(fields, ensure_ascii=False)
 
     def _push(self, device: str, result: SyncResult, progress: Progress, cancel: CancelToken) -> None:
+        with self.db.read() as session:  # most syncs have nothing to send: no write transaction then
+            if session.scalar(select(OutboxEntry.mutation_id).where(OutboxEntry.state == PENDING).limit(1)) is None:
+                return
         with self.db.write() as session:
             self._assign_team(session)
             total = session.scalar(select(func.count()).where(OutboxEntry.state == PENDING)) or 0

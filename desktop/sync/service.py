@@ -51,6 +51,7 @@ class SyncService:
         self.client_factory = client_factory
         self.pull_limit = pull_limit
         self.bytes_received = 0  # over all syncs of this session, for the status and the tests
+        self._sync_client: SyncClient | None = None
 
     def account(self) -> state.Account:
         """The signed-in account (empty if never signed in)."""
@@ -125,15 +126,24 @@ class SyncService:
         self.credentials.delete_token()
 
     def engine(self) -> SyncEngine:
-        """A sync engine for the signed-in account."""
+        """A sync engine for the signed-in account.
+
+        Syncs reuse one client (and so one HTTP connection, kept alive) while
+        the server stays the same: a new connection per sync was a fifth of
+        an idle sync.
+        """
+        url = self.account().server_url
+        if self._sync_client is None or self._sync_client.base_url != (url or "").rstrip("/"):
+            self._sync_client = self.client(url)
         kwargs = {"pull_limit": self.pull_limit} if self.pull_limit else {}
-        return SyncEngine(self.db, self.client(), confirm_mass_delete=self.confirm_mass_delete, **kwargs)
+        return SyncEngine(self.db, self._sync_client, confirm_mass_delete=self.confirm_mass_delete, **kwargs)
 
     def sync(self, progress: Progress = no_progress, cancel: CancelToken | None = None) -> SyncResult:
         """Run one sync now. An AUTH error signs the user out locally."""
         if not self.credentials.get_token():
             raise SyncError(SyncErrorKind.AUTH, "not signed in")
         engine = self.engine()
+        received_before = engine.client.bytes_received
         try:
             result = engine.sync(progress, cancel)
         except SyncError as exc:
@@ -141,7 +151,7 @@ class SyncService:
                 self.credentials.delete_token()
             raise
         finally:
-            self.bytes_received += engine.client.bytes_received
+            self.bytes_received += engine.client.bytes_received - received_before
         self.refresh_token_if_due()
         return result
 
