@@ -217,7 +217,7 @@ def run(n: int, backend: str) -> list[dict[str, Any]]:
                             records_per_second=round(child["pulled"] / child["seconds"]),
                             pages=child["pages"], megabytes=round(child["megabytes"], 1),
                             peak_rss_mb=round(child["peak_rss_mb"]), verified=child["verified"]))
-        figures.append(emit(benchmark="raw_sqlite_insert", records=len(items),
+        figures.append(emit(benchmark="raw_sqlite_insert", backend=backend, records=len(items),
                             records_per_second=round(raw_sqlite_rate(items))))
         figures.extend(idle_and_push(server, tmp / "app-idle", backend))
     return figures
