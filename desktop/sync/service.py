@@ -79,6 +79,7 @@ class SyncService:
         client = self.client_factory(server_url, lambda: None)
         reply = client.login(username, password, device_name or platform.node() or "Feltbog")
         self.credentials.set_token(reply["token"])
+        self._sync_client = None
         account = state.Account(server_url.rstrip("/"), reply.get("user", {}), reply.get("teams", []))
         with self.db.write() as session:
             previous = state.load_account(session)
@@ -132,9 +133,8 @@ class SyncService:
         the server stays the same: a new connection per sync was a fifth of
         an idle sync.
         """
-        url = self.account().server_url
-        if self._sync_client is None or self._sync_client.base_url != (url or "").rstrip("/"):
-            self._sync_client = self.client(url)
+        if self._sync_client is None:  # login() forgets it, so a new server gets a new client
+            self._sync_client = self.client()
         kwargs = {"pull_limit": self.pull_limit} if self.pull_limit else {}
         return SyncEngine(self.db, self._sync_client, confirm_mass_delete=self.confirm_mass_delete, **kwargs)
 
