@@ -20,16 +20,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import os
 import random
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +35,7 @@ from sqlalchemy import Engine
 from bench.load_device import Device, TextPool
 from bench.load_driver import Driver, percentiles
 from bench.load_verify import verify
+from bench.server_process import serve
 from server.db import make_engine, migrate
 from tests.support.live_server import make_database_url, mint_token, seed_team, seed_user
 
@@ -81,44 +78,6 @@ class LoadReport:
 def emit(figure: dict[str, Any]) -> None:
     """One figure as a JSON line."""
     print(json.dumps(figure, ensure_ascii=False), flush=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextlib.contextmanager
-def server_process(url: str, workers: int, log: Path) -> Iterator[str]:
-    """``python -m server`` on a free loopback port; yields its base URL and stops it afterwards."""
-    import httpx
-
-    port = _free_port()
-    with open(log, "ab") as out:
-        process = subprocess.Popen([sys.executable, "-m", "server", "--db", url, "--host", "127.0.0.1",
-                                    "--port", str(port), "--workers", str(workers)],
-                                   stdout=out, stderr=out, env={**os.environ, "PYTHONUNBUFFERED": "1"})
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:  # bounded: 60 s
-                if process.poll() is not None:
-                    raise RuntimeError(f"the server exited with {process.returncode}; see {log}")
-                with contextlib.suppress(httpx.HTTPError):
-                    if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
-                        break
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"the server did not start within 60 s; see {log}")
-                time.sleep(0.1)
-            yield base
-        finally:
-            process.terminate()
-            try:
-                process.wait(20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(10)
 
 
 def seed_people(engine: Engine, config: LoadConfig) -> tuple[list[str], list[tuple[str, tuple[str, ...]]]]:
@@ -182,7 +141,7 @@ def run_load(config: LoadConfig, tmp: Path | None = None, out=emit) -> LoadRepor
                        for n, team in enumerate(teams)
                        for user in [next(u for u, mine in people if team in mine)]]
             log = tmp / "server.log"
-            with server_process(url, config.workers, log) as base_url:
+            with serve(url, config.workers, log) as base_url:
                 driver = asyncio.run(asyncio.wait_for(
                     run_phases(base_url, config, devices, teams, loaders, texts),
                     timeout=config.seconds + 600))

@@ -8,12 +8,14 @@ loopback port and talk to it over HTTP like a laptop would.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,13 +31,42 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@contextlib.contextmanager
+def serve(database_url: str, workers: int = 1, log: Path | None = None) -> Iterator[str]:
+    """``python -m server`` on a free loopback port; yields its base URL and stops it afterwards."""
+    port = free_port()
+    with contextlib.ExitStack() as stack:
+        out = stack.enter_context(open(log, "ab")) if log else subprocess.DEVNULL
+        process = subprocess.Popen(
+            [sys.executable, "-m", "server", "--db", database_url, "--host", "127.0.0.1", "--port", str(port),
+             "--workers", str(workers)],
+            stdout=out, stderr=out, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:  # bounded: 60 s
+                if process.poll() is not None:
+                    raise RuntimeError(f"the server exited with {process.returncode}; see {log}")
+                with contextlib.suppress(requests.RequestException):
+                    if requests.get(f"{base}/api/v1/health", timeout=1).ok:
+                        break
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"the server did not start within 60 s; see {log}")
+                time.sleep(0.1)
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(10)
+
+
 @dataclass
 class ServerProcess:
-    """``python -m server`` on 127.0.0.1 in a child process; a context manager.
-
-    On entry the database is migrated (by the server itself) and one team is
-    made; ``user()`` adds users and ``token()`` mints their bearer tokens.
-    """
+    """``serve`` as an object: the URL, one team made on entry, and users and tokens on demand."""
 
     database_url: str
     workers: int = 1
@@ -45,41 +76,13 @@ class ServerProcess:
     users: dict[str, str] = field(default_factory=dict)  # username -> id
 
     def __enter__(self) -> ServerProcess:
-        port = free_port()
-        out = open(self.log, "ab") if self.log else subprocess.DEVNULL  # noqa: SIM115 - closed in __exit__
-        self._out = out
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "server", "--db", self.database_url, "--host", "127.0.0.1", "--port", str(port),
-             "--workers", str(self.workers)],
-            stdout=out, stderr=out, env=env,
-        )
-        self.url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the server exited with {self.process.returncode}")
-            try:
-                if requests.get(f"{self.url}/api/v1/health", timeout=1).ok:
-                    break
-            except requests.RequestException:
-                pass
-            if time.monotonic() > deadline:
-                self.__exit__()
-                raise RuntimeError("the server did not start within 60 s")
-            time.sleep(0.1)
+        self._stack = contextlib.ExitStack()
+        self.url = self._stack.enter_context(serve(self.database_url, self.workers, self.log))
         self.team_id = seed_team(self.database_url, "Jobcenter Jammerbugt")
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(10)
-        if self._out is not subprocess.DEVNULL:
-            self._out.close()
+        self._stack.close()
 
     def user(self, role: str = "consultant", team_id: str | None = None,
              username: str | None = None) -> tuple[str, str]:
