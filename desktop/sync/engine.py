@@ -337,8 +337,10 @@ class SyncEngine:
     def _pull(self, result: SyncResult, progress: Progress, cancel: CancelToken, before: dict) -> None:
         with self.db.read() as session:
             cursor = state.get_int(session, state.CURSOR)
-        if not result.pushed and "cursor" in before and cursor == int(before["cursor"]):
-            return  # the summary says nothing newer is visible: an idle sync saves the round trip
+        if not (result.pushed or result.rejected) and "cursor" in before and cursor == int(before["cursor"]):
+            # The summary says nothing newer is visible and this sync sent nothing (a refused mutation can
+            # still leave a conflict record behind): an idle sync saves the round trip.
+            return
         expected = max(int(before.get("cursor", 0)) - cursor, 0)
         first_sync = cursor == 0
         local_rows: int | None = None  # counted only if a page deletes anything

@@ -108,7 +108,8 @@ def test_edit_after_a_seen_delete_keeps_the_text_as_a_conflict(pair):
     a.ops.delete("contact", contact)
     a.sync()
     b.ops.update("contact", contact, {"title": "Mentor-ansvarlig"})
-    b.sync()
+    refused = b.sync()
+    assert refused.rejected == 1 and refused.verified and not refused.full_resync  # the conflict came home at once
     a.sync()
     for device in (a, b):
         assert contact not in device.records("contact")
