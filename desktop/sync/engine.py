@@ -213,11 +213,8 @@ class SyncEngine:
         teams = before.get("teams")
         if teams is None or not wipe.teams_changed(self.db, teams):
             return
-        changes = wipe.wipe_teams_not_in(self.db, teams)
-        with self.db.write() as session:
-            # The cursor may point past the newest record of the teams left: continue from the server's.
-            cursor = min(state.get_int(session, state.CURSOR), int(before.get("cursor", 0)))
-            state.set_value(session, state.CURSOR, str(cursor))
+        # The cursor may point past the newest record of the teams left: continue from the server's.
+        changes = wipe.wipe_teams_not_in(self.db, teams, server_cursor=int(before.get("cursor", 0)))
         if changes:
             result.changes = result.changes | changes
             result.wiped = True

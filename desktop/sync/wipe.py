@@ -31,7 +31,7 @@ from desktop.domain.privacy import ERASED
 from desktop.models.changes import Changes
 from desktop.models.db import Database
 from desktop.models.entities import MODELS
-from desktop.models.local import OutboxEntry
+from desktop.models.local import PENDING, OutboxEntry
 from desktop.models.search import remove_records
 from desktop.sync import state
 
@@ -60,18 +60,34 @@ def teams_left(db: Database, teams: list[str]) -> set[str]:
     return {t for t in known if t} - set(teams)
 
 
-def wipe_teams_not_in(db: Database, teams: list[str]) -> Changes:
-    """Delete every local row (and its search and outbox entries) of a team not in ``teams``."""
+def wipe_teams_not_in(db: Database, teams: list[str], server_cursor: int | None = None) -> Changes:
+    """Delete every local row (and its search and outbox entries) of a team not in ``teams``.
+
+    A row with an edit still unsent stays until a later sync has handed the edit in (the server
+    takes pushes to a team left for a grace period). In the same transaction, so a crash cannot
+    separate them: the account forgets the teams left (new records must not be stamped with one),
+    and the cursor drops to the server's (``server_cursor``), which may lie below this device's
+    once the teams left no longer count.
+    """
     keep = set(teams)
     touched: dict[str, list[str]] = {}
     with db.write() as session:
+        unsent = set(session.scalars(select(OutboxEntry.entity_id).where(OutboxEntry.state == PENDING)))
+        kept = False
         for entity, model in MODELS.items():
-            ids = [rid for rid, team in session.execute(
+            left = [rid for rid, team in session.execute(
                 select(model.id, model.team_id).where(model.team_id.is_not(None))) if team not in keep]
+            ids = [rid for rid in left if rid not in unsent]
+            kept = kept or len(ids) < len(left)
             if ids:
                 touched[entity] = ids
                 _delete_ids(session, model, ids)
-        state.set_value(session, SYNCED_TEAMS, ",".join(sorted(teams)))
+        if not kept:  # else the next sync, after its push, comes back for the rows kept
+            state.set_value(session, SYNCED_TEAMS, ",".join(sorted(teams)))
+        account = state.load_account(session)
+        state.set_value(session, state.TEAMS, [t for t in account.teams if t.get("id") in keep])
+        if server_cursor is not None:
+            state.set_value(session, state.CURSOR, str(min(state.get_int(session, state.CURSOR), server_cursor)))
     if touched:
         log.warning("Removed %d record(s) of teams this user no longer belongs to",
                     sum(len(v) for v in touched.values()))
@@ -82,7 +98,7 @@ def _delete_ids(session: Any, model: Any, ids: list[str]) -> None:
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start:start + _CHUNK]
         session.execute(delete(model).where(model.id.in_(chunk)))
-        session.execute(delete(OutboxEntry).where(OutboxEntry.entity_id.in_(chunk)))
+        session.execute(delete(OutboxEntry).where(OutboxEntry.entity_id.in_(chunk), OutboxEntry.state != PENDING))
     remove_records(session, ids)
 
 

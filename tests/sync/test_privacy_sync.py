@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from desktop.domain.privacy import ERASED, fold
 from desktop.models.db import DB_FILENAME
+from desktop.sync import wipe
 from desktop.sync.errors import SyncError, SyncErrorKind
 from server import admin
 from server.cli import main as server_cli
@@ -135,5 +136,38 @@ def test_removed_from_a_team_the_device_pushes_then_drops_only_that_team(make_de
         assert "Skrevet før fjernelsen." in conn.execute(select(Record.fields).where(Record.id == theirs)).scalar()
     assert set(a.records("company")) == {mine} and a.pending() == 0
     assert _found(a.folder, [b"Rebild Rengoring", b"rebild rengoring", "Skrevet før".encode()]) == []
+    assert [t["id"] for t in a.service.account().teams] == [server.team_id]  # new records go to a team still held
     assert a.sync().verified  # and the next sync is an ordinary one
+    a.close()
+
+
+def test_an_edit_made_while_the_team_is_wiped_is_handed_in_first(make_device_for_team, server, tmp_path,
+                                                                 monkeypatch):
+    other_team = server.new_team("Jobcenter Rebild")
+    a = make_device_for_team(tmp_path / "laptop-a", server.team_id)
+    with server.engine.execution_options(write=True).begin() as conn:
+        admin.add_member(conn, a.username, other_team)
+    a.service.login(server.url, a.username, a.password, device_name="laptop-a")
+    b = make_device_for_team(tmp_path / "laptop-b", other_team)
+    theirs = b.ops.create_company(name="Rebild Rengøring").id
+    b.sync()
+    b.close()
+    a.sync()
+    with server.engine.execution_options(write=True).begin() as conn:
+        admin.remove_member(conn, a.username, other_team)
+    real_wipe = wipe.wipe_teams_not_in
+
+    def edit_then_wipe(*args, **kwargs):  # the consultant types between the sync's push and its wipe
+        a.ops.update_company(theirs, notes="Skrevet lige før sletningen.")
+        return real_wipe(*args, **kwargs)
+
+    monkeypatch.setattr(wipe, "wipe_teams_not_in", edit_then_wipe)
+    a.sync()
+    monkeypatch.undo()
+    assert theirs in a.records("company") and a.pending() == 1  # kept: its edit was not handed in yet
+    result = a.sync()
+    assert result.pushed == 1 and result.rejected == 0
+    with server.engine.connect() as conn:
+        assert "lige før sletningen" in conn.execute(select(Record.fields).where(Record.id == theirs)).scalar()
+    assert theirs not in a.records("company") and a.pending() == 0
     a.close()
