@@ -42,6 +42,15 @@ def _configure_connection(dbapi_connection: sqlite3.Connection, _record: object)
     cursor.close()
 
 
+def raw_cursor(session: Session):  # noqa: ANN201 - a DB-API cursor (sqlite3 or sqlcipher3)
+    """A DB-API cursor on the session's connection, inside its transaction.
+
+    For the bulk paths (a first sync's rows and search entries, the local
+    summary), where SQLAlchemy's per-row handling cost more than SQLite's work.
+    """
+    return session.connection().connection.dbapi_connection.cursor()
+
+
 def _begin(conn) -> None:  # noqa: ANN001 - SQLAlchemy Connection
     # Writers take the write lock up front: two deferred transactions that
     # both upgrade to writers would otherwise fail with "database is locked".

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.folding import fold
 from desktop.domain.schema import ENTITIES
+from desktop.models.db import raw_cursor
 
 SEARCHED_ENTITIES = ("company", "visit", "opening", "mentor")
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -64,7 +65,7 @@ def index_records(session: Session, entity: str, records: Iterable[Mapping[str, 
     rows = list(records)
     if not rows:
         return
-    cursor = _cursor(session)
+    cursor = raw_cursor(session)
     remove_records(session, [r["id"] for r in rows], cursor)
     live = [r for r in rows if not r.get("deleted")]
     if not live:
@@ -78,14 +79,9 @@ def index_records(session: Session, entity: str, records: Iterable[Mapping[str, 
                        [(first + n, *document_for(entity, r)) for n, r in enumerate(live)])
 
 
-def _cursor(session: Session) -> Any:
-    """A DB-API cursor on the session's connection, inside its transaction."""
-    return session.connection().connection.dbapi_connection.cursor()
-
-
 def remove_records(session: Session, ids: list[str], cursor: Any = None) -> None:
     """Drop records from the index (no-op for ids that are not indexed)."""
-    cursor = cursor or _cursor(session)
+    cursor = cursor or raw_cursor(session)
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         placeholders = ",".join("?" * len(chunk))

@@ -22,8 +22,9 @@ from sqlalchemy.orm import Session
 from desktop.domain.schema import BOOL, DATE, DATETIME, ENTITIES
 from desktop.models.base import utcnow
 from desktop.models.changes import Changes
+from desktop.models.db import raw_cursor
 from desktop.models.entities import MODELS
-from desktop.models.local import PENDING, OutboxEntry
+from desktop.models.local import PENDING, OutboxEntry, has_unsent
 from desktop.models.search import SEARCHED_ENTITIES, index_records, remove_records
 from desktop.models.writer import record_fields
 
@@ -77,7 +78,7 @@ def wire_to_row(entity: str, record_id: str, version: int, fields: dict[str, Any
 def pending_fields(session: Session, ids: Iterable[str]) -> dict[str, set[str]]:
     """For each id with unsent local changes: the fields they touch (``*`` = a delete)."""
     out: dict[str, set[str]] = defaultdict(set)
-    if session.scalar(select(OutboxEntry.mutation_id).where(OutboxEntry.state == PENDING).limit(1)) is None:
+    if not has_unsent(session):
         return out  # nothing unsent (a first sync): no need to look each id up
     id_list = list(ids)
     for start in range(0, len(id_list), _CHUNK):
@@ -216,8 +217,7 @@ def _bulk_upsert(session: Session, entity: str, changes: list[dict[str, Any]]) -
     upsert = _UPSERTS.get(key)
     if upsert is None:
         upsert = _UPSERTS[key] = _Upsert(entity, connection.dialect)
-    cursor = connection.connection.dbapi_connection.cursor()
-    cursor.executemany(upsert.sql, [upsert.row(c) for c in changes])
+    raw_cursor(session).executemany(upsert.sql, [upsert.row(c) for c in changes])
 
 
 def _apply_around_pending(session: Session, entity: str, change: dict[str, Any], fields: set[str]) -> None:

@@ -31,9 +31,9 @@ from desktop.cancel import CancelToken, Progress, no_progress
 from desktop.domain.protocol import APPLIED, PULL_MAX_LIMIT, record_hash
 from desktop.errors import UserFacingError
 from desktop.models.changes import Changes
-from desktop.models.db import Database
+from desktop.models.db import Database, raw_cursor
 from desktop.models.entities import MODELS
-from desktop.models.local import PENDING, REJECTED, OutboxEntry
+from desktop.models.local import PENDING, REJECTED, OutboxEntry, has_unsent
 from desktop.models.search import remove_records
 from desktop.sync import state, wipe
 from desktop.sync.apply import apply_changes, pending_fields
@@ -244,7 +244,7 @@ class SyncEngine:
 
     def _push(self, device: str, result: SyncResult, progress: Progress, cancel: CancelToken) -> None:
         with self.db.read() as session:  # most syncs have nothing to send: no write transaction then
-            if session.scalar(select(OutboxEntry.mutation_id).where(OutboxEntry.state == PENDING).limit(1)) is None:
+            if not has_unsent(session):
                 return
         with self.db.write() as session:
             self._assign_team(session)
@@ -446,7 +446,7 @@ class SyncEngine:
         with self.db.read() as session:
             # The raw cursor: after a first sync this reads every record, and the
             # ORM's row handling cost more than the hashing.
-            cursor = session.connection().connection.dbapi_connection.cursor()
+            cursor = raw_cursor(session)
             for entity, model in MODELS.items():
                 rows = cursor.execute(
                     f"SELECT id, version FROM {model.__tablename__} WHERE deleted = 0 AND version > 0"
@@ -464,7 +464,7 @@ class SyncEngine:
         summary as it was at the last successful check trusts that check.
         """
         with self.db.read() as session:
-            if session.scalar(select(func.count()).where(OutboxEntry.state == PENDING)):
+            if has_unsent(session):
                 return True  # cannot compare while our own edits are in flight
             last = state.get_value(session, state.LAST_VERIFIED)
             skipped = state.get_int(session, state.VERIFY_SKIPS)
