@@ -190,6 +190,18 @@ def _person(rng: random.Random) -> str:
     return f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
 
 
+def push_records(client, device_id: str, items: list[tuple[str, str, dict[str, Any]]]) -> None:  # noqa: ANN001
+    """Put generated records on a server through its push API (``client``: a SyncClient), 5,000 a request.
+
+    Every one must be applied: generated data that a server refuses is a bug in the generator.
+    """
+    for start in range(0, len(items), 5_000):
+        batch = [{"mutation_id": start + k + 1, "entity": e, "id": i, "op": "upsert", "base_version": 0, "fields": f}
+                 for k, (e, i, f) in enumerate(items[start : start + 5_000])]
+        refused = [r for r in client.push(device_id, batch)["results"] if r["status"] != "applied"]
+        assert not refused, refused[:3]
+
+
 def load_local(db, items: Iterator[tuple[str, str, dict[str, Any]]], version_start: int = 1) -> int:  # noqa: ANN001
     """Write generated records into a local database as if already synced.
 

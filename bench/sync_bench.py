@@ -30,7 +30,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from bench.datagen import Sizes, records
+from bench.datagen import Sizes, push_records, records
 from bench.server_process import ServerProcess
 from tests.support.live_server import make_database_url
 
@@ -56,13 +56,7 @@ def load_server(server: ServerProcess, items: list[Item]) -> None:
 
     username, _ = server.user("consultant", username=f"loader-{uuid.uuid4().hex[:6]}")
     token = server.token(username)
-    client = SyncClient(server.url, lambda: token)
-    for start in range(0, len(items), 5_000):
-        batch = [{"mutation_id": start + k + 1, "entity": e, "id": i, "op": "upsert", "base_version": 0, "fields": f}
-                 for k, (e, i, f) in enumerate(items[start : start + 5_000])]
-        results = client.push("loader", batch)["results"]
-        refused = [r for r in results if r["status"] != "applied"]
-        assert not refused, refused[:3]
+    push_records(SyncClient(server.url, lambda: token), "loader", items)
 
 
 def raw_sqlite_rate(items: list[Item]) -> float:

@@ -75,7 +75,7 @@ def make_device_for_team(server):
 @pytest.fixture
 def bulk_load(server):
     """Put ``n`` realistic records on the server through the real push endpoint."""
-    from bench.datagen import Sizes, records
+    from bench.datagen import Sizes, push_records, records
     from desktop.sync.client import SyncClient
 
     def load(n: int) -> None:
@@ -86,12 +86,6 @@ def bulk_load(server):
         companies = n // 3
         items = list(records(7, Sizes(companies=companies, visits=n - companies, centre_share=0.0, openings=0,
                                       follow_ups=0), server.team_id, [server.users[username]]))[:n]
-        for start in range(0, len(items), 5_000):
-            mutations = [
-                {"mutation_id": start + k + 1, "entity": e, "id": i, "op": "upsert", "base_version": 0, "fields": f}
-                for k, (e, i, f) in enumerate(items[start : start + 5_000])
-            ]
-            result = client.push("bulk-loader", mutations)
-            assert all(r["status"] == "applied" for r in result["results"]), result["results"][:3]
+        push_records(client, "bulk-loader", items)
 
     return load
