@@ -124,7 +124,7 @@ class SyncEngine:
         before = self._summary_or_close(device, result, progress, cancel)
         self._note_clock(before, result)
         # A team left makes the visible cursor smaller without the server being behind.
-        left = wipe.teams_left(self.db, before["teams"]) if "teams" in before else set()
+        left, teams_changed = wipe.compare_teams(self.db, before["teams"]) if "teams" in before else (set(), False)
         behind = cursor > int(before.get("cursor", 0)) and not left
         local_rows = self._local_rows() if server_changed or behind else 0
         if server_changed and local_rows:
@@ -147,7 +147,8 @@ class SyncEngine:
                 )
             needs_resync = True
         self._push(device, result, progress, cancel)
-        self._drop_teams_left(before, result)
+        if teams_changed:
+            self._drop_teams_left(before, result)
         if needs_resync:
             self._full_resync(result, progress, cancel, before)
         else:
@@ -209,10 +210,8 @@ class SyncEngine:
             raise
 
     def _drop_teams_left(self, before: dict[str, Any], result: SyncResult) -> None:
-        """After the push: remove the rows of teams the server no longer lists for this user."""
-        teams = before.get("teams")
-        if teams is None or not wipe.teams_changed(self.db, teams):
-            return
+        """After the push: remove the rows of teams the server no longer lists for this user (their list changed)."""
+        teams = before["teams"]
         # The cursor may point past the newest record of the teams left: continue from the server's.
         changes = wipe.wipe_teams_not_in(self.db, teams, server_cursor=int(before.get("cursor", 0)))
         if changes:

@@ -46,18 +46,14 @@ def mentions_erasure(changes: Iterable[dict[str, Any]]) -> bool:
                for change in changes for value in (change.get("fields") or {}).values())
 
 
-def teams_changed(db: Database, teams: list[str]) -> bool:
-    """True if the server lists other teams than at the last check (so a team may have been left)."""
-    with db.read() as session:
-        return state.get_value(session, SYNCED_TEAMS) != ",".join(sorted(teams))
-
-
-def teams_left(db: Database, teams: list[str]) -> set[str]:
-    """Teams this device synced before (or signed in with) that the server no longer lists."""
+def compare_teams(db: Database, teams: list[str]) -> tuple[set[str], bool]:
+    """The teams this device synced before (or signed in with) that the server no longer lists,
+    and whether the server's list differs at all from the last check (so a team may have been left).
+    """
     with db.read() as session:
         remembered = state.get_value(session, SYNCED_TEAMS)
         known = set(remembered.split(",")) if remembered else {t["id"] for t in state.load_account(session).teams}
-    return {t for t in known if t} - set(teams)
+    return {t for t in known if t} - set(teams), remembered != ",".join(sorted(teams))
 
 
 def wipe_teams_not_in(db: Database, teams: list[str], server_cursor: int | None = None) -> Changes:
