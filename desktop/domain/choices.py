@@ -1,7 +1,7 @@
 """Display names of choice values (visit kinds, opening kinds, statuses) in Danish and English.
 
 One table for the screens (desktop.ui.i18n), the PDF reports and the exports
-(desktop.reports.format), so a "virksomhedspraktik" is called the same
+(desktop.domain.formatting), so a "virksomhedspraktik" is called the same
 everywhere. Keys are "entity.field"; values map a stored value to
 (Danish, English).
 """

@@ -19,9 +19,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from desktop.cancel import CancelToken, Progress
+from desktop.domain.formatting import choice_da, dk_date, dk_number, person
 from desktop.errors import UserFacingError
 from desktop.models import queries
-from desktop.reports.format import choice_da, dk_date, dk_number, person
 
 Getter = str | Callable[[Any], object]
 Columns = Sequence[tuple[Getter, str]]  # (attribute name or function of the row, header)

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from desktop.cancel import CancelToken, Progress
 from desktop.domain import rules
 from desktop.domain.errors import MESSAGES, ValidationError
+from desktop.domain.formatting import dk_date, dk_number
 from desktop.domain.schema import BOOL, DATE, DATETIME, ENTITIES, TEXT
 from desktop.domain.validation import clean_fields, validate_record
 from desktop.errors import UserFacingError
@@ -27,7 +28,6 @@ from desktop.exchange.reading import Cell, read_table
 from desktop.models.changes import Changes
 from desktop.models.entities import Company, Contact, Mentor
 from desktop.models.operations import Operations
-from desktop.reports.format import dk_date, dk_number
 
 _YES = {"ja", "j", "yes", "y", "true", "sand", "1", "x"}
 _NO = {"nej", "n", "no", "false", "falsk", "0", "-"}

@@ -15,8 +15,8 @@ from reportlab.lib.units import cm
 from reportlab.lib.utils import simpleSplit
 from reportlab.platypus import Flowable, Table, TableStyle
 
+from desktop.domain.formatting import dk_number, interval_label, span_label
 from desktop.reports.data import CentreCatalogue, CentreEntry
-from desktop.reports.format import dk_number, interval_label, span_label
 from desktop.reports.layout import (
     FONT,
     FONT_BOLD,

@@ -14,7 +14,7 @@ from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 
-from desktop.reports.format import dk_number
+from desktop.domain.formatting import dk_number
 
 FONT = "DejaVuSans"
 INK = colors.HexColor("#1F2933")

@@ -21,10 +21,10 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from desktop.domain.formatting import choice_da, danish_sort_key, iso_week, person
 from desktop.models import checks
 from desktop.models.entities import Company, Contact, Mentor, Opening, Visit
 from desktop.models.queries import list_follow_ups
-from desktop.reports.format import choice_da, danish_sort_key, iso_week, person
 from desktop.reports.supervisor import (
     CentreStatus,
     ConsultantStats,

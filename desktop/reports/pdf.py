@@ -19,9 +19,9 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from desktop.cancel import CancelToken, Progress
+from desktop.domain.formatting import dk_date
 from desktop.reports import catalogue, stories
 from desktop.reports.data import CentreCatalogue, FollowUpList, SupervisorReport, VisitSummary
-from desktop.reports.format import dk_date
 from desktop.reports.layout import FONT, MARGIN, MUTED, PAGE, RULE, register_fonts
 
 Story = Callable[[Any, Callable[[str], None]], list[Flowable]]

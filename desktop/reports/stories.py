@@ -11,15 +11,15 @@ from collections.abc import Callable
 from reportlab.lib.units import cm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
-from desktop.reports.charts import bar_chart
-from desktop.reports.data import FollowUpList, SupervisorReport, VisitSummary
-from desktop.reports.format import (
+from desktop.domain.formatting import (
     choice_da,
     dk_date,
     dk_number,
     period_label,
     week_label,
 )
+from desktop.reports.charts import bar_chart
+from desktop.reports.data import FollowUpList, SupervisorReport, VisitSummary
 from desktop.reports.layout import (
     FIT,
     FLEX,

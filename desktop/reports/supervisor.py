@@ -22,10 +22,10 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from desktop.domain.formatting import choice_da, danish_sort_key, person
 from desktop.domain.schema import OPENING_KINDS, OPENING_STATUSES, VISIT_KINDS
 from desktop.models.entities import Company, FollowUp, Opening, Visit
 from desktop.models.queries import latest_review_state, latest_visit_dates
-from desktop.reports.format import choice_da, danish_sort_key, person
 
 
 @dataclass(frozen=True)

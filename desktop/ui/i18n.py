@@ -1,4 +1,4 @@
-"""Language, translations and Danish formatting of dates, weeks and choice values.
+"""Language, translations, and formatting in the UI language (the rules live in desktop.domain.formatting).
 
 Interface text is written in English in the code and translated with Qt's
 translator from ``resources/translations/feltbog_da.qm``; Danish is the
@@ -12,15 +12,13 @@ from datetime import date, datetime
 
 from PySide6.QtCore import QCoreApplication, QLocale, QSettings, QTranslator
 
-from desktop.domain.choices import CHOICE_NAMES
+from desktop.domain import formatting
 from desktop.domain.schema import ENTITIES
 from desktop.paths import resource
 
 LANGUAGES = {"da": "Dansk", "en": "English"}
 
-CHOICES = CHOICE_NAMES  # display names in (Danish, English), shared with reports and exports
-
-_state = {"language": "da"}
+_state: dict[str, formatting.Language] = {"language": "da"}
 
 
 def tr(text: str) -> str:
@@ -32,7 +30,7 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("", text)
 
 
-def language() -> str:
+def language() -> formatting.Language:
     """The UI language: "da" (default) or "en"."""
     return _state["language"]
 
@@ -45,7 +43,7 @@ def saved_language() -> str:
 
 def set_language(code: str, app: QCoreApplication | None = None) -> QTranslator | None:
     """Switch the UI language; installs the Danish translator for "da"."""
-    _state["language"] = code if code in LANGUAGES else "da"
+    _state["language"] = "en" if code == "en" else "da"
     QSettings().setValue("language", _state["language"])
     app = app or QCoreApplication.instance()
     old = getattr(app, "_feltbog_translator", None)
@@ -77,26 +75,19 @@ def entity_label(entity: str) -> str:
 
 def choice(entity: str, field: str, value: str | None) -> str:
     """Display name of a choice value, e.g. "virksomhedspraktik" -> "Virksomhedspraktik"."""
-    if value is None:
-        return ""
-    names = CHOICES.get(f"{entity}.{field}", {}).get(value)
-    if names is None:
-        return value
-    return names[1] if language() == "en" else names[0]
+    return formatting.choice_name(f"{entity}.{field}", value, language())
 
 
 def fmt_date(value: date | datetime | None) -> str:
     """Danish style: 22-11-2026."""
-    return value.strftime("%d-%m-%Y") if value else ""
+    return formatting.dk_date(value)
 
 
 def fmt_datetime(value: datetime | None) -> str:
     """Danish style with time, in local time: 22-11-2026 14:05."""
-    return value.astimezone().strftime("%d-%m-%Y %H:%M") if value else ""
+    return formatting.dk_datetime(value)
 
 
 def week(value: date | None) -> str:
     """ISO week as people plan by it: "uge 48" (or "week 48")."""
-    if value is None:
-        return ""
-    return f"{'week' if language() == 'en' else 'uge'} {value.isocalendar().week}"
+    return formatting.week_label(value, language())

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from desktop.domain.errors import ValidationError
+from desktop.domain.formatting import danish_sort_key, dk_number, interval_label, period_label, span_label
 from desktop.models import Actor, Operations
 from desktop.reports import (
     CentreCatalogue,
@@ -20,7 +21,6 @@ from desktop.reports import (
     visit_summary_data,
 )
 from desktop.reports.data import ContactLine, FollowUpLine, OpeningLine
-from desktop.reports.format import danish_sort_key, dk_number, interval_label, period_label, span_label
 from desktop.reports.supervisor import (
     CentreStatus,
     ConsultantStats,

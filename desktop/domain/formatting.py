@@ -1,7 +1,9 @@
-"""Danish formatting shared by reports and exports: dates, weeks, choice names, people.
+"""Danish (and English) formatting of dates, weeks, numbers, choice names and people.
 
-Qt-free on purpose (``desktop.ui.i18n`` needs Qt), so reports rendered in a
-worker and CSV exports use the same words the screens show.
+The one implementation for the screens (``desktop.ui.i18n`` passes the UI
+language), the PDF reports and the exports (always Danish). Qt-free, so a
+report rendered in a worker and a CSV export use the same words the screens
+show.
 """
 
 from __future__ import annotations
@@ -10,20 +12,25 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from datetime import date, datetime
+from typing import Literal
 
 from desktop.domain.choices import CHOICE_NAMES
 
-# Danish display names of choice values, from the table the screens use too.
-CHOICES_DA: dict[str, dict[str, str]] = {
-    key: {value: names[0] for value, names in values.items()} for key, values in CHOICE_NAMES.items()
-}
+Language = Literal["da", "en"]
+
+def choice_name(key: str, value: str | None, language: Language = "da") -> str:
+    """Display name of a choice value, e.g. ``choice_name("opening.kind", "igu")``; unknown values as they are."""
+    if value is None:
+        return ""
+    names = CHOICE_NAMES.get(key, {}).get(value)
+    if names is None:
+        return value
+    return names[1] if language == "en" else names[0]
 
 
 def choice_da(key: str, value: str | None) -> str:
     """Danish name of a choice value, e.g. ``choice_da("opening.kind", "igu")``; unknown values as they are."""
-    if value is None:
-        return ""
-    return CHOICES_DA.get(key, {}).get(value, value)
+    return choice_name(key, value, "da")
 
 
 def dk_date(value: date | datetime | None) -> str:
@@ -31,17 +38,24 @@ def dk_date(value: date | datetime | None) -> str:
     return value.strftime("%d-%m-%Y") if value else ""
 
 
+def dk_datetime(value: datetime | None) -> str:
+    """Danish style with time, in local time: 22-11-2026 14:05 (empty for none)."""
+    return value.astimezone().strftime("%d-%m-%Y %H:%M") if value else ""
+
+
 def iso_week(value: date) -> int:
     """The ISO week number people plan by."""
     return value.isocalendar().week
 
 
-def week_label(value: date | None) -> str:
-    """``"uge 48"`` (empty for no date)."""
-    return f"uge {iso_week(value)}" if value else ""
+def week_label(value: date | None, language: Language = "da") -> str:
+    """``"uge 48"`` (``"week 48"`` in English; empty for no date)."""
+    if value is None:
+        return ""
+    return f"{'week' if language == 'en' else 'uge'} {iso_week(value)}"
 
 
-def dk_number(value: float | int | None) -> str:
+def dk_number(value: float | None) -> str:
     """A number the Danish way, with no needless decimals: 7,5 / 8 / 2.287."""
     if value is None:
         return ""
