@@ -37,7 +37,7 @@ from bench.load_driver import Driver, percentiles
 from bench.load_verify import verify
 from bench.server_process import serve
 from server.db import make_engine, migrate
-from tests.support.live_server import make_database_url, mint_token, seed_team, seed_user
+from server.seeding import make_database_url, mint_token, seed_team, seed_user
 
 TEAM_NAMES = ["Jammerbugt", "Vesthimmerland", "Hjørring", "Thisted", "Mariagerfjord", "Rebild", "Brønderslev",
               "Frederikshavn"]

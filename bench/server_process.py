@@ -21,7 +21,7 @@ from pathlib import Path
 
 import requests
 
-from tests.support.live_server import PASSWORD, mint_token, seed_team, seed_user
+from server.seeding import PASSWORD, mint_token, seed_team, seed_user
 
 
 def free_port() -> int:

@@ -32,7 +32,7 @@ from typing import Any
 
 from bench.datagen import Sizes, push_records, records
 from bench.server_process import ServerProcess
-from tests.support.live_server import make_database_url
+from server.seeding import make_database_url
 
 Item = tuple[str, str, dict[str, Any]]
 
