@@ -18,7 +18,11 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # desktop is imported only where a function needs it
+    from desktop.models import Database
+    from desktop.sync.client import SyncClient
 
 FIRST = ["Jammerbugt", "Vesthimmerland", "Aars", "Farsø", "Løgstør", "Brovst", "Fjerritslev", "Aabybro",
          "Pandrup", "Hals", "Nibe", "Støvring", "Hobro", "Skørping", "Ålborg", "Thisted", "Års", "Blokhus"]
@@ -190,7 +194,7 @@ def _person(rng: random.Random) -> str:
     return f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
 
 
-def push_records(client, device_id: str, items: list[tuple[str, str, dict[str, Any]]]) -> None:  # noqa: ANN001
+def push_records(client: SyncClient, device_id: str, items: list[tuple[str, str, dict[str, Any]]]) -> None:
     """Put generated records on a server through its push API (``client``: a SyncClient), 5,000 a request.
 
     Every one must be applied: generated data that a server refuses is a bug in the generator.
@@ -202,7 +206,7 @@ def push_records(client, device_id: str, items: list[tuple[str, str, dict[str, A
         assert not refused, refused[:3]
 
 
-def load_local(db, items: Iterator[tuple[str, str, dict[str, Any]]], version_start: int = 1) -> int:  # noqa: ANN001
+def load_local(db: Database, items: Iterator[tuple[str, str, dict[str, Any]]], version_start: int = 1) -> int:
     """Write generated records into a local database as if already synced.
 
     Goes through the sync apply path (bulk upserts + search index), so it is

@@ -26,6 +26,7 @@ import random
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -126,7 +127,7 @@ async def run_phases(base_url: str, config: LoadConfig, devices: list[Device], t
         return driver
 
 
-def run_load(config: LoadConfig, tmp: Path | None = None, out=emit) -> LoadReport:  # noqa: ANN001
+def run_load(config: LoadConfig, tmp: Path | None = None, out: Callable[[dict[str, Any]], None] = emit) -> LoadReport:
     """Run the whole benchmark on a fresh database; returns the figures and the verification."""
     tmp = Path(tmp or tempfile.mkdtemp(prefix="feltbog-load-"))
     report = LoadReport()

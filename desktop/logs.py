@@ -20,6 +20,10 @@ import logging.handlers
 import re
 import traceback
 from pathlib import Path
+from types import TracebackType
+
+# logging's exc_info tuple, as Formatter.formatException receives it
+ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None] | tuple[None, None, None]
 
 LOG_FILENAME = "feltbog.log"
 MAX_BYTES = 1_000_000
@@ -107,7 +111,7 @@ class PrivacyFormatter(logging.Formatter):
             record.args = tuple(describe_safely(a) if isinstance(a, BaseException) else a for a in record.args)
         return super().format(record)
 
-    def formatException(self, ei) -> str:  # noqa: ANN001 - logging's exc_info tuple
+    def formatException(self, ei: ExcInfo) -> str:
         _kind, error, _tb = ei
         if error is None:
             return ""

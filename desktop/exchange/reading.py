@@ -88,7 +88,7 @@ def read_xlsx(path: Path) -> Table:
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
+    except Exception as error:  # openpyxl raises many kinds for a damaged file
         raise UserFacingError(f"Filen kan ikke læses som et Excel-regneark: {path.name}",
                               f"The file cannot be read as an Excel workbook: {path.name}") from error
     try:

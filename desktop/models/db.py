@@ -42,7 +42,7 @@ def _configure_connection(dbapi_connection: sqlite3.Connection, _record: object)
     cursor.close()
 
 
-def raw_cursor(session: Session):  # noqa: ANN201 - a DB-API cursor (sqlite3 or sqlcipher3)
+def raw_cursor(session: Session):  # a DB-API cursor (sqlite3 or sqlcipher3)
     """A DB-API cursor on the session's connection, inside its transaction.
 
     For the bulk paths (a first sync's rows and search entries, the local
@@ -51,7 +51,7 @@ def raw_cursor(session: Session):  # noqa: ANN201 - a DB-API cursor (sqlite3 or 
     return session.connection().connection.dbapi_connection.cursor()
 
 
-def _begin(conn) -> None:  # noqa: ANN001 - SQLAlchemy Connection
+def _begin(conn) -> None:  # SQLAlchemy Connection
     # Writers take the write lock up front: two deferred transactions that
     # both upgrade to writers would otherwise fail with "database is locked".
     if conn.get_execution_options().get("feltbog_write"):
@@ -257,6 +257,6 @@ class Database:
         try:
             with self.engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA optimize")
-        except Exception:  # noqa: BLE001 - closing must not fail on a busy or read-only file
+        except Exception:  # closing must not fail on a busy or read-only file
             pass
         self.engine.dispose()

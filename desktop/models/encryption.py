@@ -252,7 +252,7 @@ def _convert_backups(path: Path, old_key: str | None, new_key: str | None) -> bo
             continue
         try:
             convert_file(backup, old_key, new_key)
-        except Exception:  # noqa: BLE001 - one bad backup must not undo the main file's change
+        except Exception:  # one bad backup must not undo the main file's change
             log.exception("Could not convert the backup %s", backup.name)
             all_done = False
     return all_done

@@ -127,7 +127,7 @@ def search(
 SEARCH_CAP = 2_000
 
 
-def search_filter(query: str, entity: str, cap: int = SEARCH_CAP):  # noqa: ANN201 - a SQLAlchemy selectable
+def search_filter(query: str, entity: str, cap: int = SEARCH_CAP):  # a SQLAlchemy selectable
     """A subquery of the ids of ``entity`` matching ``query``, for ``id IN (...)``.
 
     At most ``cap`` ids, the most recently indexed first: a one-letter search

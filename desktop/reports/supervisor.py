@@ -18,14 +18,17 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any, TypeVar
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from desktop.domain.formatting import choice_da, danish_sort_key, person
 from desktop.domain.schema import OPENING_KINDS, OPENING_STATUSES, VISIT_KINDS
 from desktop.models.entities import Company, FollowUp, Opening, Visit
 from desktop.models.queries import latest_review_state, latest_visit_dates
+
+_Query = TypeVar("_Query", bound=Select[Any])
 
 
 @dataclass(frozen=True)
@@ -151,7 +154,7 @@ def weeks_between(start: date, end: date) -> tuple[Week, ...]:
     return tuple(out)
 
 
-def _team(query, model, team_id):  # noqa: ANN001, ANN202 - small query helper
+def _team(query: _Query, model: type[Company | FollowUp | Opening | Visit], team_id: str | None) -> _Query:
     return query.where(model.team_id == team_id) if team_id else query
 
 

@@ -84,7 +84,7 @@ class SyncRunner:
         self._stopping = False
 
     @classmethod
-    def for_service(cls, service, **kwargs) -> SyncRunner:  # noqa: ANN001 - SyncService
+    def for_service(cls, service, **kwargs) -> SyncRunner:  # SyncService
         """A runner for a :class:`desktop.sync.service.SyncService`."""
 
         def count() -> int:
@@ -164,7 +164,7 @@ class SyncRunner:
     def _safe_pending(self) -> int:
         try:
             return self._count_pending()
-        except Exception:  # noqa: BLE001 - status must never crash the runner
+        except Exception:  # status must never crash the runner
             log.exception("Could not count pending changes")
             return 0
 
@@ -173,7 +173,7 @@ class SyncRunner:
         status = self._status
         try:
             self.on_status(status)
-        except Exception:  # noqa: BLE001 - a UI callback bug must not stop syncing
+        except Exception:  # a UI callback bug must not stop syncing
             log.exception("on_status callback failed")
 
     def _next_due(self) -> float | None:
@@ -217,7 +217,7 @@ class SyncRunner:
         result: SyncResult | None = None
         try:
             result = self._sync(progress, cancel)
-        except BaseException as exc:  # noqa: BLE001 - reported through the future and status
+        except BaseException as exc:  # reported through the future and status
             error = exc
         with self._lock:
             now = self.clock()
@@ -237,7 +237,7 @@ class SyncRunner:
             future.set_result(result)
             try:
                 self.on_result(result)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 log.exception("on_result callback failed")
         else:
             future.set_exception(error)  # type: ignore[arg-type]
@@ -254,7 +254,7 @@ class SyncRunner:
         elif isinstance(error, SyncError) and error.retryable:
             online = error.kind is not SyncErrorKind.NETWORK
             delay = min(self.backoff_base * 2 ** (failures - 1), self.backoff_max)
-            next_in = delay * random.uniform(0.8, 1.2)  # noqa: S311 - jitter, not crypto
+            next_in = delay * random.uniform(0.8, 1.2)  # jitter, not crypto
             self._due_retry = now + next_in
         else:
             # Auth, version, an aborted mass delete or a bug: retrying alone

@@ -123,7 +123,7 @@ class MainWindow(QMainWindow):
         future = self.ctx.runner.request()
         future.add_done_callback(lambda f: self.ctx.events.sync_finished.emit(f))
 
-    def _sync_finished(self, future) -> None:  # noqa: ANN001
+    def _sync_finished(self, future) -> None:
         error = future.exception()
         manual, self._manual_sync = self._manual_sync, False
         if error is None:
@@ -179,6 +179,6 @@ class MainWindow(QMainWindow):
                           tr("Feltbog %1 – an offline-first field book for job-centre company consultants.")
                           .replace("%1", __version__))
 
-    def closeEvent(self, event) -> None:  # noqa: ANN001
+    def closeEvent(self, event) -> None:
         self.visits.editor.save_now()  # the last keystrokes are saved before we go
         super().closeEvent(event)

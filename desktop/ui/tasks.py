@@ -52,7 +52,7 @@ class TaskRunner(QObject):
         return future
 
     @Slot(object, object, object, object)
-    def _finish(self, future: Future, on_success, on_failure, parent) -> None:  # noqa: ANN001
+    def _finish(self, future: Future, on_success, on_failure, parent) -> None:
         self.pending -= 1
         error = future.exception()
         if error is None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
+from desktop.models import Database
 
-def fingerprint(db) -> dict[str, list[tuple]]:  # noqa: ANN001 - Database
+
+def fingerprint(db: Database) -> dict[str, list[tuple]]:
     """Every row of every table, the search index included, for before/after comparisons."""
     with db.read() as session:
         conn = session.connection()
@@ -16,7 +18,7 @@ def fingerprint(db) -> dict[str, list[tuple]]:  # noqa: ANN001 - Database
         return {t: sorted(map(tuple, conn.execute(text(f'SELECT * FROM "{t}"')).all()), key=repr) for t in tables}
 
 
-def outbox(db) -> list:  # noqa: ANN001 - Database
+def outbox(db: Database) -> list:
     """The outbox (changes waiting to be pushed), oldest first."""
     with db.read() as session:
         return session.connection().execute(text(

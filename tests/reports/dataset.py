@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from desktop.models import Database, Operations
 from desktop.models.entities import Review
 
 SOREN = "5f0c2b1e-7a43-4c9e-8d51-0b6a2f9e4c11"  # the colleague (Søren Østergaard)
@@ -26,7 +27,7 @@ class Dataset:
     ordinary: str
 
 
-def build(ops, db, user_id: str) -> Dataset:  # noqa: ANN001 - fixtures
+def build(ops: Operations, db: Database, user_id: str) -> Dataset:
     names = {user_id: "Mette Kjær", SOREN: "Søren Østergaard"}
     jammerbugt = ops.create_company(
         name="Jammerbugt Rengøring ApS", cvr="29403473", address="Østergade 12", postcode="9460", city="Brovst",

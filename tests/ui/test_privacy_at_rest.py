@@ -8,6 +8,7 @@ import re
 import sys
 import traceback
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
@@ -131,7 +132,7 @@ def test_the_log_holds_no_note_body_password_or_token_after_errors_that_quote_th
     for error in (echoed, parse_error):
         try:
             raise error
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             reporter.hook(*sys.exc_info())
             logging.getLogger("desktop.sync").warning("Sync failed: %s", exc)
     # A bug inside a sync, logged by the real runner.
@@ -159,7 +160,7 @@ def _insert_duplicate_visit(ctx, visit_id: str) -> None:
                         {"body": BODY, "id": visit_id})
 
 
-def _fail_with(body: str):  # noqa: ANN202 - never returns
+def _fail_with(body: str) -> NoReturn:
     raise KeyError(body)
 
 

@@ -10,7 +10,7 @@ from desktop.models.base import Base
 SEARCH_TABLES = ("search_doc", "search_index")
 
 
-def _include(obj, name, type_, reflected, compare_to) -> bool:  # noqa: ANN001
+def _include(obj, name, type_, reflected, compare_to) -> bool:
     # The full-text tables are made by hand-written SQL in a migration.
     return not (type_ == "table" and (name or "").startswith(SEARCH_TABLES))
 

@@ -14,7 +14,7 @@ from desktop.ui.widgets.buttons import dialog_buttons
 class CompanyPicker(QDialog):
     """Returns the chosen company's id in ``company_id``."""
 
-    def __init__(self, ctx: AppContext, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, ctx: AppContext, parent=None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.company_id: str | None = None
@@ -38,7 +38,7 @@ class CompanyPicker(QDialog):
         text = self.search.text()
         self.ctx.read(lambda s: list_companies(s, search=text, limit=50).items, self._show, self)
 
-    def _show(self, companies) -> None:  # noqa: ANN001
+    def _show(self, companies) -> None:
         self.results.clear()
         for company in companies:
             item = QListWidgetItem(f"{company.name}" + (f" · {company.city}" if company.city else ""))

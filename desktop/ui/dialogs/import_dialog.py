@@ -45,7 +45,7 @@ def field_label(entity: str, name: str) -> str:
 class ImportDialog(QDialog):
     """Preview, mapping, check and import."""
 
-    def __init__(self, ctx: AppContext, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, ctx: AppContext, parent=None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.path: str | None = None
@@ -137,7 +137,7 @@ class ImportDialog(QDialog):
             return
         path, entity, mapping = self.path, self.entity.currentData(), self.mapping()
 
-        def shown(plan) -> None:  # noqa: ANN001
+        def shown(plan) -> None:
             self.plan = plan
             lines = [tr("%1 rows will be imported, %2 are refused.").replace("%1", str(len(plan.rows_ok)))
                      .replace("%2", str(len(plan.refused)))]
@@ -145,7 +145,7 @@ class ImportDialog(QDialog):
             self.report.setPlainText("\n".join(lines))
             self.import_button.setEnabled(bool(plan.rows_ok))
 
-        def work(progress, cancel):  # noqa: ANN001, ANN202
+        def work(progress, cancel):
             return plan_import(path, entity, mapping, self.ctx.ops(), progress, cancel)
 
         run_with_progress(self.ctx, work, shown, tr("Checking rows…"), self)
@@ -156,7 +156,7 @@ class ImportDialog(QDialog):
         if plan is None:
             return
 
-        def done(result) -> None:  # noqa: ANN001
+        def done(result) -> None:
             self.import_button.setEnabled(False)
             self.report.appendPlainText(tr("%1 rows imported.").replace("%1", str(result.created)))
             if result.changes:

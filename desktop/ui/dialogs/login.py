@@ -15,7 +15,7 @@ DEFAULT_SERVER = "http://127.0.0.1:8765"
 class LoginDialog(QDialog):
     """Asks for the server address, username and password. "Work offline" skips it."""
 
-    def __init__(self, ctx: AppContext, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, ctx: AppContext, parent=None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle(tr("Sign in to Feltbog"))
@@ -65,7 +65,7 @@ class LoginDialog(QDialog):
         self.sign_in.setEnabled(False)
         self.message.setText(tr("Signing in…"))
 
-        def done(_account) -> None:  # noqa: ANN001
+        def done(_account) -> None:
             self.sign_in.setEnabled(True)
             self.accept()
 

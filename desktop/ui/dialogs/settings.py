@@ -27,7 +27,7 @@ def change_encryption(ctx: AppContext, on: bool) -> None:
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, ctx: AppContext, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, ctx: AppContext, parent=None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle(tr("Settings"))

@@ -23,7 +23,7 @@ class CompanyList(ListScreen):
 
     entities = ("company",)
 
-    def __init__(self, ctx: AppContext, open_company) -> None:  # noqa: ANN001
+    def __init__(self, ctx: AppContext, open_company) -> None:
         columns = [
             Column(i18n.label("company", "name"), lambda r: r.name, "name"),
             Column(i18n.label("company", "cvr"), lambda r: r.cvr, "cvr"),
@@ -51,7 +51,7 @@ class CompanyList(ListScreen):
         self.add_button(tr("Open"), self.open_selected, "open")
         self.model.loaded.connect(self._load_municipalities)
 
-    def _fetch(self, session, offset, limit, sort, descending):  # noqa: ANN001, ANN202
+    def _fetch(self, session, offset, limit, sort, descending):
         return list_companies(
             session, search=self.search.text(), is_centre=True if self.centres.isChecked() else None,
             municipality=self.municipality.currentData(),
@@ -61,7 +61,7 @@ class CompanyList(ListScreen):
 
     export_name = "virksomheder"
 
-    def export_rows(self, session, path):  # noqa: ANN001, ANN201
+    def export_rows(self, session, path):
         from desktop.exchange import export_companies
 
         return export_companies(session, path, names=self.ctx.service.names(), search=self.search.text(),
@@ -97,7 +97,7 @@ class CompanyList(ListScreen):
 class CompaniesScreen(QWidget):
     """The list, and a company's page in front of it when one is opened."""
 
-    def __init__(self, ctx: AppContext, open_visit) -> None:  # noqa: ANN001
+    def __init__(self, ctx: AppContext, open_visit) -> None:
         super().__init__()
         self.stack = QStackedWidget()
         self.list = CompanyList(ctx, self.show_company)

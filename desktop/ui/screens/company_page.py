@@ -56,7 +56,7 @@ class CompanyData:
 class CompanyPage(QWidget):
     """Everything about one company, with buttons to add to it."""
 
-    def __init__(self, ctx: AppContext, back, open_visit) -> None:  # noqa: ANN001
+    def __init__(self, ctx: AppContext, back, open_visit) -> None:
         super().__init__()
         self.ctx = ctx
         self.company_id: str | None = None
@@ -128,7 +128,7 @@ class CompanyPage(QWidget):
         """Show a company (read in the background)."""
         self.company_id = company_id
 
-        def query(session) -> CompanyData | None:  # noqa: ANN001
+        def query(session) -> CompanyData | None:
             record = get_record(session, "company", company_id)
             if record is None:
                 return None
@@ -229,7 +229,7 @@ class CompanyPage(QWidget):
         self.ctx.write(lambda ops: ops.create_visit(company_id), lambda result: self.open_visit(result.id),
                        parent=self)
 
-    def edit_child(self, entity: str, fields: list[str], table: QTableWidget, index) -> None:  # noqa: ANN001
+    def edit_child(self, entity: str, fields: list[str], table: QTableWidget, index) -> None:
         record_id = table.item(index.row(), 0).data(ID_ROLE)
 
         def opened(record: Record | None) -> None:

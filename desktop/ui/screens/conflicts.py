@@ -80,7 +80,7 @@ class ConflictsScreen(QWidget):
         self.splitter = splitter
         ctx.events.changes_applied.connect(self._changed)
 
-    def showEvent(self, event) -> None:  # noqa: ANN001
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         self.refresh()
 
@@ -133,7 +133,7 @@ class ConflictsScreen(QWidget):
             return
         merged = self.lost.toPlainText()
 
-        def merge(ops):  # noqa: ANN001, ANN202
+        def merge(ops):
             changes = ops.update(row.entity, row.record_id, {row.field: merged})
             return changes | ops.resolve_conflict(row.id)
 

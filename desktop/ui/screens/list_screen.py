@@ -108,7 +108,7 @@ class ListScreen(QWidget):
         else:
             self._stale = True
 
-    def showEvent(self, event) -> None:  # noqa: ANN001
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         if self._stale or (not self.model.rows and not self.model.total):
             self._stale = False
@@ -134,7 +134,7 @@ class ListScreen(QWidget):
         if not path:
             return
 
-        def work(_progress, _cancel):  # noqa: ANN001, ANN202
+        def work(_progress, _cancel):
             with self.ctx.db.read() as session:
                 return self.export_rows(session, path)
 
@@ -150,7 +150,7 @@ class ListScreen(QWidget):
     def open_selected(self) -> None:
         """Double click or Enter: subclasses open the row."""
 
-    def keyPressEvent(self, event) -> None:  # noqa: ANN001
+    def keyPressEvent(self, event) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.table.hasFocus():
             self.open_selected()
             return

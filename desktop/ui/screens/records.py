@@ -31,7 +31,7 @@ class RecordList(ListScreen):
             return
         entity, fields, record_id = self.entity, self.fields, row.id
 
-        def opened(record) -> None:  # noqa: ANN001
+        def opened(record) -> None:
             if record is not None:
                 EntityDialog(self.ctx, entity, fields, lambda ops, v: ops.update(entity, record_id, v),
                              record.fields, i18n.entity_label(entity), self).exec()
@@ -49,7 +49,7 @@ class RecordList(ListScreen):
                      title=i18n.entity_label(entity), parent=self).exec()
 
 
-def _choice_filter(screen: ListScreen, entity: str, field: str, values, all_text: str) -> QComboBox:  # noqa: ANN001
+def _choice_filter(screen: ListScreen, entity: str, field: str, values, all_text: str) -> QComboBox:
     box = QComboBox()
     box.setObjectName(f"filter_{field}")
     box.addItem(all_text, None)
@@ -89,13 +89,13 @@ class OpeningsScreen(RecordList):
 
     export_name = "jobaabninger"
 
-    def export_rows(self, session, path):  # noqa: ANN001, ANN201
+    def export_rows(self, session, path):
         from desktop.exchange import export_openings
 
         return export_openings(session, path, search=self.search.text(), status=self.status.currentData(),
                                kind=self.kind.currentData())
 
-    def _fetch(self, session, offset, limit, sort, descending):  # noqa: ANN001, ANN202
+    def _fetch(self, session, offset, limit, sort, descending):
         return list_openings(session, search=self.search.text(), status=self.status.currentData(),
                              kind=self.kind.currentData(), sort=sort, descending=descending, offset=offset,
                              limit=limit)
@@ -127,13 +127,13 @@ class MentorsScreen(RecordList):
 
     export_name = "mentorer"
 
-    def export_rows(self, session, path):  # noqa: ANN001, ANN201
+    def export_rows(self, session, path):
         from desktop.exchange import export_mentors
 
         return export_mentors(session, path, search=self.search.text(),
                               active=True if self.active_only.isChecked() else None)
 
-    def _fetch(self, session, offset, limit, sort, descending):  # noqa: ANN001, ANN202
+    def _fetch(self, session, offset, limit, sort, descending):
         return list_mentors(session, search=self.search.text(), active=True if self.active_only.isChecked() else None,
                             sort=sort, descending=descending, offset=offset, limit=limit)
 
@@ -172,7 +172,7 @@ class FollowUpsScreen(RecordList):
         self.add_button(tr("Mark done"), self.toggle_done, "mark_done")
         self.add_button(tr("Edit"), self.edit_selected, "edit")
 
-    def _fetch(self, session, offset, limit, sort, descending):  # noqa: ANN001, ANN202
+    def _fetch(self, session, offset, limit, sort, descending):
         days = self.next_weeks.currentData()
         return list_follow_ups(
             session, done=None if self.show_done.isChecked() else False,
@@ -183,7 +183,7 @@ class FollowUpsScreen(RecordList):
 
     export_name = "opfoelgninger"
 
-    def export_rows(self, session, path):  # noqa: ANN001, ANN201
+    def export_rows(self, session, path):
         from desktop.exchange import export_follow_ups
 
         return export_follow_ups(session, path, names=self.ctx.service.names(),

@@ -25,14 +25,14 @@ from desktop.ui.progress import run_with_progress
 KINDS = ("catalogue", "supervisor", "follow_ups")
 
 
-def save_pdf(ctx: AppContext, parent: QWidget, suggested: str, build, open_after: bool = True) -> None:  # noqa: ANN001
+def save_pdf(ctx: AppContext, parent: QWidget, suggested: str, build, open_after: bool = True) -> None:
     """Ask where to save, build the report data and render it in the background, then open it."""
     path, _ = QFileDialog.getSaveFileName(parent, tr("Save as PDF"), str(Path.home() / suggested), "PDF (*.pdf)")
     if not path:
         return
     from desktop.reports import render_pdf
 
-    def work(progress, cancel):  # noqa: ANN001, ANN202
+    def work(progress, cancel):
         with ctx.db.read() as session:
             data = build(session)
         return render_pdf(data, path, progress, cancel)

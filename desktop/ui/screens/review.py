@@ -112,7 +112,7 @@ class ReviewQueue(QWidget):
         if changes.touches("visit", "review") and self.isVisible():
             self.refresh()
 
-    def showEvent(self, event) -> None:  # noqa: ANN001
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         self._fill_consultants()
         self.refresh()
@@ -146,7 +146,7 @@ class ReviewQueue(QWidget):
         if row is None:
             return
 
-        def query(session) -> Reading:  # noqa: ANN001
+        def query(session) -> Reading:
             return Reading(get_record(session, "visit", row.visit_id), get_record(session, "company", row.company_id),
                            list_openings(session, company_id=row.company_id, limit=50).items)
 
@@ -189,7 +189,7 @@ class ReviewQueue(QWidget):
             return
         self.message.setText(tr("Sending…"))
 
-        def done(_result) -> None:  # noqa: ANN001
+        def done(_result) -> None:
             self.message.setText(tr("Sent."))
             self.comment.clear()
             if self.ctx.runner is not None:
@@ -237,7 +237,7 @@ class Overview(QWidget):
         layout.addWidget(QLabel(tr("Per company centre")))
         layout.addWidget(self.centres, 2)
 
-    def showEvent(self, event) -> None:  # noqa: ANN001
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         self.refresh()
 

@@ -34,7 +34,7 @@ class TodayData:
 class TodayScreen(QWidget):
     """The consultant's start page."""
 
-    def __init__(self, ctx: AppContext, open_company, open_visit) -> None:  # noqa: ANN001
+    def __init__(self, ctx: AppContext, open_company, open_visit) -> None:
         super().__init__()
         self.ctx = ctx
         self.open_company = open_company
@@ -68,7 +68,7 @@ class TodayScreen(QWidget):
         widget.setWordWrap(True)
         return widget
 
-    def showEvent(self, event) -> None:  # noqa: ANN001
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         self.refresh()
 
@@ -79,7 +79,7 @@ class TodayScreen(QWidget):
     def refresh(self) -> None:
         today, user = self.ctx.today(), self.ctx.user_id()
 
-        def query(session) -> TodayData:  # noqa: ANN001
+        def query(session) -> TodayData:
             reviews = [(r, record_title(session, "visit", r.visit_id)) for r in reviews_on_my_visits(session, user)] \
                 if user else []
             return TodayData(

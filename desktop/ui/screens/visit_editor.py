@@ -28,7 +28,7 @@ AUTOSAVE_MS = 1000
 class VisitEditor(QWidget):
     """Edits one visit; autosaves drafts; can send it to review."""
 
-    def __init__(self, ctx: AppContext, back) -> None:  # noqa: ANN001
+    def __init__(self, ctx: AppContext, back) -> None:
         super().__init__()
         self.ctx = ctx
         self.visit_id: str | None = None
@@ -82,13 +82,13 @@ class VisitEditor(QWidget):
         self.save_now()
         self.visit_id = visit_id
 
-        def query(session):  # noqa: ANN001, ANN202
+        def query(session):
             record = get_record(session, "visit", visit_id)
             return record, record_title(session, "company", record.fields["company_id"]) if record else ""
 
         self.ctx.read(query, self._show, self)
 
-    def _show(self, loaded) -> None:  # noqa: ANN001
+    def _show(self, loaded) -> None:
         record, company = loaded
         self.record = record
         if record is None:
@@ -134,7 +134,7 @@ class VisitEditor(QWidget):
         values = self.form.values()
         visit_id = self.visit_id
 
-        def save(ops, fields):  # noqa: ANN001, ANN202
+        def save(ops, fields):
             try:
                 return ops.save_visit_draft(visit_id, **fields)
             except ValidationError as error:
@@ -144,7 +144,7 @@ class VisitEditor(QWidget):
                     ops.save_visit_draft(visit_id, **good)
                 raise
 
-        def saved(_changes) -> None:  # noqa: ANN001
+        def saved(_changes) -> None:
             self._saving = False
             self.form.show_errors(None)
             self.saved_label.setText(tr("Saved %1").replace("%1", datetime.now().strftime("%H:%M:%S")))
@@ -177,6 +177,6 @@ class VisitEditor(QWidget):
         save_pdf(self.ctx, self, f"besoegsreferat-{visit_id[:8]}.pdf",
                  lambda session: visit_summary_data(session, visit_id, names=names))
 
-    def hideEvent(self, event) -> None:  # noqa: ANN001
+    def hideEvent(self, event) -> None:
         self.save_now()
         super().hideEvent(event)

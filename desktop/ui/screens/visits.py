@@ -17,7 +17,7 @@ from desktop.ui.table_models.paged import Column
 class VisitList(ListScreen):
     entities = ("visit", "review")
 
-    def __init__(self, ctx: AppContext, open_visit) -> None:  # noqa: ANN001
+    def __init__(self, ctx: AppContext, open_visit) -> None:
         columns = [
             Column(i18n.label("visit", "visited_at"), lambda r: fmt_date(r.visited_at), "visited_at"),
             Column(tr("Week"), lambda r: week(r.visited_at)),
@@ -43,14 +43,14 @@ class VisitList(ListScreen):
         self.add_button(tr("New visit"), self.new_visit, "new_visit")
         self.add_button(tr("Open"), self.open_selected, "open")
 
-    def _fetch(self, session, offset, limit, sort, descending):  # noqa: ANN001, ANN202
+    def _fetch(self, session, offset, limit, sort, descending):
         return list_visits(session, search=self.search.text(), status=self.status.currentData(),
                            consultant_id=self.ctx.user_id() if self.mine.isChecked() else None,
                            sort=sort, descending=descending, offset=offset, limit=limit)
 
     export_name = "besoeg"
 
-    def export_rows(self, session, path):  # noqa: ANN001, ANN201
+    def export_rows(self, session, path):
         from desktop.exchange import export_visits
 
         return export_visits(session, path, names=self.ctx.service.names(), search=self.search.text(),

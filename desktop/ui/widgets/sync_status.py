@@ -11,7 +11,7 @@ from desktop.ui.i18n import fmt_datetime, tr
 class SyncStatusWidget(QWidget):
     """Shows a SyncStatus; the button asks for a sync now."""
 
-    def __init__(self, on_sync_now) -> None:  # noqa: ANN001
+    def __init__(self, on_sync_now) -> None:
         super().__init__()
         self.state = QLabel()
         self.state.setObjectName("sync_state")
