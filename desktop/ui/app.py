@@ -68,7 +68,7 @@ def build_context(data_dir: Path, *, start_sync: bool = True, interval: float = 
     ctx = AppContext(db=db, tasks=TaskRunner(), events=events, service=service)
     ctx.confirmer = confirmer  # type: ignore[attr-defined]
 
-    def finished(result) -> None:  # noqa: ANN001 - called on the sync thread
+    def finished(result) -> None:  # called on the sync thread
         if result.changes:
             events.changes_applied.emit(result.changes)
 
