@@ -212,7 +212,7 @@ def load_local(db: Database, items: Iterator[tuple[str, str, dict[str, Any]]], v
     Goes through the sync apply path (bulk upserts + search index), so it is
     both fast and exactly what a first sync would produce. Returns the count.
     """
-    from desktop.sync.apply import apply_changes
+    from desktop.models.replica import apply_page
 
     count = 0
     batch: list[dict[str, Any]] = []
@@ -222,12 +222,12 @@ def load_local(db: Database, items: Iterator[tuple[str, str, dict[str, Any]]], v
         version += 1
         if len(batch) >= 5_000:
             with db.write() as session:
-                apply_changes(session, batch)
+                apply_page(session, batch)
             count += len(batch)
             batch = []
     if batch:
         with db.write() as session:
-            apply_changes(session, batch)
+            apply_page(session, batch)
         count += len(batch)
     db.refresh_statistics()  # as a first sync does
     return count

@@ -138,12 +138,9 @@ def first_sync(server: ServerProcess, folder: Path) -> dict[str, Any]:
 
 def idle_and_push(server: ServerProcess, folder: Path, backend: str) -> list[dict[str, Any]]:
     """Idle syncs, then 10,000 offline changes pushed, then the same batch replayed."""
-    from sqlalchemy import select
-
     from desktop.cancel import CancelToken
     from desktop.credentials import Credentials
-    from desktop.models import Database, Operations
-    from desktop.models.local import PENDING, OutboxEntry
+    from desktop.models import Database, Operations, outbox
     from desktop.sync import state
     from desktop.sync.client import SyncClient
     from desktop.sync.engine import SyncResult
@@ -167,13 +164,11 @@ def idle_and_push(server: ServerProcess, folder: Path, backend: str) -> list[dic
     with service.db.write() as session:
         device = state.device_id(session)
         offset = state.get_int(session, state.MUTATION_OFFSET)
-        pending = session.scalars(select(OutboxEntry).where(OutboxEntry.state == PENDING)
-                                  .order_by(OutboxEntry.mutation_id)).all()
-        batch = [{"mutation_id": e.mutation_id - offset, "entity": e.entity, "id": e.entity_id, "op": e.op,
-                  "base_version": e.base_version, "fields": json.loads(e.fields)} for e in pending]
+        batch = [{"mutation_id": m.mutation_id - offset, "entity": m.entity, "id": m.entity_id, "op": m.op,
+                  "base_version": m.base_version, "fields": m.fields} for m in outbox.pending_batch(session, 20_000)]
     outcome = SyncResult()
     started = time.perf_counter()
-    service.engine()._push(device, outcome, lambda *_: None, CancelToken())
+    service.engine().push(device, outcome, lambda *_: None, CancelToken())
     seconds = time.perf_counter() - started
     assert outcome.pushed == 10_000 and outcome.rejected == 0, outcome
     figures.append(emit(benchmark="push_offline_changes", backend=backend, mutations=outcome.pushed,

@@ -16,7 +16,8 @@ from pathlib import Path
 
 def _check_database(folder: Path) -> str:
     from desktop.models import Database, Operations
-    from desktop.models.queries import get_record, pending_count
+    from desktop.models.outbox import pending_count
+    from desktop.models.queries import get_record
     from desktop.models.search import search
 
     db = Database.in_folder(folder)

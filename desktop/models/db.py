@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session as Session  # re-exported: desktop.sync types its sessions with it
+from sqlalchemy.orm import sessionmaker
 
 from desktop.models import encryption
 
@@ -37,18 +38,9 @@ def _configure_connection(dbapi_connection: sqlite3.Connection, _record: object)
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     # Deleted and overwritten text is zeroed, not left in free space: erased personal data
-    # (GDPR) and a revoked team's data must really leave the file (see desktop/sync/wipe.py).
+    # (GDPR) and a revoked team's data must really leave the file (see desktop/models/replica/removal.py).
     cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
-
-
-def raw_cursor(session: Session):  # a DB-API cursor (sqlite3 or sqlcipher3)
-    """A DB-API cursor on the session's connection, inside its transaction.
-
-    For the bulk paths (a first sync's rows and search entries, the local
-    summary), where SQLAlchemy's per-row handling cost more than SQLite's work.
-    """
-    return session.connection().connection.dbapi_connection.cursor()
 
 
 def _begin(conn) -> None:  # SQLAlchemy Connection
@@ -238,6 +230,16 @@ class Database:
     def backup(self, reason: str) -> Path | None:
         """Back the database file up now (no-op for an in-memory database)."""
         return backup_file(self.path, reason, self._key) if self.path else None
+
+    def remove_backups(self) -> int:
+        """Delete every backup copy of this database (they hold the same data); returns how many."""
+        if self.path is None:
+            return 0
+        removed = 0
+        for backup in (self.path.parent / "backups").glob(f"{self.path.stem}-*.sqlite"):
+            backup.unlink(missing_ok=True)
+            removed += 1
+        return removed
 
     def refresh_statistics(self) -> None:
         """Sample the tables for SQLite's query planner (``ANALYZE`` with a row limit, ~0.2 s on 300,000 rows).

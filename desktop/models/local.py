@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, String, Text, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import DateTime, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
 
 from desktop.models.base import Base, utcnow
 
@@ -42,7 +42,3 @@ class SyncState(Base):
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str | None] = mapped_column(Text)
 
-
-def has_unsent(session: Session) -> bool:
-    """True if the outbox holds a change not yet accepted by the server (one indexed lookup)."""
-    return session.scalar(select(OutboxEntry.mutation_id).where(OutboxEntry.state == PENDING).limit(1)) is not None

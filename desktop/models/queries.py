@@ -25,7 +25,6 @@ from desktop.models.entities import (
     Review,
     Visit,
 )
-from desktop.models.local import PENDING, OutboxEntry
 from desktop.models.search import SEARCH_CAP, search_filter
 
 T = TypeVar("T")
@@ -476,13 +475,6 @@ def latest_visit_dates(session: Session, company_ids: list[str]) -> dict[str, da
         ).all()
         out.update({company_id: last for company_id, last in rows})
     return out
-
-
-def pending_count(session: Session) -> int:
-    """How many local changes have not reached the server yet."""
-    return session.execute(
-        select(func.count()).select_from(OutboxEntry).where(OutboxEntry.state == PENDING)
-    ).scalar_one()
 
 
 def municipalities(session: Session) -> list[str]:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.folding import fold
 from desktop.domain.schema import ENTITIES
-from desktop.models.db import raw_cursor
+from desktop.models.raw import raw_cursor
 
 SEARCHED_ENTITIES = ("company", "visit", "opening", "mentor")
 _WORD = re.compile(r"\w+", re.UNICODE)

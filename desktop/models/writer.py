@@ -7,18 +7,16 @@ or roll back together.
 
 from __future__ import annotations
 
-import json
-from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from desktop.domain.schema import ENTITIES
 from desktop.domain.validation import to_wire
+from desktop.models import outbox
 from desktop.models.base import new_id, utcnow
 from desktop.models.changes import Actor, Changes
 from desktop.models.entities import MODELS
-from desktop.models.local import OutboxEntry
 from desktop.models.search import index_records, remove_records
 
 
@@ -29,12 +27,6 @@ def record_fields(entity: str, row: Any) -> dict[str, Any]:
     out["deleted"] = row.deleted
     out["team_id"] = row.team_id
     return out
-
-
-def _json_default(value: object) -> str:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    raise TypeError(type(value))
 
 
 class RecordWriter:
@@ -49,10 +41,7 @@ class RecordWriter:
         self.changes = self.changes | Changes(frozenset({entity}), frozenset({record_id}))
 
     def _outbox(self, entity: str, record_id: str, op: str, base_version: int, fields: dict) -> None:
-        payload = json.dumps(to_wire(entity, fields), ensure_ascii=False, default=_json_default)
-        self.session.add(
-            OutboxEntry(entity=entity, entity_id=record_id, op=op, base_version=base_version, fields=payload)
-        )
+        outbox.append(self.session, entity, record_id, op, base_version, to_wire(entity, fields))
 
     def get(self, entity: str, record_id: str) -> Any | None:
         """The live (not deleted) row, or None."""

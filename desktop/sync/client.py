@@ -81,9 +81,8 @@ class SyncClient:
         if status >= 500 or status in (429, 502, 503, 504):
             raise SyncError(SyncErrorKind.SERVER, f"HTTP {status}", status)
         if status >= 400:
-            error = SyncError(SyncErrorKind.PROTOCOL, f"HTTP {status}: {self._detail(response)}", status)
-            error.payload = self._detail(response)  # type: ignore[attr-defined]
-            raise error
+            detail = self._detail(response)
+            raise SyncError(SyncErrorKind.PROTOCOL, f"HTTP {status}: {detail}", status, payload=detail)
         if status == 204:  # no content (logout, access/wiped)
             return None
         try:

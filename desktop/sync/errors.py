@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
 from desktop.errors import UserFacingError
 
@@ -49,12 +50,14 @@ MESSAGES: dict[SyncErrorKind, tuple[str, str]] = {
 class SyncError(UserFacingError):
     """A failed sync step. ``retryable`` tells the runtime to back off and retry."""
 
-    def __init__(self, kind: SyncErrorKind, detail: str = "", status: int | None = None) -> None:
+    def __init__(self, kind: SyncErrorKind, detail: str = "", status: int | None = None,
+                 payload: Any = None) -> None:
         da, en = MESSAGES[kind]
         super().__init__(da, en)
         self.kind = kind
         self.detail = detail
         self.status = status
+        self.payload = payload  # the server's decoded error body (a 4xx), for the step that can act on it
 
     @property
     def retryable(self) -> bool:

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 
 from desktop.cancel import CancelToken, Progress
 from desktop.errors import Cancelled, UserFacingError
-from desktop.models.queries import pending_count
+from desktop.models.outbox import pending_count
 from desktop.sync.engine import SyncResult
 from desktop.sync.errors import SyncError, SyncErrorKind
 

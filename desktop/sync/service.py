@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from desktop.cancel import CancelToken, Progress, no_progress
 from desktop.credentials import Credentials
+from desktop.models import outbox
 from desktop.models.changes import Actor
 from desktop.models.db import Database
 from desktop.sync import state
@@ -89,6 +90,8 @@ class SyncService:
                 state.set_value(session, state.NEEDS_FULL_RESYNC, "1")
                 state.set_value(session, state.SERVER_CHANGED, "1")
             state.save_account(session, account)
+            # Work done offline before this first sign-in becomes this user's (team, consultant, assignee).
+            outbox.claim_for(session, account.default_team_id, account.user_id)
             state.set_value(session, state.TOKEN_EXPIRES, reply.get("expires_at"))
         self.refresh_members()
         return account

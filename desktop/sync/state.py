@@ -11,9 +11,10 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.orm import Session
+from desktop.models.db import Session
+from desktop.models.state_store import get_int, get_value, set_value
 
-from desktop.models.local import SyncState
+__all__ = ["Account", "device_id", "get_int", "get_value", "load_account", "members", "save_account", "set_value"]
 
 DEVICE_ID = "device_id"
 CURSOR = "cursor"
@@ -28,27 +29,6 @@ VERIFY_SKIPS = "verify_skips"
 LAST_VERIFIED = "last_verified"  # "checksum:cursor" of the last summary local data matched
 MEMBERS = "members"  # [{id, full_name, role, team_id}] of the user's teams, for showing names
 TOKEN_EXPIRES = "token_expires_at"  # when the token in the keychain expires (ISO 8601; the token itself is not here)
-
-
-def get_value(session: Session, key: str, default: str | None = None) -> str | None:
-    """Read one value (None/default when unset)."""
-    row = session.get(SyncState, key)
-    return row.value if row is not None and row.value is not None else default
-
-
-def set_value(session: Session, key: str, value: Any) -> None:
-    """Write one value in the caller's transaction (None clears it)."""
-    text = None if value is None else (value if isinstance(value, str) else json.dumps(value))
-    row = session.get(SyncState, key)
-    if row is None:
-        session.add(SyncState(key=key, value=text))
-    else:
-        row.value = text
-
-
-def get_int(session: Session, key: str) -> int:
-    """Read an integer value (0 when unset)."""
-    return int(get_value(session, key, "0") or 0)
 
 
 def device_id(session: Session) -> str:

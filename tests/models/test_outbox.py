@@ -11,7 +11,8 @@ from sqlalchemy import text
 from desktop.domain import ValidationError
 from desktop.models import planning
 from desktop.models.local import PENDING
-from desktop.models.queries import get_record, pending_count
+from desktop.models.outbox import pending_count
+from desktop.models.queries import get_record
 from desktop.models.writer import RecordWriter
 from tests.models.snapshot import outbox, set_version, snapshot
 

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from desktop.models import Actor, Operations
+from desktop.models.outbox import pending_count
 from desktop.models.queries import (
     CompanyRow,
     ContactRow,
@@ -27,7 +28,6 @@ from desktop.models.queries import (
     list_openings,
     list_visits,
     municipalities,
-    pending_count,
     record_title,
 )
 from tests.conftest import TODAY

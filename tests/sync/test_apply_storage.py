@@ -40,7 +40,7 @@ def _push_only(device) -> None:
     with device.db.write() as session:
         device_id = state.device_id(session)
     outcome = SyncResult()
-    device.service.engine()._push(device_id, outcome, lambda *_: None, CancelToken())
+    device.service.engine().push(device_id, outcome, lambda *_: None, CancelToken())
     assert outcome.pushed > 0 and outcome.rejected == 0
 
 
@@ -89,7 +89,7 @@ def test_a_big_first_sync_leaves_statistics_for_the_query_planner(make_device, b
 def test_the_fast_timestamp_path_stores_what_the_general_path_stores():
     from sqlalchemy.dialects.sqlite import pysqlite
 
-    from desktop.sync.apply import _compose, _fast_timestamp, _parse_datetime
+    from desktop.models.replica.page import _compose, _fast_timestamp, _parse_datetime
 
     dialect = pysqlite.dialect()
     general = _compose(_parse_datetime, MODELS["visit"].__table__.c.created_at.type.dialect_impl(dialect)

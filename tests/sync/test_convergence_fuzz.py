@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, rule
 
 from desktop.domain.errors import ValidationError
-from desktop.sync import engine as engine_module
+from desktop.sync import push as push_module
 from desktop.sync import state
 
 EXAMPLES = int(os.environ.get("FELTBOG_FUZZ_EXAMPLES", "8"))
@@ -103,7 +103,7 @@ def run_machine(world, make_device_for_team):
 
                 patch.setattr(state, "set_value", dying)
             else:
-                patch.setattr(engine_module.SyncEngine, "_record_push", lambda *a: (_ for _ in ()).throw(Crash()))
+                patch.setattr(push_module, "record_push", lambda *a: (_ for _ in ()).throw(Crash()))
             try:
                 device.sync()
             except Crash:

@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from desktop.models import replica
 from desktop.models import search as search_module
-from desktop.sync import engine as engine_module
+from desktop.sync import push as push_module
 from desktop.sync import state
 from desktop.sync.client import SyncClient
 from desktop.sync.engine import SyncAborted, SyncEngine
@@ -59,7 +60,7 @@ def test_crash_between_applying_a_page_and_saving_its_cursor(make_device, monkey
 def test_crash_after_server_committed_push_before_client_marked_it(make_device, monkeypatch, server):
     a = make_device("a")
     seed_work(a, 3)
-    monkeypatch.setattr(SyncEngine, "_record_push", lambda *args: (_ for _ in ()).throw(Crash()))
+    monkeypatch.setattr(push_module, "record_push", lambda *args: (_ for _ in ()).throw(Crash()))
     with pytest.raises(Crash):
         a.sync()
     monkeypatch.undo()
@@ -204,7 +205,7 @@ def test_interrupted_first_sync_resumes_without_redownloading(make_device, bulk_
     clean_bytes = clean.service_client_bytes
 
     b = make_device("b", pull_limit=2_000)
-    real_apply = engine_module.apply_changes
+    real_apply = replica.apply_page
     pages = {"n": 0}
 
     def dying_apply(session, changes):
@@ -213,7 +214,7 @@ def test_interrupted_first_sync_resumes_without_redownloading(make_device, bulk_
             raise Crash()
         return real_apply(session, changes)
 
-    monkeypatch.setattr(engine_module, "apply_changes", dying_apply)
+    monkeypatch.setattr(replica, "apply_page", dying_apply)
     runs: list[list[int]] = []  # the "since" of every page asked for, per sync attempt
     saved: list[int] = []  # the cursor on disk after each crash
     real_pull = SyncClient.pull

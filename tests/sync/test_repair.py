@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text, update
 
-from desktop.sync.engine import FULL_CHECK_EVERY, SyncAborted
+from desktop.sync.engine import SyncAborted
+from desktop.sync.verify import FULL_CHECK_EVERY
 from server import admin
 from server.tables import Record
 

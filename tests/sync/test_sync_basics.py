@@ -47,7 +47,7 @@ def test_pulled_values_do_not_overwrite_fields_still_pending_locally(make_device
     from desktop.cancel import CancelToken
     from desktop.sync.engine import SyncResult
 
-    engine._pull(SyncResult(), lambda *_: None, CancelToken(), {"cursor": 0})
+    engine.pull(SyncResult(), lambda *_: None, CancelToken(), {"cursor": 0})
     record = a.records("company")[company]
     assert record["name"] == "Vesthimmerland Metal A/S" and record["phone"] == "11 22 33 44"
     a.sync()

@@ -7,7 +7,8 @@ from pathlib import Path
 from pypdf import PdfReader
 from PySide6.QtWidgets import QFileDialog
 
-from desktop.models.queries import list_companies, pending_count
+from desktop.models.outbox import pending_count
+from desktop.models.queries import list_companies
 
 
 def answer_save_dialog(monkeypatch, path: Path) -> None:

@@ -6,7 +6,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 
-from desktop.models.queries import list_companies, list_conflicts, pending_count
+from desktop.models.outbox import pending_count
+from desktop.models.queries import list_companies, list_conflicts
 
 
 def wait_loaded(qtbot, model):

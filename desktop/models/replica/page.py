@@ -1,4 +1,4 @@
-"""Apply pulled changes to the local database, fast and without losing local edits.
+"""Apply a pulled page to the local replica, fast and without losing local edits.
 
 One page is applied in the caller's transaction, together with the cursor, so
 a crash leaves either the whole page and its cursor or neither. Fields that
@@ -9,9 +9,8 @@ out of the user's teams) is removed from the device, text and all.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -22,13 +21,12 @@ from sqlalchemy.orm import Session
 from desktop.domain.schema import BOOL, DATE, DATETIME, ENTITIES
 from desktop.models.base import utcnow
 from desktop.models.changes import Changes
-from desktop.models.db import raw_cursor
 from desktop.models.entities import MODELS
-from desktop.models.local import PENDING, OutboxEntry, has_unsent
+from desktop.models.outbox import ALL_FIELDS, pending_fields
+from desktop.models.raw import raw_cursor
 from desktop.models.search import SEARCHED_ENTITIES, index_records, remove_records
 from desktop.models.writer import record_fields
 
-ALL_FIELDS = "*"
 _CHUNK = 500  # SQLite's bound-parameter limit is generous, but keep IN lists short
 
 
@@ -75,25 +73,8 @@ def wire_to_row(entity: str, record_id: str, version: int, fields: dict[str, Any
     return row
 
 
-def pending_fields(session: Session, ids: Iterable[str]) -> dict[str, set[str]]:
-    """For each id with unsent local changes: the fields they touch (``*`` = a delete)."""
-    out: dict[str, set[str]] = defaultdict(set)
-    if not has_unsent(session):
-        return out  # nothing unsent (a first sync): no need to look each id up
-    id_list = list(ids)
-    for start in range(0, len(id_list), _CHUNK):
-        rows = session.execute(
-            select(OutboxEntry.entity_id, OutboxEntry.op, OutboxEntry.fields).where(
-                OutboxEntry.state == PENDING, OutboxEntry.entity_id.in_(id_list[start : start + _CHUNK])
-            )
-        )
-        for entity_id, op, fields in rows:
-            out[entity_id] |= {ALL_FIELDS} if op == "delete" else set(json.loads(fields))
-    return out
-
-
-def apply_changes(session: Session, changes: list[dict[str, Any]]) -> Changes:
-    """Apply one page of pulled changes; return what changed for the screens."""
+def apply_page(session: Session, changes: list[dict[str, Any]]) -> Changes:
+    """Apply one page of pulled changes in the caller's transaction; return what changed for the screens."""
     by_entity: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for change in changes:
         if change["entity"] in MODELS:

@@ -1,0 +1,164 @@
+"""The outbox: the one module that reads and writes the queue of unsent local changes.
+
+A change enters it in the same transaction as its row (:class:`desktop.models.writer.RecordWriter`
+calls :func:`append`); the sync engine takes batches out with :func:`pending_batch` and settles
+them with :func:`settle` once the server has answered. Nothing else touches the ``outbox`` table.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from desktop.models.entities import MODELS
+from desktop.models.local import PENDING, REJECTED, OutboxEntry
+
+ALL_FIELDS = "*"  # in pending_fields(): the record has an unsent delete
+_CHUNK = 500  # keep IN lists short
+
+# Fields that name the user who made a record offline (DESIGN §2: "Mine", I dag, the supervisor's queue).
+# A record made before the first sign-in has them empty; the sign-in fills them in.
+OWNER_FIELDS: dict[str, tuple[str, ...]] = {
+    "company": ("responsible_user_id",),
+    "visit": ("consultant_id",),
+    "follow_up": ("assignee_id",),
+}
+
+
+@dataclass(frozen=True)
+class Mutation:
+    """One pending outbox entry as the push sends it (the id is the local, unshifted one)."""
+
+    mutation_id: int
+    entity: str
+    entity_id: str
+    op: str
+    base_version: int
+    fields: dict[str, Any]
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(type(value))
+
+
+def append(session: Session, entity: str, record_id: str, op: str, base_version: int, fields: dict[str, Any]) -> None:
+    """Queue one change (wire-form ``fields``) in the caller's transaction."""
+    payload = json.dumps(fields, ensure_ascii=False, default=_json_default)
+    session.add(OutboxEntry(entity=entity, entity_id=record_id, op=op, base_version=base_version, fields=payload))
+
+
+def has_unsent(session: Session) -> bool:
+    """True if the outbox holds a change not yet accepted by the server (one indexed lookup)."""
+    return session.scalar(select(OutboxEntry.mutation_id).where(OutboxEntry.state == PENDING).limit(1)) is not None
+
+
+def pending_count(session: Session) -> int:
+    """How many local changes have not reached the server yet."""
+    return session.execute(
+        select(func.count()).select_from(OutboxEntry).where(OutboxEntry.state == PENDING)
+    ).scalar_one()
+
+
+def unsent_ids(session: Session) -> set[str]:
+    """Ids of records with a change the server has not accepted yet."""
+    return set(session.scalars(select(OutboxEntry.entity_id).where(OutboxEntry.state == PENDING)))
+
+
+def pending_batch(session: Session, limit: int) -> list[Mutation]:
+    """The oldest ``limit`` pending changes, in mutation-id order (the order the server must see them)."""
+    entries = session.scalars(
+        select(OutboxEntry).where(OutboxEntry.state == PENDING).order_by(OutboxEntry.mutation_id).limit(limit)
+    )
+    return [Mutation(e.mutation_id, e.entity, e.entity_id, e.op, e.base_version, json.loads(e.fields))
+            for e in entries]
+
+
+def pending_fields(session: Session, ids: Iterable[str]) -> dict[str, set[str]]:
+    """For each id with unsent local changes: the fields they touch (:data:`ALL_FIELDS` = a delete)."""
+    out: dict[str, set[str]] = defaultdict(set)
+    if not has_unsent(session):
+        return out  # nothing unsent (a first sync): no need to look each id up
+    id_list = list(ids)
+    for start in range(0, len(id_list), _CHUNK):
+        rows = session.execute(
+            select(OutboxEntry.entity_id, OutboxEntry.op, OutboxEntry.fields).where(
+                OutboxEntry.state == PENDING, OutboxEntry.entity_id.in_(id_list[start : start + _CHUNK])
+            )
+        )
+        for entity_id, op, fields in rows:
+            out[entity_id] |= {ALL_FIELDS} if op == "delete" else set(json.loads(fields))
+    return out
+
+
+def settle(session: Session, applied: list[int], rejected: dict[int, str]) -> None:
+    """The server answered: applied entries leave the outbox, refused ones stay with the reason."""
+    for mutation_id, reason in rejected.items():
+        session.execute(
+            update(OutboxEntry)
+            .where(OutboxEntry.mutation_id == mutation_id)
+            .values(state=REJECTED, last_error=reason, attempts=OutboxEntry.attempts + 1)
+        )
+    for start in range(0, len(applied), _CHUNK):
+        session.execute(delete(OutboxEntry).where(OutboxEntry.mutation_id.in_(applied[start : start + _CHUNK])))
+
+
+def claim_for(session: Session, team_id: str | None, user_id: str | None) -> int:
+    """Give records made before the first sign-in to the user who signed in; returns how many entries changed.
+
+    Work done offline on a fresh install has no team and no consultant: the
+    first sign-in (and every push until they are sent) stamps the user's
+    team and the owner fields (:data:`OWNER_FIELDS`) that are still empty, on
+    the row and in its unsent creation entries, so the visit is the
+    consultant's own on I dag, in "Mine" and in the supervisor's queue.
+    """
+    if not team_id and not user_id:
+        return 0
+    changed = 0
+    entries = session.scalars(
+        select(OutboxEntry)
+        .where(OutboxEntry.state == PENDING, OutboxEntry.base_version == 0, OutboxEntry.op == "upsert")
+        .order_by(OutboxEntry.mutation_id)
+    )
+    for entry in entries:
+        model = MODELS.get(entry.entity)
+        row = session.get(model, entry.entity_id) if model is not None else None
+        fields = json.loads(entry.fields)
+        stamped = dict(fields)
+        if team_id and not fields.get("team_id"):
+            if row is not None and row.team_id is None:
+                row.team_id = team_id
+            stamped["team_id"] = row.team_id if row is not None and row.team_id else team_id
+        for name in OWNER_FIELDS.get(entry.entity, ()) if user_id else ():
+            if row is not None and getattr(row, name) is None:
+                setattr(row, name, user_id)
+                stamped[name] = user_id
+            elif row is None and not fields.get(name):
+                stamped[name] = user_id
+        if row is not None and row.created_by is None and user_id:
+            row.created_by = user_id
+        if stamped != fields:
+            entry.fields = json.dumps(stamped, ensure_ascii=False)
+            changed += 1
+    return changed
+
+
+def forget_settled(session: Session, ids: list[str]) -> None:
+    """Drop the refused entries of records that are being removed (their pending ones stay)."""
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        session.execute(delete(OutboxEntry).where(OutboxEntry.entity_id.in_(chunk), OutboxEntry.state != PENDING))
+
+
+def clear(session: Session) -> None:
+    """Empty the outbox (this device's access was revoked)."""
+    session.execute(delete(OutboxEntry))
+

@@ -1,0 +1,22 @@
+"""The local replica of the server's records: the only writer of pulled data (DESIGN.md §3, §4).
+
+``desktop.sync`` decides *when* (transactions, cursor, state keys); these
+functions decide *how* rows, the search index and the outbox change.
+"""
+
+from desktop.models.replica.page import apply_page, wire_to_row
+from desktop.models.replica.removal import drop_records, drop_teams_not_in, mentions_erasure, scrub_files, wipe_all
+from desktop.models.replica.summary import live_rows, local_summary, synced_ids_not_in
+
+__all__ = [
+    "apply_page",
+    "drop_records",
+    "drop_teams_not_in",
+    "live_rows",
+    "local_summary",
+    "mentions_erasure",
+    "scrub_files",
+    "synced_ids_not_in",
+    "wipe_all",
+    "wire_to_row",
+]

@@ -1,0 +1,88 @@
+"""Push the outbox: pending changes in mutation-id order, in batches (DESIGN.md §4).
+
+An entry leaves the outbox only when the server returned a result for it; a
+replay after a lost response is harmless because the server skips ids it
+has seen. A server that knows fewer of this device's mutations than were
+sent (restored from a backup, or new) gets the unsent ones renumbered from
+where it is, so nothing is skipped or lost.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from desktop.cancel import CancelToken, Progress
+from desktop.domain.protocol import APPLIED
+from desktop.models import outbox
+from desktop.models.db import Database
+from desktop.sync import state
+from desktop.sync.client import SyncClient
+from desktop.sync.errors import SyncError
+from desktop.sync.outcome import SyncResult
+
+log = logging.getLogger(__name__)
+MAX_GAP_RETRIES = 2
+
+
+def push_outbox(db: Database, client: SyncClient, device: str, batch_size: int, result: SyncResult,
+                progress: Progress, cancel: CancelToken) -> None:
+    """Send every pending change, batch by batch, and settle each one the server answered for."""
+    with db.read() as session:  # most syncs have nothing to send: no write transaction then
+        if not outbox.has_unsent(session):
+            return
+    with db.write() as session:
+        account = state.load_account(session)
+        outbox.claim_for(session, account.default_team_id, account.user_id)  # work done before the first sign-in
+        total = outbox.pending_count(session)
+    gap_retries = 0
+    while True:
+        cancel.check()
+        with db.read() as session:
+            offset = state.get_int(session, state.MUTATION_OFFSET)
+            batch = outbox.pending_batch(session, batch_size)
+        if not batch:
+            return
+        mutations = [
+            {"mutation_id": m.mutation_id - offset, "entity": m.entity, "id": m.entity_id, "op": m.op,
+             "base_version": m.base_version, "fields": m.fields}
+            for m in batch
+        ]
+        try:
+            response = client.push(device, mutations)
+        except SyncError as exc:
+            expected = expected_after_gap(exc)
+            if expected is None or gap_retries >= MAX_GAP_RETRIES:
+                raise
+            gap_retries += 1
+            log.warning("Server expects mutation %s, we sent %s; renumbering", expected, mutations[0]["mutation_id"])
+            with db.write() as session:
+                state.set_value(session, state.MUTATION_OFFSET, str(batch[0].mutation_id - expected))
+            continue
+        record_push(db, response, offset, result)
+        progress(result.pushed + result.rejected, total, "push")
+
+
+def expected_after_gap(exc: SyncError) -> int | None:
+    """The mutation id the server expects, if it refused the batch as having a gap before it."""
+    payload = exc.payload
+    if exc.status == 409 and isinstance(payload, dict) and payload.get("code") == "mutation_gap":
+        return int(payload["expected"])
+    return None
+
+
+def record_push(db: Database, response: dict[str, Any], offset: int, result: SyncResult) -> None:
+    """Settle only the entries the server answered for; the rest stay pending."""
+    applied: list[int] = []
+    rejected: dict[int, str] = {}
+    for item in response.get("results", []):
+        local_id = int(item["mutation_id"]) + offset
+        if item.get("status") == APPLIED:
+            applied.append(local_id)
+        else:
+            rejected[local_id] = item.get("reason") or "Afvist af serveren"
+    with db.write() as session:
+        outbox.settle(session, applied, rejected)
+    result.pushed += len(applied)
+    result.rejected += len(rejected)
+    result.rejections.extend(rejected.values())
