@@ -16,8 +16,10 @@ def _digits(value: str) -> bool:
 
 
 def normalise_cvr(value: str) -> str:
-    """Remove spaces and dashes people type inside a CVR number ("1234 5678")."""
-    return _SPACES.sub("", value)
+    """Remove what people type around a CVR number: spaces, dashes, dots and the
+    "DK" of the EU VAT form ("1234 5678", "DK12345678", "DK-12 34 56 78")."""
+    compact = _SPACES.sub("", value)
+    return compact[2:] if compact[:2].casefold() == "dk" else compact
 
 
 def cvr_is_valid(cvr: str) -> bool:

@@ -783,5 +783,13 @@
         <source>Your follow-ups due in the period, by date and week.</source>
         <translation>Dine opfølgninger i perioden, efter dato og uge.</translation>
     </message>
+    <message>
+        <source>dd-mm-yyyy</source>
+        <translation>dd-mm-åååå</translation>
+    </message>
+    <message>
+        <source>Choose a date in the calendar (Alt+Down)</source>
+        <translation>Vælg en dato i kalenderen (Alt+Pil ned)</translation>
+    </message>
 </context>
 </TS>

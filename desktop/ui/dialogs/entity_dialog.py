@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtWidgets import QDialog, QScrollArea, QVBoxLayout, QWidget
 
 from desktop.domain.errors import ValidationError
+from desktop.domain.schema import ENTITIES
 from desktop.models.operations import Operations
 from desktop.ui import i18n
 from desktop.ui.context import AppContext
@@ -17,7 +18,11 @@ from desktop.ui.widgets.form import EntityForm
 
 
 class EntityDialog(QDialog):
-    """A form for ``fields`` of ``entity``; Save runs ``save(ops, values)`` in the background."""
+    """A form for ``fields`` of ``entity``; Save runs ``save(ops, values)`` in the background.
+
+    ``values`` are the record being edited; without them (a new record) the
+    form shows the schema's defaults.
+    """
 
     def __init__(
         self,
@@ -35,9 +40,10 @@ class EntityDialog(QDialog):
         self.result_value: Any = None
         self.setWindowTitle(title or i18n.entity_label(entity))
         self.setMinimumWidth(520)
-        self.form = EntityForm(entity, fields)
-        if values:
-            self.form.set_values(values)
+        self.form = EntityForm(entity, fields, today=lambda: ctx.today())
+        # A new record starts from the schema's defaults (a mentor is active,
+        # one place, a visit every 21 days); an edited one shows what it holds.
+        self.form.set_values({**ENTITIES[entity].defaults(), **(values or {})})
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.form)
