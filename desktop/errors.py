@@ -12,6 +12,9 @@ class AppError(Exception):
 class UserFacingError(AppError):
     """An error whose message is written for the user (Danish, with English)."""
 
+    message_da: str
+    message_en: str
+
     def __init__(self, message_da: str, message_en: str = "") -> None:
         super().__init__(message_da)
         self.message_da = message_da

@@ -45,14 +45,13 @@ _CONSTRAINT_MESSAGE = re.compile(
 def describe_safely(error: BaseException) -> str:
     """A one-line description of ``error`` that cannot carry typed text."""
     from desktop.domain.errors import ValidationError
-    from desktop.errors import UserFacingError
+    from desktop.sync.errors import SyncError
 
     if isinstance(error, ValidationError):
         fields = ", ".join(f"{e.field}:{e.code}" for e in error.errors)
         return f"entity={error.entity or '?'} fields=[{fields}]"
-    kind = getattr(error, "kind", None)
-    if kind is not None and isinstance(error, UserFacingError):  # a SyncError: kind and HTTP status only
-        return f"kind={getattr(kind, 'value', kind)} status={getattr(error, 'status', None)}"
+    if isinstance(error, SyncError):  # kind and HTTP status only
+        return f"kind={error.kind.value} status={error.status}"
     if isinstance(error, _CODE_MESSAGE_TYPES):
         return str(error)
     statement = getattr(error, "statement", None)

@@ -97,11 +97,20 @@ class DomainError(Exception):
 
 
 class ValidationError(DomainError):
-    """One or more fields were refused. ``errors`` lists each of them."""
+    """One or more fields were refused. ``errors`` lists each of them.
 
-    def __init__(self, errors: list[FieldError], entity: str = "") -> None:
+    ``row_index`` is set when one row of a batch was refused (its index in the
+    rows given to ``Operations.create_many``); None for a single record.
+    """
+
+    errors: list[FieldError]
+    entity: str
+    row_index: int | None
+
+    def __init__(self, errors: list[FieldError], entity: str = "", row_index: int | None = None) -> None:
         self.errors = list(errors)
         self.entity = entity
+        self.row_index = row_index
         super().__init__(self.message("da"))
 
     @property

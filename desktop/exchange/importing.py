@@ -276,7 +276,7 @@ def run_import(plan: ImportPlan, ops: Operations) -> ImportResult:
     try:
         changes = ops.create_many(plan.entity, [row.fields for row in plan.rows_ok])
     except ValidationError as error:
-        index = getattr(error, "row_index", None)
+        index = error.row_index
         where = f"Række {plan.rows_ok[index].row_number}: " if index is not None else ""
         where_en = f"Row {plan.rows_ok[index].row_number}: " if index is not None else ""
         raise UserFacingError(f"{where}{error.message('da')} Intet er indlæst.",

@@ -64,7 +64,7 @@ class Operations:
                 try:
                     self._create(writer, entity, fields)
                 except ValidationError as error:
-                    error.row_index = index  # type: ignore[attr-defined]
+                    error.row_index = index
                     raise
             return writer.changes
 
