@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install Feltbog with its test tools into .venv and run every check:
-# lint, the core/UI import boundary, and the whole pytest suite (offscreen Qt).
+# lint, the import contracts, strict types on the clean packages, and the whole pytest suite (offscreen Qt).
 # Extra arguments go to pytest. FELTBOG_SLOW=1 adds the long suites.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,4 +9,6 @@ bash scripts/ensure-postgres.sh
 export QT_QPA_PLATFORM=offscreen
 .venv/bin/ruff check desktop server tests bench
 .venv/bin/lint-imports
+# Strict type checking ([tool.mypy] in pyproject.toml); a package joins this list once it is clean.
+.venv/bin/mypy desktop/domain
 .venv/bin/python -m pytest "$@"

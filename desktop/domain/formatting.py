@@ -61,7 +61,7 @@ def dk_number(value: float | None) -> str:
         return ""
     text = f"{int(value):,}" if float(value).is_integer() else f"{value:,.1f}"
     # Python writes 2,287.5; Danes write 2.287,5.
-    return text.translate(str.maketrans({",": ".", ".": ","}))
+    return text.translate(str.maketrans(",.", ".,"))
 
 
 def short_id(user_id: str | None) -> str:
