@@ -122,9 +122,11 @@ def _write_xlsx(rows: Sequence[Any], columns: Columns, path: Path, progress: Pro
     from openpyxl import Workbook  # slow to import; only exports need it
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
 
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new workbook has one worksheet
     sheet.title = "Eksport"
     sheet.append([header for _, header in columns])
     for cell in sheet[1]:
@@ -151,7 +153,7 @@ def _write_xlsx(rows: Sequence[Any], columns: Columns, path: Path, progress: Pro
     workbook.save(path)
 
 
-def _all(list_function: Callable[..., queries.Page], session: Session, **filters: Any) -> list[Any]:
+def _all(list_function: Callable[..., queries.Page[Any]], session: Session, **filters: Any) -> list[Any]:
     """Every row of a paged list query (with the same filters as the screen)."""
     items: list[Any] = []
     while True:

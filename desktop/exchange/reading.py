@@ -14,6 +14,7 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 from desktop.errors import UserFacingError
@@ -78,13 +79,14 @@ def read_csv(path: Path) -> Table:
     """Read a CSV file of unknown encoding and delimiter."""
     text, encoding = decode(path.read_bytes())
     delimiter = detect_delimiter(text)
-    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    records: list[list[Cell]] = [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     return _table(records, encoding, delimiter)
 
 
 def read_xlsx(path: Path) -> Table:
     """Read the first (active) sheet of an Excel workbook; cells keep their types (dates, numbers)."""
     from openpyxl import load_workbook  # imported here: only imports need it, and it is slow to load
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
@@ -93,10 +95,22 @@ def read_xlsx(path: Path) -> Table:
                               f"The file cannot be read as an Excel workbook: {path.name}") from error
     try:
         sheet = workbook.active
-        records = [list(row) for row in sheet.iter_rows(values_only=True)]
+        if not isinstance(sheet, ReadOnlyWorksheet):
+            raise UserFacingError(f"Regnearket har ingen tabel at indlæse: {path.name}",
+                                  f"The workbook has no sheet to import: {path.name}")
+        records = [[_excel_cell(value) for value in row] for row in sheet.iter_rows(values_only=True)]
     finally:
         workbook.close()
     return _table(records)
+
+
+def _excel_cell(value: object) -> Cell:
+    """An Excel value as a :data:`Cell`: a time of day, a duration or rich text becomes its text."""
+    if value is None or isinstance(value, str | int | float | bool | date):
+        return value
+    if isinstance(value, Decimal):
+        return float(value)
+    return str(value)
 
 
 def _table(records: list[list[Cell]], encoding: str = "", delimiter: str = "") -> Table:
