@@ -34,13 +34,15 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-class SyncColumns:
-    """The columns of DESIGN.md §2 that every synced record has.
+class SyncColumns(Base):
+    """The columns of DESIGN.md §2 that every synced record has (an abstract base: no table of its own).
 
     ``version`` is the server's sequence number for the row (0 until the
     server has accepted it); it is what the next mutation sends as its
     ``base_version``.
     """
+
+    __abstract__ = True
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     team_id: Mapped[str | None] = mapped_column(String(36), index=True)

@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.orm import Session as Session  # re-exported: desktop.sync types its sessions with it
 from sqlalchemy.orm import sessionmaker
 
@@ -43,7 +43,7 @@ def _configure_connection(dbapi_connection: sqlite3.Connection, _record: object)
     cursor.close()
 
 
-def _begin(conn) -> None:  # SQLAlchemy Connection
+def _begin(conn: Connection) -> None:
     # Writers take the write lock up front: two deferred transactions that
     # both upgrade to writers would otherwise fail with "database is locked".
     if conn.get_execution_options().get("feltbog_write"):

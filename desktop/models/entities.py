@@ -8,8 +8,9 @@ matching type, so the two can never drift apart.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import cast
 
-from sqlalchemy import Boolean, Date, DateTime, Float, Index, Integer, String, Text, text
+from sqlalchemy import Boolean, Date, DateTime, Float, Index, Integer, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desktop.models.base import Base, SyncColumns
@@ -156,6 +157,9 @@ class Conflict(SyncColumns, Base):
 
 
 MODELS: dict[str, type[SyncColumns]] = {
-    m.__tablename__: m  # type: ignore[attr-defined]
+    m.__tablename__: m
     for m in (Company, Contact, Mentor, Visit, Opening, FollowUp, Review, Conflict)
 }
+# Each entity's Table, for the bulk paths that write without the ORM (a declarative class's
+# ``__table__`` is typed as any FromClause; for these classes it is always a Table).
+TABLES: dict[str, Table] = {entity: cast(Table, model.__table__) for entity, model in MODELS.items()}

@@ -126,7 +126,8 @@ class Operations:
         return {k: v for k, v in defaults.items() if v is not None}
 
     def _check(
-        self, writer: RecordWriter, entity: str, record: dict, record_id: str | None, changed: set[str] | None = None
+        self, writer: RecordWriter, entity: str, record: dict[str, Any], record_id: str | None,
+        changed: set[str] | None = None,
     ) -> None:
         """Database rules. An update (``changed`` given) checks only the fields it changes,
         as the server does: a mentor deleted since, or a CVR number two devices gave
@@ -148,11 +149,16 @@ class Operations:
             # date plans from today, and editing its title next week must not shift them.
             if changed is not None and not changed & {"starts_on", "duration_weeks"}:
                 return
-            planning.plan_opening_follow_ups(writer, session.get(Opening, record_id), self.today())
+            opening = session.get(Opening, record_id)
+            if opening is not None:
+                planning.plan_opening_follow_ups(writer, opening, self.today())
         elif entity == "company":
-            planning.plan_centre_follow_up(writer, session.get(Company, record_id), self.today())
+            centre = session.get(Company, record_id)
+            if centre is not None:
+                planning.plan_centre_follow_up(writer, centre, self.today())
         elif entity == "visit":
-            company = session.get(Company, session.get(Visit, record_id).company_id)
+            visit = session.get(Visit, record_id)
+            company = session.get(Company, visit.company_id) if visit is not None else None
             if company is not None and company.is_centre:
                 planning.plan_centre_follow_up(writer, company, self.today())
 
@@ -163,7 +169,7 @@ class Operations:
                 select(model).where(model.company_id == company_id, model.deleted.is_(False))
             ):
                 writer.delete(entity, row)
-                if entity == "opening":
+                if isinstance(row, Opening):
                     planning.plan_opening_follow_ups(writer, row, self.today())
         for row in session.scalars(
             select(FollowUp).where(

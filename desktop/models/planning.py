@@ -53,8 +53,8 @@ def plan_opening_follow_ups(writer: RecordWriter, opening: Opening, today: date)
     start = opening.starts_on or today
     notes = {MIDWAY: "Midtvejsopfølgning", END: "Slutopfølgning"}
     for key, due in opening_due_dates(start, opening.duration_weeks).items():
-        follow_up = existing.get(key)
-        if follow_up is None:
+        planned = existing.get(key)
+        if planned is None:
             fields = {
                 "due_on": due,
                 "subject_kind": "opening",
@@ -65,8 +65,8 @@ def plan_opening_follow_ups(writer: RecordWriter, opening: Opening, today: date)
                 "auto_key": key,
             }
             writer.insert("follow_up", fields, team_id=opening.team_id)
-        elif not follow_up.done and follow_up.due_on != due:
-            writer.update("follow_up", follow_up, {"due_on": due})
+        elif not planned.done and planned.due_on != due:
+            writer.update("follow_up", planned, {"due_on": due})
 
 
 def centre_follow_up_id(company_id: str, due: date) -> str:

@@ -6,6 +6,7 @@ live ORM objects (which would tie them to a session and a thread).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
@@ -28,6 +29,8 @@ from desktop.models.entities import (
 from desktop.models.search import SEARCH_CAP, search_filter
 
 T = TypeVar("T")
+
+AnySelect = Select[*tuple[Any, ...]]  # a SELECT of any columns
 
 
 @dataclass(frozen=True)
@@ -158,13 +161,17 @@ class Record:
     review: ReviewRow | None = None
 
 
-def _page(session: Session, query: Select, sort_column: Any, descending: bool, offset: int, limit: int):
+def _page(session: Session, query: AnySelect, sort_column: Any, descending: bool, offset: int,
+          limit: int) -> tuple[Sequence[Any], int]:
     # Count on the listed table alone with the same WHERE: no display columns
     # (their per-row subqueries) and no outer join (it cannot change the count).
     table = query.get_final_froms()[0]
     while hasattr(table, "left"):
         table = table.left
-    total = session.execute(select(func.count()).select_from(table).where(query.whereclause)).scalar_one()
+    count = select(func.count()).select_from(table)
+    if query.whereclause is not None:
+        count = count.where(query.whereclause)
+    total = session.execute(count).scalar_one()
     order = sort_column.desc() if descending else sort_column.asc()
     rows = session.execute(query.order_by(order).offset(offset).limit(limit)).all()
     return rows, total
@@ -176,7 +183,7 @@ def _sort(model: Any, sort: str, default: str) -> Any:
     return func.lower(column) if name in ("name", "title") else column
 
 
-def _with_search(query: Select, model: Any, search: str) -> Select:
+def _with_search(query: AnySelect, model: Any, search: str) -> AnySelect:
     ids = search_filter(search, model.__tablename__) if search else None
     return query if ids is None else query.where(model.id.in_(select(ids.c.entity_id)))
 
@@ -391,7 +398,7 @@ def list_conflicts(session: Session, *, resolved: bool | None = False) -> list[C
 def record_title(session: Session, entity: str, record_id: str) -> str:
     """A short human name for any record (company name, opening title, ...)."""
     model = MODELS.get(entity)
-    row = session.get(model, record_id) if model else None
+    row: Any = session.get(model, record_id) if model else None
     if row is None:
         return ""
     if entity == "visit":
@@ -479,12 +486,12 @@ def latest_visit_dates(session: Session, company_ids: list[str]) -> dict[str, da
 
 def municipalities(session: Session) -> list[str]:
     """The municipalities companies are registered in (for a filter box)."""
-    return list(
-        session.execute(
+    return [
+        name for name in session.execute(
             select(Company.municipality)
             .where(Company.deleted.is_(False), Company.municipality.is_not(None))
             .distinct()
             .order_by(Company.municipality)
-        ).scalars()
-    )
+        ).scalars() if name is not None
+    ]
 

@@ -13,4 +13,6 @@ def raw_cursor(session: Session) -> Any:  # a DB-API cursor (sqlite3 or sqlciphe
     For the bulk paths (a first sync's rows and search entries, the local
     summary), where SQLAlchemy's per-row handling cost more than SQLite's work.
     """
-    return session.connection().connection.dbapi_connection.cursor()
+    connection = session.connection().connection.dbapi_connection
+    assert connection is not None, "a session inside a transaction always has a connection"
+    return connection.cursor()

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Subquery, column, text
 from sqlalchemy.orm import Session
 
 from desktop.domain.folding import fold
@@ -127,7 +127,7 @@ def search(
 SEARCH_CAP = 2_000
 
 
-def search_filter(query: str, entity: str, cap: int = SEARCH_CAP):  # a SQLAlchemy selectable
+def search_filter(query: str, entity: str, cap: int = SEARCH_CAP) -> Subquery | None:
     """A subquery of the ids of ``entity`` matching ``query``, for ``id IN (...)``.
 
     At most ``cap`` ids, the most recently indexed first: a one-letter search
@@ -138,8 +138,6 @@ def search_filter(query: str, entity: str, cap: int = SEARCH_CAP):  # a SQLAlche
     expression = match_expression(query)
     if expression is None:
         return None
-    from sqlalchemy import column
-
     return (
         text(
             "SELECT d.entity_id FROM search_index JOIN search_doc d ON d.doc_id = search_index.rowid "

@@ -40,7 +40,7 @@ class RecordWriter:
     def _touch(self, entity: str, record_id: str) -> None:
         self.changes = self.changes | Changes(frozenset({entity}), frozenset({record_id}))
 
-    def _outbox(self, entity: str, record_id: str, op: str, base_version: int, fields: dict) -> None:
+    def _outbox(self, entity: str, record_id: str, op: str, base_version: int, fields: dict[str, Any]) -> None:
         outbox.append(self.session, entity, record_id, op, base_version, to_wire(entity, fields))
 
     def get(self, entity: str, record_id: str) -> Any | None:

@@ -20,12 +20,16 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from desktop.cancel import CancelToken, Progress
 from desktop.errors import Cancelled, UserFacingError
 from desktop.models.outbox import pending_count
 from desktop.sync.engine import SyncResult
 from desktop.sync.errors import SyncError, SyncErrorKind
+
+if TYPE_CHECKING:  # the service imports the engine; the runner only needs its type
+    from desktop.sync.service import SyncService
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +88,7 @@ class SyncRunner:
         self._stopping = False
 
     @classmethod
-    def for_service(cls, service, **kwargs) -> SyncRunner:  # SyncService
+    def for_service(cls, service: SyncService, **kwargs: Any) -> SyncRunner:
         """A runner for a :class:`desktop.sync.service.SyncService`."""
 
         def count() -> int:
@@ -168,7 +172,7 @@ class SyncRunner:
             log.exception("Could not count pending changes")
             return 0
 
-    def _set_status(self, **changes: object) -> None:
+    def _set_status(self, **changes: Any) -> None:
         self._status = replace(self._status, **changes)
         status = self._status
         try:
@@ -240,12 +244,12 @@ class SyncRunner:
             except Exception:
                 log.exception("on_result callback failed")
         else:
-            future.set_exception(error)  # type: ignore[arg-type]
+            future.set_exception(error)
 
     def _after_failure(self, error: BaseException | None, now: float) -> None:
         failures = self._status.failures + 1
-        kind = error.kind.value if isinstance(error, SyncError) else type(error).__name__
-        message = error.message() if isinstance(error, UserFacingError) else repr(error)
+        kind: str | None = error.kind.value if isinstance(error, SyncError) else type(error).__name__
+        message: str | None = error.message() if isinstance(error, UserFacingError) else repr(error)
         online = self._status.online
         next_in: float | None = None
         if isinstance(error, Cancelled):

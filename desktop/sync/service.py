@@ -138,8 +138,10 @@ class SyncService:
         """
         if self._sync_client is None:  # login() forgets it, so a new server gets a new client
             self._sync_client = self.client()
-        kwargs = {"pull_limit": self.pull_limit} if self.pull_limit else {}
-        return SyncEngine(self.db, self._sync_client, confirm_mass_delete=self.confirm_mass_delete, **kwargs)
+        engine = SyncEngine(self.db, self._sync_client, confirm_mass_delete=self.confirm_mass_delete)
+        if self.pull_limit:
+            engine.pull_limit = self.pull_limit
+        return engine
 
     def sync(self, progress: Progress = no_progress, cancel: CancelToken | None = None) -> SyncResult:
         """Run one sync now. An AUTH error signs the user out locally."""

@@ -56,7 +56,7 @@ class Account:
     @property
     def role(self) -> str:
         """consultant, supervisor or admin."""
-        return self.user.get("role", "consultant")
+        return str(self.user.get("role", "consultant"))
 
     @property
     def default_team_id(self) -> str | None:

@@ -10,7 +10,7 @@ from desktop.models.base import Base
 SEARCH_TABLES = ("search_doc", "search_index")
 
 
-def _include(obj, name, type_, reflected, compare_to) -> bool:
+def _include(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
     # The full-text tables are made by hand-written SQL in a migration.
     return not (type_ == "table" and (name or "").startswith(SEARCH_TABLES))
 
@@ -20,7 +20,7 @@ def run() -> None:
     if engine is None:  # plain `alembic` command line, for autogenerate
         from sqlalchemy import create_engine
 
-        engine = create_engine(context.config.get_main_option("sqlalchemy.url"))
+        engine = create_engine(context.config.get_main_option("sqlalchemy.url") or "sqlite://")
     with engine.connect() as connection:
         context.configure(
             connection=connection,

@@ -12,16 +12,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import Session
 
 from desktop.domain.schema import BOOL, DATE, DATETIME, ENTITIES
 from desktop.models.base import utcnow
 from desktop.models.changes import Changes
-from desktop.models.entities import MODELS
+from desktop.models.entities import MODELS, TABLES
 from desktop.models.outbox import ALL_FIELDS, pending_fields
 from desktop.models.raw import raw_cursor
 from desktop.models.search import SEARCHED_ENTITIES, index_records, remove_records
@@ -49,7 +49,7 @@ _CONVERTERS = {entity: _converters(entity) for entity in MODELS}
 _BOOL_DEFAULTS = {
     entity: {f.name: bool(f.default) for f in ENTITIES[entity].fields if f.kind == BOOL} for entity in MODELS
 }
-_COLUMNS = {entity: tuple(c.name for c in model.__table__.columns) for entity, model in MODELS.items()}
+_COLUMNS = {entity: tuple(c.name for c in table.columns) for entity, table in TABLES.items()}
 
 
 def wire_to_row(entity: str, record_id: str, version: int, fields: dict[str, Any]) -> dict[str, Any]:
@@ -90,8 +90,7 @@ def apply_page(session: Session, changes: list[dict[str, Any]]) -> Changes:
 def _apply_entity(
     session: Session, entity: str, items: list[dict[str, Any]], pending: dict[str, set[str]]
 ) -> None:
-    model = MODELS[entity]
-    table = model.__table__
+    table = TABLES[entity]
     # The last change of an id in the page wins (pages are in server order).
     latest: dict[str, dict[str, Any]] = {c["id"]: c for c in items}
     deletes = [i for i, c in latest.items() if c["op"] == "delete"]
@@ -122,7 +121,7 @@ class _Upsert:
     """
 
     def __init__(self, entity: str, dialect: Any) -> None:
-        table = MODELS[entity].__table__
+        table = TABLES[entity]
         self.columns = _COLUMNS[entity]
         bools = _BOOL_DEFAULTS[entity]
         # Per column: wire value -> Python value (dates) -> stored value (SQLAlchemy's processor).
@@ -142,7 +141,7 @@ class _Upsert:
         self.at = {name: n for n, name in enumerate(self.columns)}
         stored_false = table.c.deleted.type.dialect_impl(dialect).bind_processor(dialect)
         self.not_deleted = stored_false(False) if stored_false else False
-        self.stamp = _compose(None, table.c.created_at.type.dialect_impl(dialect).bind_processor(dialect))
+        self.stamp = _compose(None, table.c.created_at.type.dialect_impl(dialect).bind_processor(dialect)) or _same
         names = ", ".join(self.columns)
         updates = ", ".join(f"{c} = excluded.{c}" for c in self.columns if c != "id")
         self.sql = (f"INSERT INTO {table.name} ({names}) VALUES ({', '.join('?' * len(self.columns))}) "
@@ -183,6 +182,10 @@ def _fast_timestamp(general: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return convert
 
 
+def _same(value: Any) -> Any:
+    return value
+
+
 def _compose(first: Callable[[Any], Any] | None, then: Callable[[Any], Any] | None) -> Callable[[Any], Any] | None:
     if first and then:
         return lambda value: then(first(value))
@@ -203,12 +206,12 @@ def _bulk_upsert(session: Session, entity: str, changes: list[dict[str, Any]]) -
 
 def _apply_around_pending(session: Session, entity: str, change: dict[str, Any], fields: set[str]) -> None:
     """Take the server's values except for fields with an unsent local edit."""
-    model = MODELS[entity]
+    table = TABLES[entity]
     row = wire_to_row(entity, change["id"], change["version"], change["fields"])
     values = {k: v for k, v in row.items() if k not in fields and k != "id"}
-    result = session.execute(update(model.__table__).where(model.__table__.c.id == change["id"]).values(values))
+    result = cast(CursorResult[Any], session.execute(update(table).where(table.c.id == change["id"]).values(values)))
     if result.rowcount == 0:  # pending but missing locally: take the server's row as it is
-        session.execute(insert(model.__table__).values(row))
+        session.execute(insert(table).values(row))
 
 
 def _reindex(session: Session, entity: str, ids: list[str]) -> None:

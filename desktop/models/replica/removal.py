@@ -112,7 +112,7 @@ def scrub_files(db: Database) -> None:
     if db.path is None:
         return
     with db.engine.connect() as conn:
-        raw = conn.connection.driver_connection  # outside any transaction, as a checkpoint must be
+        raw: Any = conn.connection.driver_connection  # outside any transaction, as a checkpoint must be
         busy, _frames, _done = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     if busy:
         log.warning("The WAL could not be emptied now (a reader is busy); it will be at the next checkpoint")

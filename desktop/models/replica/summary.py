@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop.domain.protocol import record_hash
-from desktop.models.entities import MODELS
+from desktop.models.entities import MODELS, TABLES
 from desktop.models.raw import raw_cursor
 
 
@@ -25,9 +25,9 @@ def local_summary(session: Session) -> tuple[dict[str, int], int]:
     # The raw cursor: after a first sync this reads every record, and the
     # ORM's row handling cost more than the hashing.
     cursor = raw_cursor(session)
-    for entity, model in MODELS.items():
+    for entity, table in TABLES.items():
         rows = cursor.execute(
-            f"SELECT id, version FROM {model.__tablename__} WHERE deleted = 0 AND version > 0"
+            f"SELECT id, version FROM {table.name} WHERE deleted = 0 AND version > 0"
         ).fetchall()
         counts[entity] = len(rows)
         for record_id, version in rows:
