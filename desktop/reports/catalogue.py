@@ -10,6 +10,7 @@ parsing), that moves to the next page whole instead of splitting.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from reportlab.lib.units import cm
 from reportlab.lib.utils import simpleSplit
@@ -59,7 +60,7 @@ def _lines(text: str, width: float, font: str = FONT, size: float = SIZE) -> str
 def centre_block(entry: CentreEntry) -> KeptBlock:
     """One centre: name, how to reach it, then label / value rows and a rule under it."""
     rows: list[list[str]] = [[_lines(entry.name, FRAME_WIDTH, FONT_BOLD, NAME_SIZE), ""]]
-    commands: list[tuple] = [
+    commands: list[tuple[Any, ...]] = [
         ("SPAN", (0, 0), (1, 0)),
         ("FONT", (0, 0), (1, 0), FONT_BOLD, NAME_SIZE, NAME_LEADING),
         ("FONT", (0, 1), (-1, -1), FONT, SIZE, LEADING),

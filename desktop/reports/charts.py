@@ -34,7 +34,7 @@ def nice_step(maximum: float, ticks: int = 5) -> float:
     if maximum <= ticks:
         return 1  # counts and hours: whole-number steps
     raw = maximum / ticks
-    magnitude = 10 ** math.floor(math.log10(raw))
+    magnitude = 10.0 ** math.floor(math.log10(raw))
     return next(f * magnitude for f in (1, 2, 5, 10) if raw <= f * magnitude)
 
 
@@ -62,7 +62,7 @@ def bar_chart(
     drawing = Drawing(width, height + legend_height)
     chart = VerticalBarChart()
     chart.x, chart.y = 34, legend_height + 26
-    chart.width, chart.height = width - chart.x - 6, height - 26 - 16
+    chart.width, chart.height = width - chart.x - 6, height - 26 - 16  # type: ignore[assignment]  # the stubs say int; reportlab takes points as floats
     chart.data = [list(values) for _, values in series] or [[0] * len(categories)]
     if stacked:
         chart.categoryAxis.style = "stacked"
@@ -95,8 +95,8 @@ def bar_chart(
     bars_per_group = 1 if stacked else len(chart.data)
     slot = chart.width / max(1, len(categories))
     chart.barSpacing = 1 if bars_per_group > 1 else 0
-    chart.barWidth = min(22.0, slot * 0.78 / bars_per_group)
-    chart.groupSpacing = slot - bars_per_group * chart.barWidth - (bars_per_group - 1) * chart.barSpacing
+    chart.barWidth = min(22.0, slot * 0.78 / bars_per_group)  # type: ignore[assignment]  # the stubs say int; reportlab takes points as floats
+    chart.groupSpacing = slot - bars_per_group * chart.barWidth - (bars_per_group - 1) * chart.barSpacing  # type: ignore[assignment]  # the stubs say int; reportlab takes points as floats
     chart.bars.strokeColor = None
     for i in range(len(chart.data)):
         chart.bars[i].fillColor = PALETTE[i % len(PALETTE)]
@@ -112,14 +112,14 @@ def bar_chart(
 
 def _legend(series: Sequence[tuple[str, Sequence[float]]], x: float, top: float, width: float) -> Legend:
     legend = Legend()
-    legend.x, legend.y = x, top
+    legend.x, legend.y = x, top  # type: ignore[assignment]  # the stubs say int; reportlab takes points as floats
     legend.alignment = "right"
     legend.fontName = FONT
     legend.fontSize = 7.5
     legend.fillColor = INK
     legend.boxAnchor = "nw"
     legend.columnMaximum = math.ceil(len(series) / 3)
-    legend.deltax = width / 3
+    legend.deltax = width / 3  # type: ignore[assignment]  # the stubs say int; reportlab takes points as floats
     legend.deltay = LEGEND_ROW
     legend.dx = legend.dy = 7
     legend.dxTextSpace = 5

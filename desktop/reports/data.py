@@ -260,11 +260,11 @@ def centre_catalogue_data(
     mentors: dict[str, int] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        for company_id, *fields in session.execute(
+        for company_id, name, title, phone, email in session.execute(
             select(Contact.company_id, Contact.name, Contact.title, Contact.phone, Contact.email)
             .where(Contact.company_id.in_(chunk), Contact.deleted.is_(False))
         ):
-            contacts[company_id].append(ContactLine(*fields))
+            contacts[company_id].append(ContactLine(name, title, phone, email))
         mentors.update((company_id, count) for company_id, count in session.execute(
             select(Mentor.company_id, func.count())
             .where(Mentor.company_id.in_(chunk), Mentor.deleted.is_(False), Mentor.active.is_(True))
@@ -272,10 +272,13 @@ def centre_catalogue_data(
         ))
     entries = []
     for row in rows:
-        *fields, responsible_id = row
         people = sorted(contacts.get(row.id, ()), key=lambda c: danish_sort_key(c.name))
-        entries.append(CentreEntry(*fields, responsible=person(names, responsible_id),
-                                   contacts=tuple(people), active_mentors=mentors.get(row.id, 0)))
+        entries.append(CentreEntry(
+            row.id, row.name, row.cvr, row.address, row.postcode, row.city, row.municipality, row.phone, row.email,
+            row.centre_work_areas, row.centre_target_groups, row.centre_places, row.centre_visit_interval_days,
+            row.centre_agreement_start, row.centre_agreement_end, responsible=person(names, row.responsible_user_id),
+            contacts=tuple(people), active_mentors=mentors.get(row.id, 0),
+        ))
     entries.sort(key=lambda e: (danish_sort_key(e.name), e.id))
     return CentreCatalogue(tuple(entries), today or date.today())
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import cache
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -143,7 +144,7 @@ def kv_table(rows: Sequence[tuple[str, object]], label_width: float = 4.2 * cm,
 def data_table(
     header: Sequence[str],
     rows: Sequence[Sequence[object]],
-    col_widths: Sequence[float],
+    col_widths: Sequence[float | None],
     *,
     right: Sequence[int] = (),
     total_row: bool = False,
@@ -173,7 +174,7 @@ def data_table(
 
     data = [[cell(h, -1, i) for i, h in enumerate(header)]]
     data += [[cell(v, r, i) for i, v in enumerate(row)] for r, row in enumerate(rows)]
-    commands: list[tuple] = [
+    commands: list[tuple[Any, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),

@@ -50,7 +50,7 @@ def footer_canvas(left_text: str) -> type[Canvas]:
 
         def showPage(self) -> None:  # reportlab's name
             self._pages.append(dict(self.__dict__))
-            self._startPage()
+            self._startPage()  # type: ignore[attr-defined]  # reportlab internals the stubs leave out
 
         def save(self) -> None:
             total = len(self._pages)
@@ -70,7 +70,7 @@ def footer_canvas(left_text: str) -> type[Canvas]:
             self.setFont(FONT, 7.5)
             self.setFillColor(MUTED)
             self.drawString(MARGIN, y, left_text)
-            self.drawRightString(width - MARGIN, y, f"Side {self._pageNumber} af {total}")
+            self.drawRightString(width - MARGIN, y, f"Side {self._pageNumber} af {total}")  # type: ignore[attr-defined]
             self.restoreState()
 
     return FooterCanvas

@@ -15,12 +15,12 @@ Counting rules (stated in the PDF too, so the figures can be checked by hand):
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any, TypeVar
+from typing import TypeVarTuple
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Row, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from desktop.domain.formatting import choice_da, danish_sort_key, person
@@ -28,7 +28,7 @@ from desktop.domain.schema import OPENING_KINDS, OPENING_STATUSES, VISIT_KINDS
 from desktop.models.entities import Company, FollowUp, Opening, Visit
 from desktop.models.queries import latest_review_state, latest_visit_dates
 
-_Query = TypeVar("_Query", bound=Select[Any])
+_Columns = TypeVarTuple("_Columns")
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ class SupervisorReport:
     generated_on: date
     weeks: tuple[Week, ...]
     consultants: tuple[ConsultantStats, ...]
-    visits_by_kind: tuple[tuple[str, int], ...]  # (kind, count) in VISIT_KINDS order, zeros left out
+    visits_by_kind: tuple[tuple[str | None, int], ...]  # (kind, count) in VISIT_KINDS order, then no kind; no zeros
     statuses: tuple[str, ...]
     openings_by_kind: tuple[OpeningKindRow, ...]
     hours_placed_per_week: tuple[float, ...]  # aligned with weeks
@@ -154,7 +154,9 @@ def weeks_between(start: date, end: date) -> tuple[Week, ...]:
     return tuple(out)
 
 
-def _team(query: _Query, model: type[Company | FollowUp | Opening | Visit], team_id: str | None) -> _Query:
+def _team(
+    query: Select[*_Columns], model: type[Company | FollowUp | Opening | Visit], team_id: str | None
+) -> Select[*_Columns]:
     return query.where(model.team_id == team_id) if team_id else query
 
 
@@ -181,10 +183,10 @@ def supervisor_report_data(
         .where(Visit.deleted.is_(False), Visit.visited_at >= start, Visit.visited_at <= end), Visit, team_id
     )).all()
     per_week: dict[str | None, list[int]] = defaultdict(lambda: [0] * len(weeks))
-    tally: dict[str | None, Counter] = defaultdict(Counter)
-    kinds: Counter = Counter()
+    tally: dict[str | None, Counter[str]] = defaultdict(Counter)
+    kinds: Counter[str | None] = Counter()
     visit_consultant: dict[str, str | None] = {}
-    visits_per_company: Counter = Counter()
+    visits_per_company: Counter[str] = Counter()
     for visit_id, company_id, consultant, visited_at, kind, status, review in visits:
         year, week, _ = visited_at.isocalendar()
         per_week[consultant][week_index[(year, week)]] += 1
@@ -197,7 +199,7 @@ def supervisor_report_data(
         visits_per_company[company_id] += 1
 
     openings = _openings_in_period(session, team_id, start, end)
-    by_kind_status: Counter = Counter()
+    by_kind_status: Counter[tuple[str, str]] = Counter()
     hours = [0.0] * len(weeks)
     placed = []
     for row in openings:
@@ -253,7 +255,9 @@ def supervisor_report_data(
     )
 
 
-def _openings_in_period(session: Session, team_id: str | None, start: date, end: date) -> list:
+def _openings_in_period(
+    session: Session, team_id: str | None, start: date, end: date
+) -> Sequence[Row[str | None, str, str | None, str, float | None, int | None, date | None, datetime, str]]:
     registered_from = datetime.combine(start, time.min)
     registered_until = datetime.combine(end + timedelta(days=1), time.min)
     return session.execute(_team(
@@ -276,7 +280,7 @@ def _visit_consultant(session: Session, visit_id: str) -> str | None:
 
 
 def _centres(
-    session: Session, team_id: str | None, visits: Counter, names: Mapping[str, str] | None, today: date
+    session: Session, team_id: str | None, visits: Counter[str], names: Mapping[str, str] | None, today: date
 ) -> tuple[CentreStatus, ...]:
     rows = session.execute(_team(
         select(Company.id, Company.name, Company.responsible_user_id, Company.centre_visit_interval_days,
