@@ -13,6 +13,12 @@ import re
 # Pseudo-fields of contact and mentor imports: how to find the company.
 COMPANY_CVR = "company_cvr"
 COMPANY_NAME = "company_name"
+# Pseudo-fields of a company import: the contact person a company sheet names.
+CONTACT_NAME = "contact_name"
+CONTACT_TITLE = "contact_title"
+CONTACT_PHONE = "contact_phone"
+CONTACT_EMAIL = "contact_email"
+CONTACT_FIELDS = {CONTACT_NAME: "name", CONTACT_TITLE: "title", CONTACT_PHONE: "phone", CONTACT_EMAIL: "email"}
 
 _COMMON = {
     "phone": ("telefon", "tlf", "telefonnummer", "tlfnr", "telefonnr", "mobil", "mobilnummer", "phone",
@@ -41,16 +47,24 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "centre_work_areas": ("arbejdsomraader", "arbejdsomraade", "workareas"),
         "centre_target_groups": ("maalgrupper", "maalgruppe", "targetgroups"),
         "centre_places": ("pladser", "antalpladser", "places"),
+        CONTACT_NAME: ("kontaktperson", "kontakt", "kontaktpersonnavn", "kontaktnavn", "contactperson", "contact",
+                       "contactname"),
+        CONTACT_TITLE: ("kontaktpersonstilling", "kontaktstilling", "kontaktpersonenstilling", "contacttitle"),
+        CONTACT_PHONE: ("kontaktpersontelefon", "kontakttelefon", "kontakttlf", "kontaktpersonmobil",
+                        "kontaktpersonenstelefon", "contactphone"),
+        CONTACT_EMAIL: ("kontaktpersonemail", "kontaktemail", "kontaktmail", "kontaktpersonmail",
+                        "kontaktpersonensemail", "contactemail"),
     },
     "contact": {
         **_COMPANY_REF,
-        "name": ("navn", "kontaktperson", "kontakt", "fuldenavn", "name", "contact", "contactperson", "fullname"),
+        "name": ("kontaktperson", "kontakt", "fuldenavn", "kontaktpersonnavn", "contact", "contactperson",
+                 "fullname"),
         "title": ("stilling", "titel", "jobtitel", "title", "jobtitle", "position"),
         **_COMMON,
     },
     "mentor": {
         **_COMPANY_REF,
-        "name": ("navn", "mentor", "mentornavn", "virksomhedsmentor", "name", "mentorname"),
+        "name": ("mentor", "mentornavn", "virksomhedsmentor", "mentorname"),
         "title": ("stilling", "titel", "jobtitel", "title", "jobtitle", "position"),
         **_COMMON,
         "trained_on": ("uddannet", "mentoruddannet", "uddannelsesdato", "mentoruddannelse", "trainedon",
@@ -59,6 +73,16 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "active": ("aktiv", "active"),
         "notes": ("noter", "note", "bemaerkninger", "kommentar", "notes", "comments"),
     },
+}
+
+# A plain "Navn" is the person's name in a list of people, but in the usual company sheet
+# (Navn, CVR, ..., Kontaktperson) it is the company's: so for contacts and mentors it
+# counts a little less than a header that names the person, and if such a header takes
+# the name, "Navn" says which company.
+_PLAIN_NAME = ("navn", "name")
+_WEIGHTED: dict[str, tuple[tuple[str, tuple[str, ...], float], ...]] = {
+    "contact": (("name", _PLAIN_NAME, 0.95), (COMPANY_NAME, _PLAIN_NAME, 0.9)),
+    "mentor": (("name", _PLAIN_NAME, 0.95), (COMPANY_NAME, _PLAIN_NAME, 0.9)),
 }
 
 IMPORTABLE = tuple(ALIASES)
@@ -86,16 +110,20 @@ def suggest_mapping(headers: list[str], entity: str) -> dict[int, str]:
 
     The best-matching column wins a field (an exact name beats a similar one,
     and of equals the leftmost), so "Navn" and "Virksomhedsnavn" both present
-    give ``name`` to one of them only.
+    give ``name`` to one of them only. For contacts and mentors a header that
+    names the person ("Kontaktperson", "Mentor") beats a plain "Navn", which
+    then names the company.
     """
     if entity not in ALIASES:
         raise ValueError(f"{entity} cannot be imported")
     candidates = []
+    weighted = [(field, aliases, 1.0) for field, aliases in ALIASES[entity].items()] + list(
+        _WEIGHTED.get(entity, ()))
     for col, header in enumerate(headers):
-        for field, aliases in ALIASES[entity].items():
+        for field, aliases, weight in weighted:
             score = _score(header, aliases)
             if score >= _SIMILAR:
-                candidates.append((-score, col, field))
+                candidates.append((-score * weight, col, field))
     mapping: dict[int, str] = {}
     for _, col, field in sorted(candidates):
         if col not in mapping and field not in mapping.values():

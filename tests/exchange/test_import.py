@@ -39,7 +39,7 @@ DANISH_EXCEL_CSV = (
     "Pandrup Kro;29403481;Vestergade 2;9490;Pandrup;Jammerbugt;;;Kro\r\n"  # 9: CVR of row 3
     ";35871217;Industrivej 9;9600;Aars;Vesthimmerland;;;Tømrer\r\n"  # 10: no name
     "Løkken Is;;Havnevej 2;9480;Løkken;Hjørring;1234;;Is\r\n"  # 11: bad phone
-    "Aars Tømrer & Snedker;35871209;Industrivej 7;9600;Aars;Vesthimmerland;;;Tømrer\r\n"  # 12: already here
+    "Aars Tømrer & Snedker;35871209;Industrivej 7;9600;Aars;Vesthimmerland;;;Tømrer\r\n"  # 12: already there
     "Hals Fiskeindustri;;Havnen 8;9370;Hals;Aalborg;;salg@hals-fisk.dk;Fiskeindustri – frost\r\n"  # 13: no CVR
 )
 
@@ -49,8 +49,8 @@ EXPECTED_REFUSED = [
     (9, "CVR-nummeret 29403481 står også i række 3."),
     (10, "Navn skal udfyldes."),
     (11, "Telefon er ikke et gyldigt telefonnummer (8 cifre, evt. med +45)."),
-    (12, "CVR-nummeret er allerede brugt af Aars Tømrer & Snedker A/S."),
 ]
+EXPECTED_EXISTING = [(12, "Aars Tømrer & Snedker A/S findes allerede (CVR-nummer 35871209).")]
 
 
 @pytest.fixture
@@ -83,6 +83,7 @@ def test_plan_refuses_bad_and_duplicate_rows_with_danish_reasons_and_writes_noth
     plan = plan_import(danish_csv, "company", preview(danish_csv).mapping, ops)
     assert fingerprint(db) == before
     assert plan.refused == EXPECTED_REFUSED
+    assert plan.existing == EXPECTED_EXISTING
     assert [r.row_number for r in plan.rows_ok] == [2, 3, 6, 13]
     assert plan.rows_ok[1].fields == {
         "name": "Aabybro Tømrer & Snedker", "cvr": "29403481", "address": "Søndergade 4", "postcode": "9440",
@@ -107,8 +108,17 @@ def test_run_import_writes_every_good_row_through_the_outbox(db, ops, danish_csv
     assert fields["name"] == "Jammerbugt Rengøring ApS" and fields["team_id"] == team_id
     # Importing the same file again imports nothing new: every company is there already.
     again = plan_import(danish_csv, "company", preview(danish_csv).mapping, ops)
-    assert again.rows_ok == [] and (2, "CVR-nummeret er allerede brugt af Jammerbugt Rengøring ApS.") in again.refused
-    assert (13, "Hals Fiskeindustri findes allerede. Angiv CVR-nummeret, hvis det er en anden.") in again.refused
+    # A re-run says "findes allerede" for each of them; only the rows that are wrong are refused.
+    assert again.rows_ok == [] and again.refused == [r for r in EXPECTED_REFUSED if r[0] in (5, 10, 11)]
+    assert again.existing == [
+        (2, "Jammerbugt Rengøring ApS findes allerede (CVR-nummer 29403473)."),
+        (3, "Aabybro Tømrer & Snedker findes allerede (CVR-nummer 29403481)."),
+        (6, "Fjerritslev Auto findes allerede (CVR-nummer 29403503)."),
+        (8, "Jammerbugt Rengøring ApS findes allerede (CVR-nummer 29403473)."),
+        (9, "Aabybro Tømrer & Snedker findes allerede (CVR-nummer 29403481)."),
+        (12, "Aars Tømrer & Snedker A/S findes allerede (CVR-nummer 35871209)."),
+        (13, "Hals Fiskeindustri findes allerede. Angiv CVR-nummeret, hvis det er en anden."),
+    ]
 
 
 def test_a_failing_write_mid_import_keeps_nothing(db, ops, danish_csv, existing, monkeypatch):
@@ -182,12 +192,12 @@ def test_xlsx_mentors_found_by_cvr_or_name_with_typed_cells(db, ops, tmp_path, e
     plan = plan_import(path, "mentor", shown.mapping, ops)
     assert plan.refused == [
         (6, "Mentoren Niels Kjær står også i række 2."),
-        (7, "Mentoren Hanne Mikkelsen findes allerede hos virksomheden."),
         (8, "Virksomheden Løgstør Maskinfabrik findes ikke."),
         (9, "Flere virksomheder hedder Hals Kro. Angiv CVR-nummeret."),
         (10, "Der findes ingen virksomhed med CVR-nummer 35871217."),
         (11, "Kapacitet (borgere ad gangen) skal være mellem 1 og 50. Aktiv skal være ja eller nej."),
     ]
+    assert plan.existing == [(7, "Mentoren Hanne Mikkelsen findes allerede hos virksomheden.")]
     assert [r.row_number for r in plan.rows_ok] == [2, 3, 5]
     run_import(plan, ops)
     with db.read() as session:
