@@ -704,20 +704,12 @@
         <translation>Regneark (*.csv *.xlsx *.txt)</translation>
     </message>
     <message>
-        <source>rows</source>
-        <translation>rækker</translation>
-    </message>
-    <message>
         <source>(skip)</source>
         <translation>(spring over)</translation>
     </message>
     <message>
         <source>Check the mapping, then press Check rows.</source>
         <translation>Kontrollér kolonnerne, og tryk så på Kontrollér rækker.</translation>
-    </message>
-    <message>
-        <source>%1 rows will be imported, %2 are refused.</source>
-        <translation>%1 rækker bliver importeret, %2 afvises.</translation>
     </message>
     <message>
         <source>Row %1: %2</source>
@@ -790,6 +782,70 @@
     <message>
         <source>Choose a date in the calendar (Alt+Down)</source>
         <translation>Vælg en dato i kalenderen (Alt+Pil ned)</translation>
+    </message>
+    <message>
+        <source>Contact person</source>
+        <translation>Kontaktperson</translation>
+    </message>
+    <message>
+        <source>Contact person&apos;s title</source>
+        <translation>Kontaktpersonens stilling</translation>
+    </message>
+    <message>
+        <source>Contact person&apos;s phone</source>
+        <translation>Kontaktpersonens telefon</translation>
+    </message>
+    <message>
+        <source>Contact person&apos;s email</source>
+        <translation>Kontaktpersonens e-mail</translation>
+    </message>
+    <message>
+        <source>1 row will be imported</source>
+        <translation>1 række bliver importeret</translation>
+    </message>
+    <message>
+        <source>%1 rows will be imported</source>
+        <translation>%1 rækker bliver importeret</translation>
+    </message>
+    <message>
+        <source>, 1 already exists</source>
+        <translation>, 1 findes allerede</translation>
+    </message>
+    <message>
+        <source>, %1 already exist</source>
+        <translation>, %1 findes allerede</translation>
+    </message>
+    <message>
+        <source>, 1 is refused.</source>
+        <translation>, 1 afvises.</translation>
+    </message>
+    <message>
+        <source>, %1 are refused.</source>
+        <translation>, %1 afvises.</translation>
+    </message>
+    <message>
+        <source>1 row</source>
+        <translation>1 række</translation>
+    </message>
+    <message>
+        <source>%1 rows</source>
+        <translation>%1 rækker</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>Felt</translation>
+    </message>
+    <message>
+        <source>1 row imported.</source>
+        <translation>1 række importeret.</translation>
+    </message>
+    <message>
+        <source>1 contact person added.</source>
+        <translation>1 kontaktperson tilføjet.</translation>
+    </message>
+    <message>
+        <source>%1 contact persons added.</source>
+        <translation>%1 kontaktpersoner tilføjet.</translation>
     </message>
 </context>
 </TS>

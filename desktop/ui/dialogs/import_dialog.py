@@ -24,8 +24,15 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.errors import DomainError
 from desktop.errors import UserFacingError
-from desktop.exchange import importable_fields, plan_import, preview, run_import
-from desktop.exchange.mapping import COMPANY_CVR, COMPANY_NAME
+from desktop.exchange import ImportPlan, importable_fields, plan_import, preview, run_import
+from desktop.exchange.mapping import (
+    COMPANY_CVR,
+    COMPANY_NAME,
+    CONTACT_EMAIL,
+    CONTACT_NAME,
+    CONTACT_PHONE,
+    CONTACT_TITLE,
+)
 from desktop.ui import i18n
 from desktop.ui.context import AppContext
 from desktop.ui.i18n import tr
@@ -39,7 +46,27 @@ def field_label(entity: str, name: str) -> str:
         return tr("Company CVR")
     if name == COMPANY_NAME:
         return tr("Company name")
-    return i18n.label(entity, name)
+    contact = {CONTACT_NAME: tr("Contact person"), CONTACT_TITLE: tr("Contact person's title"),
+               CONTACT_PHONE: tr("Contact person's phone"), CONTACT_EMAIL: tr("Contact person's email")}
+    return contact.get(name) or i18n.label(entity, name)
+
+
+def counted(number: int, one: str, many: str) -> str:
+    """``one`` for 1, else ``many`` with %1 as the number: "1 række", "2 rækker" (Danish and English agree)."""
+    return (one if number == 1 else many).replace("%1", str(number))
+
+
+def plan_summary(plan: ImportPlan) -> str:
+    """The check's result in one sentence, then each refused and each existing row with its reason."""
+    ok, existing, refused = len(plan.rows_ok), len(plan.existing), len(plan.refused)
+    text = counted(ok, tr("1 row will be imported"), tr("%1 rows will be imported"))
+    if existing:
+        text += counted(existing, tr(", 1 already exists"), tr(", %1 already exist"))
+    text += counted(refused, tr(", 1 is refused."), tr(", %1 are refused."))
+    lines = [text]
+    lines += [tr("Row %1: %2").replace("%1", str(n)).replace("%2", reason) for n, reason in plan.refused]
+    lines += [tr("Row %1: %2").replace("%1", str(n)).replace("%2", reason) for n, reason in plan.existing]
+    return "\n".join(lines)
 
 
 class ImportDialog(QDialog):
@@ -106,11 +133,13 @@ class ImportDialog(QDialog):
         except (UserFacingError, DomainError, OSError, ValueError) as error:
             self.report.setPlainText(str(error))
             return
-        self.file_label.setText(f"{Path(path).name} · {shown.total_rows} " + tr("rows"))
+        self.file_label.setText(f"{Path(path).name} · " + counted(shown.total_rows, tr("1 row"), tr("%1 rows")))
         self.table.clear()
         self.table.setColumnCount(len(shown.headers))
         self.table.setRowCount(len(shown.rows) + 1)
         self.table.setHorizontalHeaderLabels(shown.headers)
+        # Number the rows as the spreadsheet does (the header is row 1), so "Række 5" is row 5 here too.
+        self.table.setVerticalHeaderLabels([tr("Field"), *(str(n) for n in shown.row_numbers)])
         fields = importable_fields(entity)
         self.mapping_boxes: list[QComboBox] = []
         for column in range(len(shown.headers)):
@@ -139,10 +168,7 @@ class ImportDialog(QDialog):
 
         def shown(plan) -> None:
             self.plan = plan
-            lines = [tr("%1 rows will be imported, %2 are refused.").replace("%1", str(len(plan.rows_ok)))
-                     .replace("%2", str(len(plan.refused)))]
-            lines += [tr("Row %1: %2").replace("%1", str(n)).replace("%2", reason) for n, reason in plan.refused]
-            self.report.setPlainText("\n".join(lines))
+            self.report.setPlainText(plan_summary(plan))
             self.import_button.setEnabled(bool(plan.rows_ok))
 
         def work(progress, cancel):
@@ -158,7 +184,10 @@ class ImportDialog(QDialog):
 
         def done(result) -> None:
             self.import_button.setEnabled(False)
-            self.report.appendPlainText(tr("%1 rows imported.").replace("%1", str(result.created)))
+            text = counted(result.created, tr("1 row imported."), tr("%1 rows imported."))
+            if result.contacts:
+                text += " " + counted(result.contacts, tr("1 contact person added."), tr("%1 contact persons added."))
+            self.report.appendPlainText(text)
             if result.changes:
                 self.ctx.events.changes_applied.emit(result.changes)
                 if self.ctx.runner is not None:
