@@ -29,6 +29,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, cast, func, select, update
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.sql.elements import ColumnElement
 
 from desktop.domain.privacy import ERASED
 from server.admin import AdminError
@@ -140,7 +141,7 @@ def years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
-def _json_text(conn: Connection, name: str):  # noqa: ANN202 - a SQLAlchemy expression
+def _json_text(conn: Connection, name: str) -> ColumnElement[Any]:
     if conn.dialect.name == "postgresql":
         return cast(Record.fields, JSONB)[name].astext
     return func.json_extract(Record.fields, f"$.{name}")
