@@ -92,6 +92,9 @@ class VisitSummary:
     follow_up_on: date | None
     openings: tuple[OpeningLine, ...]
     generated_on: date
+    # Who signs off: the consultant's name (when the app knows it, never a bare
+    # id) and the jobcentre or municipality, if given. Empty: no sign-off block.
+    signature: tuple[str, ...] = ()
 
     @property
     def week(self) -> int:
@@ -206,9 +209,14 @@ def _company_info(company: Company | None) -> CompanyInfo:
 
 
 def visit_summary_data(
-    session: Session, visit_id: str, *, names: Mapping[str, str] | None = None, today: date | None = None
+    session: Session, visit_id: str, *, names: Mapping[str, str] | None = None, today: date | None = None,
+    organisation: str = "",
 ) -> VisitSummary:
-    """Build the Besøgsreferat of one live visit; raises ValidationError if it does not exist."""
+    """Build the Besøgsreferat of one live visit; raises ValidationError if it does not exist.
+
+    ``organisation`` (the jobcentre or municipality, e.g. "Jobcenter
+    Jammerbugt") goes under the consultant's name in the sign-off.
+    """
     visit = session.get(Visit, visit_id)
     if visit is None or visit.deleted:
         raise checks.not_found("visit")
@@ -231,6 +239,8 @@ def visit_summary_data(
         follow_up_on=visit.follow_up_on,
         openings=tuple(OpeningLine(*row) for row in openings),
         generated_on=today or date.today(),
+        signature=tuple(line for line in ((names or {}).get(visit.consultant_id or "", ""), organisation.strip())
+                        if line),
     )
 
 

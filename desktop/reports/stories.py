@@ -80,8 +80,9 @@ def visit_summary(data: VisitSummary, checkpoint: Checkpoint) -> list[Flowable]:
         story += [heading("Jobåbninger fra besøget"),
                   data_table(["Titel", "Type", "Timer/uge", "Varighed", "Start", "Pladser", "Status"], rows,
                              [FLEX, *[FIT] * 6], right=(2, 5))]
-    story += [Spacer(1, 18), KeepTogether([
-        rule(), para(f"Med venlig hilsen<br/>{esc(data.consultant)}<br/>Jobcentret", "body", markup=True)])]
+    if data.signature:  # no made-up sender: the consultant's name and/or the jobcentre, or nothing
+        lines = "<br/>".join(esc(line) for line in data.signature)
+        story += [Spacer(1, 18), KeepTogether([rule(), para(f"Med venlig hilsen<br/>{lines}", "body", markup=True)])]
     return story
 
 

@@ -59,6 +59,7 @@ def test_visit_summary_has_everything_the_company_is_sent(db, dataset):
                         "filled"),
         ),
         generated_on=TODAY,
+        signature=("Mette Kjær",),
     )
     assert (data.week, data.kind_label, data.company.address_line) == (46, "Første kontakt",
                                                                         "Østergade 12, 9460 Brovst")

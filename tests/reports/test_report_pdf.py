@@ -160,3 +160,18 @@ def test_cancel_leaves_no_file(reports, tmp_path, when):
 def test_unknown_data_is_refused(tmp_path):
     with pytest.raises(TypeError):
         render_pdf({"not": "a report"}, tmp_path / "x.pdf")
+
+
+def test_visit_summary_signs_off_with_the_consultant_and_the_jobcentre_never_a_made_up_sender(db, dataset, tmp_path):
+    """Issue 15, finding 7: no hard-coded "Jobcentret" under the name."""
+    with db.read() as session:
+        named = visit_summary_data(session, dataset.visit, names=dataset.names, today=TODAY,
+                                   organisation="Jobcenter Jammerbugt")
+        unnamed = visit_summary_data(session, dataset.visit, names={}, today=TODAY)
+        no_place = visit_summary_data(session, dataset.visit, names=dataset.names, today=TODAY)
+    _, text = pdf_text(render_pdf(named, tmp_path / "a.pdf"))
+    assert "Med venlig hilsen Mette Kjær Jobcenter Jammerbugt" in text
+    _, text = pdf_text(render_pdf(no_place, tmp_path / "b.pdf"))
+    assert "Med venlig hilsen Mette Kjær" in text and "Jobcentret" not in text
+    _, text = pdf_text(render_pdf(unnamed, tmp_path / "c.pdf"))
+    assert "Med venlig hilsen" not in text and "Jobcentret" not in text  # no sender known: no sign-off
