@@ -43,6 +43,11 @@ class HttpError(Exception):
         self.status = status
 
 
+def _failure(exc: Exception) -> str:
+    """How a failed call is counted: the HTTP status of an answer, else the kind of error (a timeout...)."""
+    return str(exc.status) if isinstance(exc, HttpError) else type(exc).__name__
+
+
 class Driver:
     """One httpx client for all devices, plus what the run measured."""
 
@@ -97,7 +102,7 @@ class Driver:
         try:
             reply = await self.call(device, "POST", "push", "/api/v1/sync/push", body)
         except Exception as exc:  # every failure is counted, none stops the run
-            self.error(f"push {getattr(exc, 'status', type(exc).__name__)}", str(exc))
+            self.error(f"push {_failure(exc)}", str(exc))
             if not replay:
                 device.unsent = batch
             return False
@@ -121,7 +126,7 @@ class Driver:
                 page = await self.call(device, "GET", "pull", "/api/v1/sync/pull",
                                        params={"since": model.cursor, "limit": PULL_LIMIT})
             except Exception as exc:
-                self.error(f"pull {getattr(exc, 'status', type(exc).__name__)}", str(exc))
+                self.error(f"pull {_failure(exc)}", str(exc))
                 return False
             model.apply(page["changes"])
             self.conflicts_seen += sum(1 for c in page["changes"] if c["entity"] == "conflict")
@@ -136,7 +141,7 @@ class Driver:
         try:
             summary = await self.call(device, "GET", "summary", "/api/v1/sync/summary")
         except Exception as exc:
-            self.error(f"summary {getattr(exc, 'status', type(exc).__name__)}", str(exc))
+            self.error(f"summary {_failure(exc)}", str(exc))
             return
         if summary["cursor"] != device.model.cursor and not must_match:
             self.summaries_moved += 1  # others wrote in between: nothing to compare

@@ -44,6 +44,8 @@ _CONSTRAINT_MESSAGE = re.compile(
 
 def describe_safely(error: BaseException) -> str:
     """A one-line description of ``error`` that cannot carry typed text."""
+    from sqlalchemy.exc import StatementError
+
     from desktop.domain.errors import ValidationError
     from desktop.sync.errors import SyncError
 
@@ -54,12 +56,11 @@ def describe_safely(error: BaseException) -> str:
         return f"kind={error.kind.value} status={error.status}"
     if isinstance(error, _CODE_MESSAGE_TYPES):
         return str(error)
-    statement = getattr(error, "statement", None)
-    if isinstance(statement, str) and type(error).__module__.startswith("sqlalchemy"):
+    if isinstance(error, StatementError) and error.statement is not None:
         # The SQL (values are bound, and the engine hides them) and what the driver said.
-        orig = getattr(error, "orig", None)
+        orig = error.orig
         said = f"{type(orig).__name__}: {describe_safely(orig)}" if orig is not None else ""
-        return f"{said} [SQL: {statement[:500]}]"
+        return f"{said} [SQL: {error.statement[:500]}]"
     if type(error).__name__ == "IntegrityError" and _CONSTRAINT_MESSAGE.fullmatch(str(error)):
         return str(error)  # "UNIQUE constraint failed: visit.id": table and column names only
     if isinstance(error, OSError) and error.errno is not None:
