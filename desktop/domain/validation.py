@@ -8,6 +8,7 @@ whole record (required fields, fields that depend on each other). Both raise
 from __future__ import annotations
 
 import math
+import re
 import uuid
 from datetime import UTC, date, datetime
 from typing import Any
@@ -116,6 +117,9 @@ def _check_range(spec: FieldSpec, number: float) -> None:
         raise _BadValueError("too_small", min=_fmt(lo))
 
 
+_THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")
+
+
 def _fmt(n: float) -> str:
     return str(int(n)) if float(n).is_integer() else str(n).replace(".", ",")
 
@@ -124,7 +128,10 @@ def _clean_number(spec: FieldSpec, value: object) -> int | float:
     if isinstance(value, bool):
         raise _BadValueError("not_integer" if spec.kind == INT else "not_number")
     if isinstance(value, str):
-        text = value.strip().replace(",", ".")  # Danes type 7,5
+        text = value.strip()
+        if spec.kind == INT and _THOUSANDS.match(text):
+            text = text.replace(".", "")  # "1.000" is a thousand in Danish, not one
+        text = text.replace(",", ".")  # Danes type 7,5
         try:
             value = float(text)
         except ValueError:
