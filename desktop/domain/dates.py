@@ -28,7 +28,8 @@ import calendar
 import re
 from datetime import date, timedelta
 
-DISPLAY_FORMAT = "%d-%m-%Y"
+from desktop.domain.formatting import dk_date
+
 MIN_YEAR = 1900
 MAX_YEAR = 2199
 FUTURE_WINDOW = 20  # a two-digit year lands at most this many years after today
@@ -92,8 +93,8 @@ class DateInputError(ValueError):
 
 
 def format_date(value: date | None) -> str:
-    """The Danish way a date field shows a date: ``07-12-2026`` ("" for none)."""
-    return value.strftime(DISPLAY_FORMAT) if value else ""
+    """The Danish way a date field shows a date: ``07-12-2026`` ("" for none), as everywhere else (``dk_date``)."""
+    return dk_date(value)
 
 
 def parse_typed_date(text: str, today: date) -> date | None:
