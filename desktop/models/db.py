@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.orm import Session as Session  # re-exported: desktop.sync types its sessions with it
 from sqlalchemy.orm import sessionmaker
 
-from desktop.models import encryption
+from desktop.models import encryption, health
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -87,6 +87,15 @@ def _alembic_config(engine: Engine) -> Config:
 _REVISION_LINE = re.compile(r"""^(revision|down_revision)\s*(?::[^=]*)?=\s*["']?([^"'\n]*?)["']?\s*$""", re.MULTILINE)
 
 
+def known_revisions() -> dict[str, str | None]:
+    """Every migration revision shipped with this app, with the one before it (read from the files)."""
+    revisions: dict[str, str | None] = {}
+    for script in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        found = dict(_REVISION_LINE.findall(script.read_text(encoding="utf-8")))
+        revisions[found["revision"]] = None if found.get("down_revision") in (None, "None") else found["down_revision"]
+    return revisions
+
+
 def head_revision() -> str:
     """The newest migration revision shipped with this version of the app.
 
@@ -95,10 +104,7 @@ def head_revision() -> str:
     a database that is already current (every start but the first after an
     update) never needs it. A test checks this agrees with Alembic's head.
     """
-    revisions: dict[str, str | None] = {}
-    for script in (MIGRATIONS_DIR / "versions").glob("*.py"):
-        found = dict(_REVISION_LINE.findall(script.read_text(encoding="utf-8")))
-        revisions[found["revision"]] = None if found.get("down_revision") in (None, "None") else found["down_revision"]
+    revisions = known_revisions()
     heads = set(revisions) - set(revisions.values())
     if len(heads) != 1:
         raise RuntimeError(f"the migrations must have exactly one head, not {sorted(heads)}")
@@ -149,6 +155,9 @@ def migrate(engine: Engine, path: Path | None, revision: str = "head", key: str 
     target = head_revision() if revision == "head" else revision
     if current == target:
         return None
+    if current is not None and path is not None and current not in known_revisions():
+        # Written by a newer app: say so, and neither back up (every start would add a copy) nor touch it.
+        raise health.NewerSchemaError(path, current)
     backup = None
     if path is not None and current is not None:
         backup = backup_file(path, f"before-migration-{current}", key)
@@ -170,10 +179,33 @@ class Database:
         self.path = Path(path) if path else None
         if self.path:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self.path:  # a damaged file stops here, untouched, with a diagnosis (never an empty new one)
+            damage = health.check_file(self.path, encrypted_beside=encryption.key_id_file(self.path).exists())
+            if damage is not None:
+                raise health.DatabaseDamagedError(self.path, damage)
         # An encrypted file whose key is missing stops here, untouched.
         self._key = encryption.load_key(self.path) if self.path else None
         self._open_engine()
-        self.last_backup = migrate(self.engine, self.path, migrate_to, self._key)
+        try:
+            self._check_pages()
+            self.last_backup = migrate(self.engine, self.path, migrate_to, self._key)
+        except health.DatabaseDamagedError:
+            self.engine.dispose()
+            raise
+        except Exception as exc:
+            self.engine.dispose()
+            if self.path and health.is_damage_error(exc):
+                raise health.DatabaseDamagedError(self.path, health.Damage.CORRUPT, str(exc)) from exc
+            raise
+
+    def _check_pages(self) -> None:
+        """SQLite's quick check of every page (see bench/startup_check.py for what it costs at start-up)."""
+        if self.path is None or not self.path.exists():
+            return
+        with self.engine.connect() as conn:
+            problem = health.quick_check(conn.connection.driver_connection)
+        if problem is not None:
+            raise health.DatabaseDamagedError(self.path, health.Damage.CORRUPT, problem)
 
     def _open_engine(self) -> None:
         self.engine = make_engine(self.path, self._key)
