@@ -76,6 +76,7 @@ class PlannedRow:
     fields: dict[str, Any]
     contact: dict[str, Any] | None = None
     company_id: str | None = None
+    note: str = ""  # what happens to the row when it is not plain (Danish), e.g. a contact for a known company
 
 
 @dataclass(frozen=True)
@@ -310,7 +311,9 @@ def plan_import(
                     if not contact or checker.contact_is_known(company.id, contact["name"]):
                         raise _Exists(what)
                     checker.existing_people.add((company.id, contact["name"].casefold()))
-                    ok.append(PlannedRow(row_number, {}, contact, company.id))
+                    ok.append(PlannedRow(row_number, {}, contact, company.id,
+                                         f"{company.name} findes allerede; kontaktpersonen {contact['name']} "
+                                         "tilføjes."))
                     continue
                 checker.check(row_number, clean)
             except ValidationError as error:

@@ -692,10 +692,6 @@
         <translation>Luk</translation>
     </message>
     <message>
-        <source>Check which field each column goes into (first row: the file&apos;s headers).</source>
-        <translation>Kontrollér hvilket felt hver kolonne skal i (første række: filens overskrifter).</translation>
-    </message>
-    <message>
         <source>Choose file</source>
         <translation>Vælg fil</translation>
     </message>
@@ -846,6 +842,10 @@
     <message>
         <source>%1 contact persons added.</source>
         <translation>%1 kontaktpersoner tilføjet.</translation>
+    </message>
+    <message>
+        <source>Check which field each column goes into. The rows are numbered as in the spreadsheet.</source>
+        <translation>Kontrollér, hvilket felt hver kolonne skal i. Rækkerne har samme numre som i regnearket.</translation>
     </message>
 </context>
 </TS>

@@ -100,3 +100,10 @@ def test_a_bad_contact_phone_refuses_the_row_and_says_it_is_the_contacts(db, ops
     shown = preview(path, "company")
     plan = plan_import(path, "company", shown.mapping, ops)
     assert plan.refused == [(2, "Kontaktperson: Telefon er ikke et gyldigt telefonnummer (8 cifre, evt. med +45).")]
+
+
+def test_a_contact_added_to_a_company_already_there_is_said_so(db, ops, sheet):
+    ops.create_company(name="Jammerbugt Rengøring ApS", cvr="29403473", city="Brovst")
+    plan = plan_import(sheet, "company", preview(sheet, "company").mapping, ops)
+    assert [(r.row_number, r.note) for r in plan.rows_ok if r.note] == [
+        (2, "Jammerbugt Rengøring ApS findes allerede; kontaktpersonen Aysel Lindberg tilføjes.")]

@@ -66,6 +66,8 @@ def plan_summary(plan: ImportPlan) -> str:
     lines = [text]
     lines += [tr("Row %1: %2").replace("%1", str(n)).replace("%2", reason) for n, reason in plan.refused]
     lines += [tr("Row %1: %2").replace("%1", str(n)).replace("%2", reason) for n, reason in plan.existing]
+    lines += [tr("Row %1: %2").replace("%1", str(row.row_number)).replace("%2", row.note)
+              for row in plan.rows_ok if row.note]
     return "\n".join(lines)
 
 
@@ -112,7 +114,8 @@ class ImportDialog(QDialog):
             bottom.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(QLabel(tr("Check which field each column goes into (first row: the file's headers).")))
+        layout.addWidget(QLabel(
+            tr("Check which field each column goes into. The rows are numbered as in the spreadsheet.")))
         layout.addWidget(self.table, 1)
         layout.addWidget(self.report)
         layout.addLayout(bottom)

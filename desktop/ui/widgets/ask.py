@@ -4,7 +4,7 @@
 which no translation of ours reaches; :func:`ask` sets "Ja"/"Nej" (or
 "Yes"/"No" in English) itself. Use it for every confirmation::
 
-    if ask(self, tr("Delete company"), tr("Delete %1 ...?").replace("%1", name)):
+    if ask(self, tr("Delete company"), question):
         ...
 """
 
