@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from desktop.cancel import CancelToken, Progress
-from desktop.domain.formatting import choice_da, dk_date, dk_number, person
+from desktop.domain.formatting import choice_da, dk_date, dk_number, iso_week, person
 from desktop.errors import UserFacingError
 from desktop.models import queries
 
@@ -186,7 +186,7 @@ def export_visits(session: Session, path: str | os.PathLike[str], names: Mapping
     """Export the visit list (same filters as :func:`desktop.models.queries.list_visits`)."""
     who = _names(names)
     columns: Columns = [
-        ("visited_at", "Dato"), (lambda r: r.visited_at.isocalendar().week, "Uge"), ("company_name", "Virksomhed"),
+        ("visited_at", "Dato"), (lambda r: iso_week(r.visited_at), "Uge"), ("company_name", "Virksomhed"),
         (lambda r: choice_da("visit.kind", r.kind), "Type"), (lambda r: who(r.consultant_id), "Konsulent"),
         (lambda r: choice_da("visit.status", r.status), "Status"),
         (lambda r: choice_da("review.state", r.review_state), "Gennemsyn"), ("excerpt", "Referat (uddrag)"),
@@ -218,7 +218,7 @@ def export_follow_ups(session: Session, path: str | os.PathLike[str], names: Map
     """Export the follow-up list (same filters as :func:`desktop.models.queries.list_follow_ups`)."""
     who = _names(names)
     columns: Columns = [
-        ("due_on", "Dato"), (lambda r: r.due_on.isocalendar().week, "Uge"),
+        ("due_on", "Dato"), (lambda r: iso_week(r.due_on), "Uge"),
         (lambda r: choice_da("follow_up.subject_kind", r.subject_kind), "Vedrører"), ("subject_title", "Emne"),
         ("note", "Note"), ("done", "Udført"), (lambda r: who(r.assignee_id), "Ansvarlig"),
     ]

@@ -15,6 +15,7 @@ from desktop.domain.formatting import (
     choice_da,
     dk_date,
     dk_number,
+    iso_week,
     period_label,
     week_label,
 )
@@ -170,7 +171,7 @@ def _placed_section(data: SupervisorReport) -> list[Flowable]:
             *_week_note(data, "Ugenummer (ISO-uge) for start."), Spacer(1, 6)]
     cell = styles()["cell"]
     rows: list[list[object]] = [
-        [dk_date(p.starts_on), str(p.starts_on.isocalendar().week),
+        [dk_date(p.starts_on), str(iso_week(p.starts_on)),
          Paragraph(f'{esc(p.company_name)}<br/><font color="{_MUTED}">{esc(p.title)}</font>', cell),
          p.kind_label, dk_number(p.hours_per_week), str(p.places), dk_number(p.hours_placed)]
         for p in data.placed
