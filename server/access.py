@@ -5,13 +5,15 @@ its next sync, and §4 that nothing typed is lost. Both hold like this:
 
 * **A user leaves a team** (``remove-member``). The token stays valid. Pull and
   summary at once show only the remaining teams (``summary.teams``). For
-  :data:`GRACE_DAYS` after the removal (the ``admin:remove_member`` audit
-  entry is the record of when), a push may still write to the team left, so
+  :data:`GRACE_DAYS` after the removal (``team_departures`` records when a real
+  membership ended; removing a non-member is refused and grants nothing), a push may still write to the team left, so
   the device's unsent changes are accepted. The app pushes its outbox, then
   deletes every local row of a team missing from ``summary.teams``.
 * **A token is revoked** (``revoke`` for all of a user's devices,
   ``revoke-device`` for one) **or the user is disabled**. Pull and summary
-  answer 401 as before. The device then asks ``GET /sync/access``, which
+  answer 401 as before. A disabled user may not write at all, from that
+  moment: their device still learns it is closing and wipes, but a push gets
+  401 (what it had not sent is not taken in). The device then asks ``GET /sync/access``, which
   answers ``{"state": "closing"}`` for such a token; the token may still push
   (to the teams the user has or left within the grace period) for
   :data:`GRACE_DAYS` after the revocation, nothing else. The app pushes its
@@ -41,7 +43,7 @@ from server.admin import device_key
 from server.deps import AUTH_FAILED, CurrentUser, bearer, current_user, engine
 from server.security import token_hash, utcnow
 from server.store import audit, audit_rows
-from server.tables import AuditEntry, Membership, Token, User
+from server.tables import AuditEntry, Membership, TeamDeparture, Token, User
 
 GRACE_DAYS = 14
 ACTIVE, CLOSING = "active", "closing"
@@ -66,12 +68,15 @@ _CURRENT_USER_PARAMS = set(inspect.signature(current_user).parameters)
 
 
 def _history(conn: Connection, user_id: str, digest: str) -> list[tuple[str, str | None, datetime]]:
-    """The admin actions that end access: this user's revocations and team removals, this token's revocation."""
-    return [(a, t, _aware(at)) for a, t, at in conn.execute(
+    """The admin actions that end access: this user's revocations, this token's revocation, and the
+    user's ended memberships (only real ones: ``team_departures``, never an audit row)."""
+    revocations = [(a, t, _aware(at)) for a, t, at in conn.execute(
         select(AuditEntry.action, AuditEntry.team_id, AuditEntry.at).where(
-            AuditEntry.entity_id.in_([user_id, device_key(digest)]),
-            AuditEntry.action.in_((*REVOKE_ACTIONS, "admin:remove_member")))
+            AuditEntry.entity_id.in_([user_id, device_key(digest)]), AuditEntry.action.in_(REVOKE_ACTIONS))
     )]
+    departures = [("left_team", t, _aware(at)) for t, at in conn.execute(
+        select(TeamDeparture.team_id, TeamDeparture.left_at).where(TeamDeparture.user_id == user_id))]
+    return revocations + departures
 
 
 def resolve(db: Engine, credentials: HTTPAuthorizationCredentials | None) -> DeviceAccess | None:
@@ -108,8 +113,9 @@ def resolve(db: Engine, credentials: HTTPAuthorizationCredentials | None) -> Dev
         return None
     current = tuple(sorted({r.team_id for r in rows if r.team_id is not None}))
     grace = now - timedelta(days=GRACE_DAYS)
-    left = {team for action, team, at in history if action == "admin:remove_member" and at >= grace and team}
-    may_push = not expired and (revoked is None or revoked >= grace)
+    left = {team for action, team, at in history if action == "left_team" and at >= grace and team}
+    # Disabled means no write at once (a revoked laptop may still hand in its work for a while).
+    may_push = row.active and not expired and (revoked is None or revoked >= grace)
     user = CurrentUser(row.id, row.username, row.full_name, row.role, tuple(sorted(set(current) | left)), digest)
     return DeviceAccess(user, CLOSING if closing else ACTIVE, current, may_push)
 

@@ -6,15 +6,29 @@ import uuid
 from datetime import timedelta
 
 from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from desktop.domain.protocol import TOMBSTONE_DAYS
+from server.passwords import password_problem
 from server.security import hash_password, utcnow
 from server.store import audit, audit_rows
-from server.tables import Counter, Membership, Record, Team, TeamExit, Token, User
+from server.tables import Counter, Membership, Record, Team, TeamDeparture, TeamExit, Token, User
 
 
 class AdminError(Exception):
     """A refused admin action, with a message for the operator."""
+
+
+class WeakPassword(AdminError):
+    """A password the server refuses (NIST SP 800-63B rules, server/passwords.py); the message is Danish."""
+
+
+def check_password(password: str, username: str, role: str) -> None:
+    """Raise :class:`WeakPassword` for a password that is too short, common, breached or the username."""
+    problem = password_problem(password, username, role)
+    if problem:
+        raise WeakPassword(problem)
 
 
 def ensure_counters(conn: Connection) -> None:
@@ -33,7 +47,7 @@ def create_team(conn: Connection, name: str, actor: str | None = None) -> str:
         raise AdminError(f"A team called {name!r} exists already.")
     team_id = str(uuid.uuid4())
     conn.execute(insert(Team).values(id=team_id, name=name, created_at=utcnow()))
-    audit_rows(conn, [audit(actor, "admin:create_team", entity="team", entity_id=team_id, detail=name)])
+    audit_rows(conn, [audit(actor, "admin:create_team", entity="team", entity_id=team_id)])
     return team_id
 
 
@@ -64,8 +78,7 @@ def create_user(
     """
     if role not in ("consultant", "supervisor", "admin"):
         raise AdminError("Role must be consultant, supervisor or admin.")
-    if len(password) < 8:
-        raise AdminError("The password must be at least 8 characters.")
+    check_password(password, username, role)
     if conn.execute(select(User.id).where(func.lower(User.username) == username.lower())).first():
         raise AdminError(f"The username {username!r} is taken.")
     user_id = str(uuid.uuid4())
@@ -73,7 +86,7 @@ def create_user(
         id=user_id, username=username, full_name=full_name, role=role, email=email,
         password_hash=password_hash or hash_password(password), active=True, created_at=utcnow(),
     ))
-    audit_rows(conn, [audit(actor, "admin:create_user", entity="user", entity_id=user_id, detail=username)])
+    audit_rows(conn, [audit(actor, "admin:create_user", entity="user", entity_id=user_id)])
     return user_id
 
 
@@ -89,17 +102,29 @@ def add_member(conn: Connection, user: str, team: str, actor: str | None = None)
 
 
 def remove_member(conn: Connection, user: str, team: str, actor: str | None = None) -> None:
-    """Take a team away from a user; their devices drop its data on the next sync."""
+    """Take a team away from a user; their devices drop its data on the next sync.
+
+    Only a membership that existed can end: removing a non-member is an error and
+    records nothing (the push grace period, server/access.py, reads ``team_departures``).
+    """
     user_id, team_id = find_user(conn, user), find_team(conn, team)
-    conn.execute(delete(Membership).where(Membership.user_id == user_id, Membership.team_id == team_id))
+    removed = conn.execute(delete(Membership).where(Membership.user_id == user_id,
+                                                    Membership.team_id == team_id)).rowcount
+    if not removed:
+        raise AdminError("Brugeren er ikke medlem af det team.")
+    now = utcnow()
+    dialect = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    stmt = dialect(TeamDeparture).values(user_id=user_id, team_id=team_id, left_at=now)
+    conn.execute(stmt.on_conflict_do_update(index_elements=[TeamDeparture.user_id, TeamDeparture.team_id],
+                                            set_={"left_at": now}))
     audit_rows(conn, [audit(actor, "admin:remove_member", entity="user", entity_id=user_id, team_id=team_id)])
 
 
 def reset_password(conn: Connection, user: str, password: str, actor: str | None = None) -> None:
     """Set a new password and sign the user out everywhere."""
-    if len(password) < 8:
-        raise AdminError("The password must be at least 8 characters.")
     user_id = find_user(conn, user)
+    username, role = conn.execute(select(User.username, User.role).where(User.id == user_id)).one()
+    check_password(password, username, role)
     conn.execute(update(User).where(User.id == user_id).values(password_hash=hash_password(password)))
     revoke_user(conn, user_id, actor)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from fastapi import FastAPI, HTTPException, Request
@@ -17,6 +18,7 @@ from server import __version__, hostile_input
 from server.admin import ensure_counters
 from server.config import Settings, default_database_url
 from server.db import make_engine, migrate
+from server.hostile_input import safe_text
 from server.limiter import LoginLimiter, RefusalThrottle
 from server.routes import access, admin, auth, privacy, reviews, sync, teams
 from server.schemas import HealthResponse
@@ -24,31 +26,49 @@ from server.security import iso, utcnow
 
 log = logging.getLogger(__name__)
 TOO_LARGE = {"code": "too_large", "message": "Forespørgslen er for stor."}
+TOO_SLOW = {"code": "too_slow", "message": "Forespørgslen kom for langsomt."}
+MAX_ERRORS = 20  # listed in a 422; the count says how many there were
 
 
 class BodyLimit:
-    """Refuse request bodies over ``max_bytes`` with 413, by header or while they stream in."""
+    """Bound what a request body may cost before any route (or JSON parser) sees it.
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    * over ``max_bytes``: 413, by the header or while the body streams in;
+    * more than ``max_members`` colons (an upper bound on the JSON object members it can hold): 413
+      while it streams in, so a body of a million tiny fields is refused before it is parsed;
+    * a body that has not arrived ``timeout`` seconds after the request began: 408, so a client
+      that sends a few bytes a minute does not hold a worker for ever.
+
+    The limits are read from ``app.state.settings`` at each request.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        settings: Settings = scope["app"].state.settings
+        max_bytes, max_members = settings.max_body_bytes, settings.max_json_members
         for name, value in scope["headers"]:
-            if name == b"content-length" and (not value.isdigit() or int(value) > self.max_bytes):
+            if name == b"content-length" and (not value.isdigit() or int(value) > max_bytes):
                 await JSONResponse({"detail": TOO_LARGE}, status_code=413)(scope, receive, send)
                 return
-        seen = 0
+        seen = members = 0
+        deadline = asyncio.get_running_loop().time() + settings.body_timeout_seconds
 
         async def limited() -> Message:
-            nonlocal seen
-            message = await receive()
+            nonlocal seen, members
+            try:
+                message = await asyncio.wait_for(receive(), max(0.0, deadline - asyncio.get_running_loop().time()))
+            except TimeoutError:
+                raise HTTPException(408, TOO_SLOW) from None
             if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_bytes:  # chunked upload without a length: stop reading
+                chunk = message.get("body", b"")
+                seen += len(chunk)
+                members += chunk.count(b":")
+                if seen > max_bytes or members > max_members:  # also a chunked upload without a length
                     raise HTTPException(413, TOO_LARGE)
             return message
 
@@ -69,20 +89,25 @@ def create_app(database_url: str | None = None, *, settings: Settings | None = N
     app.state.engine = engine
     app.state.settings = settings
     app.state.login_limiter = LoginLimiter(settings.login_attempts_per_window, settings.login_window_seconds,
-                                           max_lockout=settings.login_max_lockout_seconds)
+                                           max_lockout=settings.login_max_lockout_seconds,
+                                           user_attempts=settings.login_user_attempts_per_window,
+                                           address_attempts=settings.login_address_attempts_per_window)
     app.state.refusal_throttle = RefusalThrottle(settings.refusal_audit_rows_per_minute)
     # Pull pages of Danish prose compress about 4:1; worth it on a 4G connection. Level 1 costs
     # little CPU (level 9, the default, would dominate a first sync).
     app.add_middleware(GZipMiddleware, minimum_size=4096, compresslevel=1)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimit)
     hostile_input.install(app)  # NUL in the URL, values the database refuses: 422, not 500
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [{"loc": list(e.get("loc", [])), "msg": e.get("msg", ""), "type": e.get("type", "")}
-                  for e in exc.errors()]
+        # A few errors, each short and without the input: a hostile body must not get a huge answer.
+        found = exc.errors()
+        errors = [{"loc": [safe_text(str(part), 64) for part in e.get("loc", [])][:8],
+                   "msg": safe_text(str(e.get("msg", "")), 200), "type": safe_text(str(e.get("type", "")), 64)}
+                  for e in found[:MAX_ERRORS]]
         return JSONResponse({"detail": {"code": "invalid_request", "message": "Ugyldig forespørgsel.",
-                                        "errors": errors}}, status_code=422)
+                                        "errors": errors, "error_count": len(found)}}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -14,7 +14,7 @@ from sqlalchemy import Connection
 from desktop.domain.protocol import TOMBSTONE_DAYS
 from server import admin
 from server.config import DEFAULT_HOST, DEFAULT_PORT, default_database_url
-from server.db import make_engine, migrate
+from server.db import checkpoint, make_engine, migrate
 from server.store import audit, audit_rows
 
 DB_HELP = "database URL, e.g. postgresql+psycopg://user@host/feltbog (default: SQLite in the user data folder)"
@@ -148,7 +148,31 @@ def run_admin(args: argparse.Namespace) -> int:
     except admin.AdminError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    finally:
+        if args.command in ("erase-person", "apply-retention"):
+            checkpoint(engine)  # SQLite: the erased text leaves the WAL too
+        engine.dispose()
     return 0
+
+
+def uvicorn_limits(forwarded_allow_ips: str) -> dict:
+    """What one connection may hold: uvicorn's own limits (docs/deploy.md has nginx's in front of them).
+
+    Only the listed proxies may name the client in ``X-Forwarded-For``; from any
+    other address the header is ignored, so a client cannot choose the address
+    the login limits count. The body of a request must arrive within
+    ``Settings.body_timeout_seconds`` (the app's BodyLimit); slow headers are
+    nginx's to cut off (``client_header_timeout``).
+    """
+    return {
+        "proxy_headers": bool(forwarded_allow_ips),
+        "forwarded_allow_ips": forwarded_allow_ips or None,
+        "timeout_keep_alive": 5,  # an idle kept-alive connection is closed after 5 s
+        "h11_max_incomplete_event_size": 16 * 1024,  # request line and headers: 16 KiB at most
+        "limit_concurrency": 1000,  # more connections at once get 503 instead of exhausting the process
+        "backlog": 2048,
+        "timeout_graceful_shutdown": 30,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -158,6 +182,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default=DEFAULT_HOST)
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--forwarded-allow-ips", default=os.environ.get("FELTBOG_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+                        help="the reverse proxies whose X-Forwarded-For names the client (comma-separated; "
+                             "default 127.0.0.1, nginx on the same host; '' trusts nobody); see docs/deploy.md")
     sub = parser.add_subparsers(dest="mode")
     _admin_parser(sub)
     args = parser.parse_args(argv)
@@ -174,5 +201,5 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["FELTBOG_SERVER_DB"] = url  # the workers read it
     print(f"Feltbog server on http://{args.host}:{args.port} ({url.split('://')[0]})", flush=True)
     uvicorn.run("server.app:app_from_environment", factory=True, host=args.host, port=args.port,
-                workers=args.workers, log_level="info")
+                workers=args.workers, log_level="info", **uvicorn_limits(args.forwarded_allow_ips))
     return 0

@@ -28,7 +28,11 @@ class Settings:
     database_url: str
     token_days: int = 30
     max_body_bytes: int = 20 * 1024 * 1024
-    login_attempts_per_window: int = 5
+    max_json_members: int = 250_000  # colons in a body: 5,000 mutations of ~40 fields; more is refused unparsed
+    body_timeout_seconds: float = 60.0  # the whole body must have arrived by then (408)
+    login_attempts_per_window: int = 5  # per (address, user) and per (known device, user)
+    login_user_attempts_per_window: int = 10  # per user, from anywhere
+    login_address_attempts_per_window: int = 100  # per address (an office behind one NAT address)
     login_window_seconds: int = 300
     login_max_lockout_seconds: int = 3600  # repeated lock-outs double from login_window_seconds up to this
     refusal_audit_rows_per_minute: int = 30  # per address; more refused requests are counted, not written

@@ -18,9 +18,14 @@ def is_sqlite(engine: Engine) -> bool:
 
 
 def make_engine(url: str) -> Engine:
-    """Create the engine. SQLite gets WAL, foreign keys and IMMEDIATE write transactions."""
+    """Create the engine. SQLite gets WAL, foreign keys, secure_delete and IMMEDIATE write transactions.
+
+    Both check a pooled connection before handing it out (``pool_pre_ping``): a
+    connection the database dropped (a restart, an idle timeout, an operator's
+    ``pg_terminate_backend``) is replaced instead of failing a request with 500.
+    """
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, pool_pre_ping=True)
 
         @event.listens_for(engine, "connect")
         def _connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -30,6 +35,8 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=30000")
+            # Deleted and overwritten content is zeroed in the file, so an erased name does not linger.
+            cursor.execute("PRAGMA secure_delete=ON")
             cursor.close()
 
         @event.listens_for(engine, "begin")
@@ -39,9 +46,18 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
 
         return engine
-    # No pre-ping (a round trip per request): a connection that died with a database restart fails
-    # one request, SQLAlchemy then drops the whole pool, and the client retries the sync.
-    return create_engine(url, pool_size=10, max_overflow=20, pool_recycle=3600)
+    # The pre-ping costs one short round trip per checkout; without it a connection that died with a
+    # database restart fails a request with 500.
+    return create_engine(url, pool_size=10, max_overflow=20, pool_recycle=3600, pool_pre_ping=True)
+
+
+def checkpoint(engine: Engine) -> None:
+    """SQLite: copy the WAL into the database file and empty it (after an erasure, so the erased text is
+    not left in old page images); nothing to do on PostgreSQL."""
+    if not is_sqlite(engine):
+        return
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def migrate(engine: Engine) -> None:

@@ -45,7 +45,12 @@ def engine(request: Request) -> Engine:
 
 
 def client_address(request: Request) -> str:
-    """The caller's IP address as the server sees it (the proxy's, behind nginx without forwarding)."""
+    """The caller's IP address as the server sees it.
+
+    Behind a reverse proxy that is the proxy's, unless uvicorn is told to trust
+    it (``forwarded_allow_ips``, docs/deploy.md): then, and only for requests
+    from those addresses, uvicorn takes the client from ``X-Forwarded-For``.
+    """
     return request.client.host if request.client else "?"
 
 
@@ -61,7 +66,9 @@ def audit_refusal(request: Request, user_id: str | None, action: str, *, entity:
     left_out = request.app.state.refusal_throttle.admit(address)
     if left_out is None:
         return
-    detail = {"address": address, "method": request.method, "path": request.url.path[:200]}
+    # The route's template, not the path as sent: a path can carry any text a client makes up.
+    route = request.scope.get("route")
+    detail = {"address": address, "method": request.method[:10], "path": getattr(route, "path", "?")}
     if token_prefix:
         detail["token_sha256"] = token_prefix
     if left_out:

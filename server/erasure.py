@@ -11,7 +11,11 @@ transaction:
 * a tombstone (devices no longer hold it) is scrubbed in place.
 
 The audit log records what was changed (entity, id, field names) and, for an
-erasure, a count and a short hash of the identifiers, never the erased text.
+erasure, a count and a short hash of the identifiers, never the erased text;
+an erasure also replaces the person's mentions in older audit rows (from
+before the log kept no free text). On the SQLite server the caller then
+checkpoints the WAL (``server.db.checkpoint``; ``secure_delete`` is on), so
+the erased text is not left in old page images on the disk.
 
 A known limit: a device that still holds an unsent edit of an erased field
 pushes it afterwards, and the arriving value wins as always (the erased text
@@ -27,16 +31,16 @@ from datetime import date
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, cast, func, select, update
+from sqlalchemy import Connection, bindparam, cast, func, select, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.sql.elements import ColumnElement
 
 from desktop.domain.privacy import ERASED
 from server.admin import AdminError
-from server.personal_data import TEXT_FIELDS, Matcher, Person, find_records
+from server.personal_data import TEXT_FIELDS, Matcher, Person, find_audit_mentions, find_records
 from server.security import utcnow
 from server.store import Sequence, audit, audit_rows
-from server.tables import Record
+from server.tables import AuditEntry, Record
 from server.writes import WriteContext, dumps, write_changes
 
 PRIVACY_DEVICE = "server:privacy"  # the device id erasures are written under (field meta, audit)
@@ -122,12 +126,23 @@ def erase_person(conn: Connection, person: Person, *, dry_run: bool = False, act
     """Anonymise the person's records and replace their mentions; returns the plan and counts."""
     seq = Sequence(conn)  # taken first: no push can change the records between plan and write
     plan = erase_plan(conn, person)
+    mentions = find_audit_mentions(conn, person)
     if not dry_run:
         apply_plan(conn, seq, plan, actor, "privacy:erase")
+        scrub_audit(conn, person, mentions)
         audit_rows(conn, [audit(actor, "admin:erase_person", device_id=PRIVACY_DEVICE, detail={
-            "records": len(plan), "fields": sum(len(c.values) for c in plan),
+            "records": len(plan), "fields": sum(len(c.values) for c in plan), "audit_rows": len(mentions),
             "identifiers": len(person.describe()), "sha256_16": identifiers_hash(person)})])
-    return _summary(plan, dry_run)
+    return {**_summary(plan, dry_run), "audit_rows": len(mentions)}
+
+
+def scrub_audit(conn: Connection, person: Person, mentions: list[tuple[int, str]]) -> None:
+    """Replace the person's mentions in the given audit rows (the who, what, when and ids stay)."""
+    if not mentions:
+        return
+    matcher = Matcher(person)
+    conn.execute(update(AuditEntry).where(AuditEntry.id == bindparam("row_id")).values(detail=bindparam("text")),
+                 [{"row_id": row_id, "text": matcher.replace(detail)} for row_id, detail in mentions])
 
 
 # -- retention ----------------------------------------------------------------------------------

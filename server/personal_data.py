@@ -212,6 +212,22 @@ def find_records(conn: Connection, person: Person) -> list[Found]:
     return out
 
 
+def find_audit_mentions(conn: Connection, person: Person) -> list[tuple[int, str]]:
+    """Audit rows whose detail mentions the person, as (id, detail).
+
+    New rows keep no free text, but rows written before that rule (a review
+    comment, a refusal quoting a field, a username typed at login) may.
+    """
+    matcher = Matcher(person)
+    postgres = conn.dialect.name == "postgresql"
+    likes = [AuditEntry.detail.ilike(f"%{_escape_like(t)}%", escape="\\") if postgres else
+             AuditEntry.detail.like(f"%{_escape_like(t)}%", escape="\\") for t in sorted(_like_terms(person))]
+    if not likes:
+        return []
+    rows = conn.execute(select(AuditEntry.id, AuditEntry.detail).where(or_(*likes)).order_by(AuditEntry.id))
+    return [(row_id, detail) for row_id, detail in rows if detail and matcher.mentions(detail)]
+
+
 def find_users(conn: Connection, person: Person) -> list[dict[str, Any]]:
     """Staff accounts that are the person (by full name, username or email), without password hashes."""
     rows = []

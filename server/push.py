@@ -24,9 +24,10 @@ from desktop.domain.protocol import APPLIED, OP_DELETE, OP_UPSERT, REJECTED
 from desktop.domain.schema import CLIENT_WRITABLE_ENTITIES, ENTITIES, TEXT
 from desktop.domain.validation import clean_fields, to_wire, validate_record
 from server import reviews
+from server.hostile_input import encodable, safe_text
 from server.security import utcnow
 from server.store import Sequence, audit
-from server.tables import Device
+from server.tables import Device, Membership
 from server.writes import Loaded, WriteContext, dumps, write_changes
 
 PushContext = WriteContext  # the name the review route knew it by
@@ -35,6 +36,20 @@ SYNC_META_FIELDS = ("team_id", "created_at", "updated_at", "created_by")
 _REF_FIELDS = {name: [f.name for f in spec.fields if f.ref] + (["subject_id"] if name == "follow_up" else [])
                for name, spec in ENTITIES.items()}
 _ALL_FIELDS = {name: tuple(f.name for f in spec.fields) for name, spec in ENTITIES.items()}
+# Fields that name a user: the user must be in the record's team (checked when the value is set).
+_USER_FIELDS = {"company": ("responsible_user_id",), "visit": ("consultant_id",), "follow_up": ("assignee_id",)}
+MAX_ERRORS = 20  # field errors listed per refused mutation
+MAX_REASON = 300  # characters of a refusal's reason
+
+
+def canonical_id(value: Any) -> bool:
+    """True only for a UUID in its canonical lower-case form (what the app and the server make)."""
+    if not isinstance(value, str) or len(value) != 36:
+        return False
+    try:
+        return str(uuid.UUID(value)) == value
+    except ValueError:
+        return False
 
 
 class Gap(Exception):
@@ -89,10 +104,12 @@ def _result(m: dict[str, Any], version: int | None = None, refused: Refused | No
 
 
 def apply_push(
-    conn: Connection, user_id: str, device_id: str, teams: set[str], mutations: list[dict[str, Any]]
+    conn: Connection, user_id: str, device_id: str, teams: set[str], mutations: list[dict[str, Any]],
+    *, supervisor: bool = False,
 ) -> tuple[list[dict[str, Any]], int]:
     """Apply a batch; return per-mutation results and the new last mutation id.
 
+    ``supervisor``: the pusher may name another consultant as a visit's author.
     Raises :class:`Gap` (nothing applied) when the batch skips ids.
     """
     last = lock_device(conn, user_id, device_id)
@@ -114,21 +131,30 @@ def apply_push(
     # round trip out of the section every push in every worker waits for.
     conn.execute(update(Device).where(Device.user_id == user_id, Device.device_id == device_id)
                  .values(last_mutation_id=new_last, last_seen=utcnow()))
-    ctx = WriteContext(conn, user_id, device_id, teams, Sequence(conn))
-    ctx.load([m["id"] for m in fresh] + _referenced_ids(fresh))
+    ctx = WriteContext(conn, user_id, device_id, teams, Sequence(conn), supervisor=supervisor)
+    ctx.load([m["id"] for m in fresh if canonical_id(m["id"])] + _referenced_ids(fresh))
     for m in fresh:
+        # The audit log keeps who, what, when and ids: never a text the client sent (a name it does
+        # not know, a refusal quoting one), so an erasure never has to hunt for it there.
+        entity = m["entity"] if m["entity"] in ENTITIES else None
+        record_id = m["id"] if canonical_id(m["id"]) else None
         try:
             version = apply_one(ctx, m)
         except Refused as refused:
             results.append(_result(m, refused=refused))
-            ctx.audit.append(audit(user_id, f"refused:{refused.code}", device_id=device_id, entity=m["entity"],
-                                   entity_id=m["id"][:36], detail=refused.message[:500]))
+            ctx.audit.append(audit(user_id, f"refused:{refused.code}", device_id=device_id, entity=entity,
+                                   entity_id=record_id))
         else:
             results.append(_result(m, version))
-            ctx.audit.append(audit(user_id, m["op"], device_id=device_id, entity=m["entity"], entity_id=m["id"],
-                                   detail=dumps(sorted(m.get("fields") or {}))))
+            ctx.audit.append(audit(user_id, m["op"], device_id=device_id, entity=entity, entity_id=record_id,
+                                   detail=dumps(sorted(_known_names(entity, m.get("fields") or {})))))
     write_changes(ctx)
     return results, new_last
+
+
+def _known_names(entity: str | None, fields: dict[str, Any]) -> list[str]:
+    names = _ALL_FIELDS.get(entity or "", ())
+    return [name for name in fields if name in names or name in SYNC_META_FIELDS]
 
 
 def _referenced_ids(mutations: list[dict[str, Any]]) -> list[str]:
@@ -138,7 +164,7 @@ def _referenced_ids(mutations: list[dict[str, Any]]) -> list[str]:
         fields = m.get("fields") or {}
         for name in _REF_FIELDS.get(m.get("entity"), ()):
             value = fields.get(name)
-            if isinstance(value, str) and len(value) <= 64:
+            if canonical_id(value):
                 out.append(value)
     return out
 
@@ -170,34 +196,80 @@ def _check_refs(ctx: WriteContext, entity: str, record: dict[str, Any], team_id:
             raise Refused("not_found", error.message("da"), [error.to_wire()])
 
 
+def _invalid(exc: ValidationError) -> Refused:
+    """A refusal for field errors, short and safe to encode whatever names and values it quotes."""
+    errors = [{key: safe_text(value, 200) if isinstance(value, str) else value for key, value in e.items()}
+              for e in exc.to_wire()[:MAX_ERRORS]]
+    return Refused("invalid", safe_text(exc.message("da"), MAX_REASON), errors)
+
+
 def _clean(entity: str, fields: dict[str, Any]) -> dict[str, Any]:
     try:
-        return to_wire(entity, clean_fields(entity, fields))
+        clean = to_wire(entity, clean_fields(entity, fields))
     except ValidationError as exc:
-        raise Refused("invalid", exc.message("da"), exc.to_wire()) from None
+        raise _invalid(exc) from None
+    spec = ENTITIES[entity].field_map
+    bad = [name for name, value in clean.items() if isinstance(value, str) and not encodable(value)]
+    if bad:  # a lone surrogate: no database stores it, no JSON encoder writes it
+        errors = [FieldError(name, "invalid", spec[name].label_da, spec[name].label_en) for name in bad]
+        raise Refused("invalid", "Teksten indeholder et ugyldigt tegn.",
+                      [{**e.to_wire(), "message": "Teksten indeholder et ugyldigt tegn."} for e in errors])
+    return clean
 
 
 def _validate(entity: str, record: dict[str, Any]) -> None:
     try:
         validate_record(entity, record)
     except ValidationError as exc:
-        raise Refused("invalid", exc.message("da"), exc.to_wire()) from None
+        raise _invalid(exc) from None
+
+
+def _team_members(ctx: WriteContext, team_id: str) -> set[str]:
+    if team_id not in ctx.members:
+        ctx.members[team_id] = set(ctx.conn.execute(
+            select(Membership.user_id).where(Membership.team_id == team_id)).scalars())
+    return ctx.members[team_id]
+
+
+def _check_people(ctx: WriteContext, entity: str, clean: dict[str, Any], team_id: str,
+                  record: Loaded | None = None) -> None:
+    """A visit's author is the consultant who pushes it (a supervisor may name another); a user named in
+    a record (author, assignee, responsible) must be in the record's team. Checked where the value is set."""
+    if entity == "visit" and not ctx.supervisor:
+        if record is None:
+            clean["consultant_id"] = ctx.user_id
+        elif "consultant_id" in clean and clean["consultant_id"] != record.fields.get("consultant_id"):
+            fspec = ENTITIES[entity].field_map["consultant_id"]
+            error = FieldError("consultant_id", "not_allowed", fspec.label_da, fspec.label_en)
+            raise Refused("not_allowed", "Kun en leder kan ændre, hvilken konsulent et besøg er skrevet af.",
+                          [{**error.to_wire(), "message": "Kun en leder kan ændre besøgets konsulent."}])
+    for name in _USER_FIELDS.get(entity, ()):
+        value = clean.get(name)
+        if value is None or (record is not None and record.fields.get(name) == value):
+            continue
+        if value not in _team_members(ctx, team_id):
+            fspec = ENTITIES[entity].field_map[name]
+            error = FieldError(name, "not_found", fspec.label_da, fspec.label_en)
+            raise Refused("not_found", error.message("da"), [error.to_wire()])
 
 
 def apply_one(ctx: WriteContext, m: dict[str, Any]) -> int | None:
     """Apply one mutation; return the record's new version, or raise Refused."""
     entity, op = m.get("entity"), m.get("op")
     if entity not in ENTITIES:
-        raise Refused("unknown_entity", f"Ukendt type: {str(entity)[:40]}.")
+        raise Refused("unknown_entity", "Ukendt type.")
     if entity not in CLIENT_WRITABLE_ENTITIES:
         raise Refused("not_allowed", message("not_allowed"))
     if op not in (OP_UPSERT, OP_DELETE):
-        raise Refused("bad_op", f"Ukendt handling: {str(op)[:20]}.")
+        raise Refused("bad_op", "Ukendt handling.")
+    if not canonical_id(m["id"]):  # ids are made by uuid4 and sent as they are: anything else is refused
+        raise Refused("bad_id", "Ugyldigt id.")
     record = ctx.get(m["id"])
-    if record is not None and record.entity != entity:
-        raise Refused("wrong_entity", "Id'et tilhører en anden type post.")
+    # Another team's record answers as an unknown id would, whatever entity is named with it.
     if record is not None and record.team_id not in ctx.teams:
         raise Refused("not_allowed", message("not_allowed"))
+    if record is not None and record.entity != entity:
+        raise Refused("wrong_entity", "Id'et tilhører en anden type post.")
     if entity == "visit" and record is not None and record.review_state == "approved":
         raise Refused("approved_locked", message("approved_locked"))
     base = int(m.get("base_version") or 0)
@@ -244,13 +316,8 @@ def _delete(ctx: WriteContext, record: Loaded | None, base: int) -> int | None:
 def _create(ctx: WriteContext, record_id: str, entity: str, team_id: str | None, fields: dict[str, Any]) -> int:
     if not team_id or team_id not in ctx.teams:
         raise Refused("not_allowed", message("not_allowed"))
-    try:
-        valid = len(record_id) == 36 and bool(uuid.UUID(record_id))
-    except ValueError:
-        valid = False
-    if not valid:
-        raise Refused("bad_id", "Ugyldigt id.")
     clean = _clean(entity, {**ENTITIES[entity].defaults(), **fields})
+    _check_people(ctx, entity, clean, team_id)
     _validate(entity, clean)
     _check_refs(ctx, entity, clean, team_id)
     full = {name: clean.get(name) for name in _ALL_FIELDS[entity]}  # every field, None when not set
@@ -269,6 +336,7 @@ def _update(ctx: WriteContext, record: Loaded, team_id: str | None, fields: dict
     new_team = team_id if team_id and team_id != record.team_id else None
     if new_team and new_team not in ctx.teams:
         raise Refused("not_allowed", message("not_allowed"))
+    _check_people(ctx, entity, clean, new_team or record.team_id, record)
     # A move takes the record's references along: they must be in the new team too.
     _check_refs(ctx, entity, merged, new_team or record.team_id, None if new_team else clean)
     changed = [name for name, value in clean.items() if record.fields.get(name) != value]

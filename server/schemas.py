@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from desktop.domain.protocol import PUSH_MAX_MUTATIONS
 
@@ -57,19 +57,63 @@ class RefreshResponse(BaseModel):
     server_time: str
 
 
+# What one pushed mutation may carry, checked before anything else looks at it (and long before the
+# push transaction): no entity has more than ~30 fields and no field name is longer than 30 characters.
+# A refusal is one short 422 for the batch (no app sends such a thing).
+MAX_FIELDS = 64
+MAX_FIELD_NAME = 64
+MAX_ID = 2**62
+
+
+def bounded_fields(value: Any) -> Any:
+    """Cheap checks on a mutation's ``fields`` before pydantic (or anyone) walks through them."""
+    if not isinstance(value, dict):
+        return value  # pydantic's own dict check answers
+    if len(value) > MAX_FIELDS:
+        raise ValueError(f"at most {MAX_FIELDS} fields per mutation")
+    if any(len(name) > MAX_FIELD_NAME for name in value):
+        raise ValueError(f"a field name is at most {MAX_FIELD_NAME} characters")
+    return value  # the values are the domain rules' to judge, per mutation
+
+
 class Mutation(Strict):
-    mutation_id: int = Field(ge=1)
+    mutation_id: int = Field(ge=1, le=MAX_ID)
     entity: Text = Field(max_length=40)
     id: Text = Field(min_length=1, max_length=64)
     op: Literal["upsert", "delete"]
-    base_version: int = Field(ge=0)
+    base_version: int = Field(ge=0, le=MAX_ID)
     fields: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _few_keys(cls, data: Any) -> Any:
+        # Before pydantic lists every unknown key (extra="forbid") one error at a time.
+        if isinstance(data, dict) and len(data) > 12:
+            raise ValueError("a mutation has six keys")
+        return data
+
+    @field_validator("fields", mode="before")
+    @classmethod
+    def _bounded(cls, value: Any) -> Any:
+        return bounded_fields(value)
+
+
+# A device id is the app's UUID; printable ASCII keeps it out of every encoding trap.
+DeviceId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[\x21-\x7e]+$")]
 
 
 class PushRequest(Envelope):
-    device_id: Text = Field(min_length=1, max_length=64)
+    device_id: DeviceId
     schema_version: int
     mutations: list[Mutation] = Field(max_length=PUSH_MAX_MUTATIONS)
+
+    @field_validator("mutations", mode="before")
+    @classmethod
+    def _not_too_many(cls, value: Any) -> Any:
+        # Counted before each one is validated (pydantic checks max_length only after).
+        if isinstance(value, list) and len(value) > PUSH_MAX_MUTATIONS:
+            raise ValueError(f"at most {PUSH_MAX_MUTATIONS} mutations per push")
+        return value
 
 
 class FieldErrorOut(BaseModel):

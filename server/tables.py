@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy import BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
@@ -140,3 +140,41 @@ class AuditEntry(Base):
     entity_id: Mapped[str | None] = mapped_column(String(36), index=True)
     team_id: Mapped[str | None] = mapped_column(String(36))
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class LoginLimit(Base):
+    """Failed logins per key (a keyed hash of the pair, user, address or device), shared by every worker."""
+
+    __tablename__ = "login_limits"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)  # in the window that began at window_start
+    window_start: Mapped[float] = mapped_column(Float)  # seconds since the epoch
+    lockouts: Mapped[int] = mapped_column(Integer, default=0)  # in a row; each lasts twice the one before
+    locked_until: Mapped[float] = mapped_column(Float, default=0.0)
+    expires_at: Mapped[float] = mapped_column(Float, index=True)  # after this the row counts for nothing
+
+
+class LoginDevice(Base):
+    """A device (keyed hash of the key it sends) that has signed a user in: a *known device*."""
+
+    __tablename__ = "login_devices"
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    device_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    first_seen: Mapped[float] = mapped_column(Float)
+
+
+class ServerSecret(Base):
+    """Secrets made at install (the limiter's HMAC key)."""
+
+    __tablename__ = "server_secrets"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+
+
+class TeamDeparture(Base):
+    """When a user's real membership of a team ended (what the push grace period reads)."""
+
+    __tablename__ = "team_departures"
+    user_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    left_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

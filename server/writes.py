@@ -64,6 +64,8 @@ class WriteContext:
     exits: list[dict[str, Any]] = field(default_factory=list)
     stats: StatsDelta = field(default_factory=StatsDelta)
     now: str = field(default_factory=lambda: iso(utcnow()))
+    supervisor: bool = False  # may name another user as a visit's author
+    members: dict[str, set[str]] = field(default_factory=dict)  # team -> user ids, read when needed
 
     @property
     def who(self) -> list[Any]:

@@ -21,7 +21,8 @@ def run_admin(db: Engine, action: Callable[[Connection], Any]) -> Any:
         with db.execution_options(write=True).begin() as conn:
             return action(conn)
     except admin.AdminError as exc:
-        raise HTTPException(400, {"code": "admin", "message": str(exc)}) from None
+        code = "weak_password" if isinstance(exc, admin.WeakPassword) else "admin"
+        raise HTTPException(400, {"code": code, "message": str(exc)}) from None
 
 
 @router.get("/teams", response_model=list[TeamOut])

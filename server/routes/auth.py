@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from sqlalchemy import Engine, func, insert, select, update
 
 from server.deps import AUTH_FAILED, CurrentUser, audit_refusal, client_address, current_user, engine
-from server.limiter import retry_after_header
+from server.limiter import DEVICE_HEADER, retry_after_header
 from server.schemas import LoginRequest, LoginResponse, RefreshResponse, errors
 from server.security import expiry, iso, new_token, token_hash, utcnow, verify_password
 from server.store import audit, audit_rows
@@ -20,25 +20,33 @@ RATE_LIMITED = {"code": "rate_limited", "message": "For mange forsøg. Vent et p
 
 @router.post("/login", response_model=LoginResponse, responses=errors(400, 401, 413, 422, 429))
 def login(body: LoginRequest, request: Request, db: Engine = Depends(engine)) -> LoginResponse:
-    """Exchange a username and password for a bearer token."""
+    """Exchange a username and password for a bearer token.
+
+    Failures are counted in the database per (address, user), per user and per
+    address (server/limiter.py); the app's ``X-Feltbog-Device`` header lets a
+    device that signed this user in before through lock-outs others caused.
+    """
     limiter = request.app.state.login_limiter
     address = client_address(request)
-    wait = limiter.retry_after(body.username.lower(), address)
+    device = (request.headers.get(DEVICE_HEADER) or "")[:200] or None
+    with db.connect() as conn:
+        user = conn.execute(select(User).where(func.lower(User.username) == body.username.lower())).first()
+        keys = limiter.keys(conn, body.username, address, user.id if user else None, device)
+        wait = limiter.retry_after(conn, keys)
     if wait > 0:  # locked out: answered at once, without looking at the password
         audit_refusal(request, None, "refused:login_rate_limited")
         raise HTTPException(429, RATE_LIMITED, headers=retry_after_header(wait))
-    with db.connect() as conn:
-        user = conn.execute(select(User).where(func.lower(User.username) == body.username.lower())).first()
     # Argon2 takes a moment: verify outside any transaction (SQLite has one writer).
     ok = verify_password(user.password_hash if user else None, body.password)
     with db.execution_options(write=True).begin() as conn:
         if not ok or user is None or not user.active:
-            limiter.failed(body.username.lower(), address)
-            audit_rows(conn, [audit(user.id if user else None, "login_failed", detail=body.username[:100])])
+            limiter.failed(conn, keys)
+            # Never the typed username: it may be a password typed into the wrong field.
+            audit_rows(conn, [audit(user.id if user else None, "login_failed")])
             failed = True
         else:
             failed = False
-            limiter.succeeded(body.username.lower(), address)
+            limiter.succeeded(conn, keys, user.id, device)
             token = new_token()
             expires = expiry(request.app.state.settings.token_days)
             conn.execute(insert(Token).values(
@@ -49,7 +57,7 @@ def login(body: LoginRequest, request: Request, db: Engine = Depends(engine)) ->
                 select(Team.id, Team.name).join(Membership, Membership.team_id == Team.id)
                 .where(Membership.user_id == user.id).order_by(Team.name)
             ).all()
-            audit_rows(conn, [audit(user.id, "login", detail=body.device_name[:200])])
+            audit_rows(conn, [audit(user.id, "login", detail="known_device" if keys.known_device else None)])
     if failed:
         raise HTTPException(401, LOGIN_FAILED)
     return LoginResponse(
@@ -72,7 +80,7 @@ def refresh(request: Request, user: CurrentUser = Depends(current_user),
             device = conn.execute(select(Token.device_name).where(Token.token_hash == user.token_hash)).scalar_one()
             conn.execute(insert(Token).values(token_hash=token_hash(token), user_id=user.id, device_name=device,
                                               created_at=now, expires_at=expires))
-            audit_rows(conn, [audit(user.id, "token_refresh", detail=device[:200])])
+            audit_rows(conn, [audit(user.id, "token_refresh")])
     if revoked != 1:
         audit_refusal(request, user.id, "refused:token_revoked", token_prefix=user.token_hash[:12])
         raise HTTPException(401, AUTH_FAILED, headers={"WWW-Authenticate": "Bearer"})

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection, Engine
 
 from server import admin
+from server.db import checkpoint
 from server.deps import CurrentUser, admin_user, engine, json_response
 from server.erasure import apply_retention, default_retention_years, erase_person
 from server.personal_data import Person, export_person
@@ -68,14 +69,20 @@ def export(body: PersonQuery, me: CurrentUser = Depends(admin_user), db: Engine 
 def erase(body: EraseRequest, me: CurrentUser = Depends(admin_user), db: Engine = Depends(engine)) -> Any:
     """Anonymise a person's contacts and mentors and replace their mentions (``dry_run``: only list them)."""
     person = _person(body)
-    return json_response(run_admin(db, lambda c: erase_person(c, person, dry_run=body.dry_run, actor=me.id)))
+    result = run_admin(db, lambda c: erase_person(c, person, dry_run=body.dry_run, actor=me.id))
+    if not body.dry_run:
+        checkpoint(db)  # SQLite: no old page image with the erased text stays in the WAL
+    return json_response(result)
 
 
 @router.post("/personal-data/retention")
 def retention(body: RetentionRequest, me: CurrentUser = Depends(admin_user), db: Engine = Depends(engine)) -> Any:
     """Anonymise visit notes older than N years (default FELTBOG_RETENTION_YEARS, else 5)."""
     years = body.visits_older_than_years or default_retention_years()
-    return json_response(run_admin(db, lambda c: apply_retention(c, years, dry_run=body.dry_run, actor=me.id)))
+    result = run_admin(db, lambda c: apply_retention(c, years, dry_run=body.dry_run, actor=me.id))
+    if not body.dry_run:
+        checkpoint(db)
+    return json_response(result)
 
 
 @router.post("/devices/revoke")

@@ -7,6 +7,7 @@ from sqlalchemy import Engine
 
 from server import reviews
 from server.deps import CurrentUser, audit_refusal, current_user, engine, json_response
+from server.push import canonical_id
 from server.schemas import Change, QueueResponse, ReviewRequest, errors
 from server.store import Sequence, audit, audit_rows
 from server.writes import WriteContext, write_changes
@@ -59,8 +60,9 @@ def add_review(
             if visit.review_state == "approved":
                 raise HTTPException(409, {"code": "approved_locked", "message": "Besøget er allerede godkendt."})
             review = reviews.append_review(ctx, visit, body.state, body.comment or None, user.id)
+            # The comment is the record's (and an erasure's) business: the audit log keeps only the act.
             ctx.audit.append(audit(user.id, f"review:{body.state}", entity="visit", entity_id=visit_id,
-                                   team_id=visit.team_id, detail=body.comment[:200]))
+                                   team_id=visit.team_id))
             write_changes(ctx)
     if refused_other_team:  # another team's visit: as if it did not exist, but kept in the audit log
         _refused(db, user, visit_id, "refused:review_other_team")
@@ -72,4 +74,5 @@ def add_review(
 def _refused(db: Engine, user: CurrentUser, visit_id: str, action: str) -> None:
     """Audit a refused review in its own transaction (the request itself changes nothing)."""
     with db.execution_options(write=True).begin() as conn:
-        audit_rows(conn, [audit(user.id, action, entity="visit", entity_id=visit_id[:36])])
+        audit_rows(conn, [audit(user.id, action, entity="visit",
+                                entity_id=visit_id if canonical_id(visit_id) else None)])

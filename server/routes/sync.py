@@ -29,7 +29,8 @@ def push(body: PushRequest, user: CurrentUser = Depends(pushing_user), db: Engin
     mutations = [m.__dict__ for m in body.mutations]
     try:
         with db.execution_options(write=True).begin() as conn:
-            results, last = apply_push(conn, user.id, body.device_id, set(user.teams), mutations)
+            results, last = apply_push(conn, user.id, body.device_id, set(user.teams), mutations,
+                                           supervisor=user.is_supervisor)
     except Gap as gap:
         raise HTTPException(409, {"code": "mutation_gap", "expected": gap.expected,
                                   "message": "Ændringerne kom ikke i rækkefølge."}) from None
