@@ -7,6 +7,7 @@ see a requests exception or an HTTP status code.
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +15,7 @@ import orjson
 import requests
 
 from desktop import __version__
+from desktop.credentials import Credentials
 from desktop.domain.protocol import API_PREFIX, SCHEMA_VERSION
 from desktop.sync.errors import SyncError, SyncErrorKind
 
@@ -21,6 +23,19 @@ log = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 60.0  # a 5,000-record page on a slow line
+# A random key of this installation, kept in the OS keychain and sent with every login: the server
+# lets a device that signed the user in before through lock-outs that others' guessing caused.
+DEVICE_HEADER = "X-Feltbog-Device"
+_device_key = Credentials("device-key")
+
+
+def device_key() -> str:
+    """This installation's device key (made on first use)."""
+    key = _device_key.get_token()
+    if not key:
+        key = secrets.token_urlsafe(32)
+        _device_key.set_token(key)
+    return key
 
 
 class SyncClient:
@@ -43,7 +58,7 @@ class SyncClient:
         return f"{self.base_url}{API_PREFIX}{path}"
 
     def _request(self, method: str, path: str, *, auth: bool = True, **kwargs: Any) -> Any:
-        headers = {}
+        headers = dict(kwargs.pop("headers", None) or {})
         if auth:
             token = self.get_token()
             if not token:
@@ -62,6 +77,13 @@ class SyncClient:
             raise SyncError(SyncErrorKind.PROTOCOL, str(exc)) from exc
         self.bytes_received += len(response.content)
         return self._decode(response)
+
+    def _json(self, method: str, path: str, *, auth: bool = True, **kwargs: Any) -> dict[str, Any]:
+        """A request whose answer must be a JSON object; anything else is a protocol error."""
+        body = self._request(method, path, auth=auth, **kwargs)
+        if not isinstance(body, dict):
+            raise SyncError(SyncErrorKind.PROTOCOL, f"{path}: expected a JSON object")
+        return body
 
     @staticmethod
     def _detail(response: requests.Response) -> Any:
@@ -94,15 +116,16 @@ class SyncClient:
 
     def health(self) -> dict[str, Any]:
         """``GET /health``: is the server there, and what time does it say it is."""
-        return self._request("GET", "/health", auth=False)
+        return self._json("GET", "/health", auth=False)
 
     def login(self, username: str, password: str, device_name: str) -> dict[str, Any]:
         """``POST /auth/login``: returns ``{token, user, teams, ...}``."""
-        return self._request(
+        return self._json(
             "POST",
             "/auth/login",
             auth=False,
             json={"username": username, "password": password, "device_name": device_name},
+            headers={DEVICE_HEADER: device_key()},
         )
 
     def logout(self) -> None:
@@ -111,24 +134,24 @@ class SyncClient:
 
     def refresh(self) -> dict[str, Any]:
         """``POST /auth/refresh``: ``{token, expires_at}`` for the current token, which the server revokes."""
-        return self._request("POST", "/auth/refresh")
+        return self._json("POST", "/auth/refresh")
 
     def push(self, device_id: str, mutations: list[dict[str, Any]]) -> dict[str, Any]:
         """``POST /sync/push`` one batch of mutations."""
         body = {"device_id": device_id, "schema_version": SCHEMA_VERSION, "mutations": mutations}
-        return self._request("POST", "/sync/push", json=body)
+        return self._json("POST", "/sync/push", json=body)
 
     def pull(self, since: int, limit: int) -> dict[str, Any]:
         """``GET /sync/pull``: one page of changes after ``since``."""
-        return self._request("GET", "/sync/pull", params={"since": since, "limit": limit})
+        return self._json("GET", "/sync/pull", params={"since": since, "limit": limit})
 
     def summary(self) -> dict[str, Any]:
         """``GET /sync/summary``: per-entity counts and the checksum."""
-        return self._request("GET", "/sync/summary")
+        return self._json("GET", "/sync/summary")
 
     def access(self) -> dict[str, Any]:
         """``GET /sync/access``: ``{state: active|closing, teams}`` (asked after a 401; see server/access.py)."""
-        return self._request("GET", "/sync/access")
+        return self._json("GET", "/sync/access")
 
     def access_wiped(self, device_id: str) -> None:
         """``POST /sync/access/wiped``: this device removed what it may not keep."""
@@ -136,13 +159,13 @@ class SyncClient:
 
     def members(self) -> dict[str, Any]:
         """``GET /teams/members``: names of the people in my teams."""
-        return self._request("GET", "/teams/members")
+        return self._json("GET", "/teams/members")
 
     def review_queue(self, **filters: str) -> dict[str, Any]:
         """``GET /reviews/queue`` (supervisors)."""
         params = {k: v for k, v in filters.items() if v}
-        return self._request("GET", "/reviews/queue", params=params)
+        return self._json("GET", "/reviews/queue", params=params)
 
     def add_review(self, visit_id: str, state: str, comment: str) -> dict[str, Any]:
         """``POST /visits/{id}/reviews`` (supervisors)."""
-        return self._request("POST", f"/visits/{visit_id}/reviews", json={"state": state, "comment": comment})
+        return self._json("POST", f"/visits/{visit_id}/reviews", json={"state": state, "comment": comment})

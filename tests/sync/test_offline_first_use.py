@@ -34,8 +34,8 @@ def test_work_before_the_first_sign_in_becomes_the_consultants_own(server, tmp_p
     assert service.actor().user_id is None  # no account yet: "Arbejd offline"
     company = offline.create_company(name="Fjerritslev Maskinfabrik", city="Fjerritslev").id
     visit = offline.create_visit(company, body="Første møde, gode muligheder for praktik").id
-    offline.create_opening(company, visit_id=visit, kind="virksomhedspraktik", title="Praktik på lageret", hours_per_week=8,
-                           duration_weeks=13, starts_on=TODAY)
+    offline.create_opening(company, visit_id=visit, kind="virksomhedspraktik", title="Praktik på lageret",
+                           hours_per_week=8, duration_weeks=13, starts_on=TODAY)
     [unowned] = [v for v in _rows(db, "visit") if v.id == visit]
     assert unowned.consultant_id is None and unowned.team_id is None
 
