@@ -1,4 +1,7 @@
-"""All disk and network work runs here, off the GUI thread (Anki's QueryOp/TaskManager).
+"""The threads all disk and network work runs on, off the GUI thread (Anki's TaskManager).
+
+Screens do not call this directly: they build a :class:`desktop.ui.operation.Op`,
+which submits here and owns the finish (a test in tests/ui enforces it).
 
 * ``uses_db=True`` work goes to ONE worker thread: SQLite has one writer, and
   one queue keeps an autosave from racing a sync.
@@ -9,6 +12,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -16,6 +20,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QApplication, QWidget
+
+log = logging.getLogger(__name__)
 
 
 class _Relay(QObject):
@@ -32,6 +38,7 @@ class TaskRunner(QObject):
         self._relay = _Relay()
         self._relay.done.connect(self._finish)
         self.pending = 0
+        self._closed = False
 
     def run(
         self,
@@ -46,6 +53,12 @@ class TaskRunner(QObject):
         app = QApplication.instance()
         if app is not None and threading.current_thread() is not threading.main_thread():
             raise RuntimeError("run_in_background must be called from the GUI thread")
+        if self._closed:
+            # The app is closing: a view that still asks for rows (a table laying itself out) gets nothing.
+            log.debug("Background work after shutdown dropped")
+            dropped: Future = Future()
+            dropped.cancel()
+            return dropped
         self.pending += 1
         future = (self._db if uses_db else self._net).submit(op)
         future.add_done_callback(lambda f: self._relay.done.emit(f, on_success, on_failure, parent))
@@ -72,5 +85,6 @@ class TaskRunner(QObject):
 
     def shutdown(self) -> None:
         """Finish queued work (an autosave must land) and stop the threads."""
+        self._closed = True
         self._db.shutdown(wait=True)
         self._net.shutdown(wait=False, cancel_futures=True)
