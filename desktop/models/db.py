@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.orm import Session as Session  # re-exported: desktop.sync types its sessions with it
 from sqlalchemy.orm import sessionmaker
 
-from desktop.models import encryption, health
+from desktop.models import backups, encryption, health
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DB_FILENAME = "feltbog.sqlite"
+QUICK_CHECK_AT_OPEN_BYTES = 64 * 1024 * 1024  # quick_check reads ~1 GB/s here: at most ~60 ms at start-up
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
@@ -175,7 +176,14 @@ class Database:
     on any exception, so a failed operation leaves nothing behind.
     """
 
-    def __init__(self, path: Path | None, *, migrate_to: str = "head") -> None:
+    def __init__(self, path: Path | None, *, migrate_to: str = "head", check_pages: bool | None = None) -> None:
+        """Open (creating or migrating) the database at ``path`` (None: in memory).
+
+        ``check_pages``: run SQLite's quick check of every page now. By default
+        only for files up to :data:`QUICK_CHECK_AT_OPEN_BYTES`, where it is not
+        felt; the app checks a larger file on its database worker after the
+        window is up (:meth:`check_pages`).
+        """
         self.path = Path(path) if path else None
         if self.path:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -187,7 +195,8 @@ class Database:
         self._key = encryption.load_key(self.path) if self.path else None
         self._open_engine()
         try:
-            self._check_pages()
+            if check_pages or (check_pages is None and self._small()):
+                self.check_pages()
             self.last_backup = migrate(self.engine, self.path, migrate_to, self._key)
         except health.DatabaseDamagedError:
             self.engine.dispose()
@@ -198,8 +207,11 @@ class Database:
                 raise health.DatabaseDamagedError(self.path, health.Damage.CORRUPT, str(exc)) from exc
             raise
 
-    def _check_pages(self) -> None:
-        """SQLite's quick check of every page (see bench/startup_check.py for what it costs at start-up)."""
+    def _small(self) -> bool:
+        return self.path is not None and self.path.exists() and self.path.stat().st_size <= QUICK_CHECK_AT_OPEN_BYTES
+
+    def check_pages(self) -> None:
+        """SQLite's quick check of every page; raises DatabaseDamagedError (~1 s per GB: bench/startup_check.py)."""
         if self.path is None or not self.path.exists():
             return
         with self.engine.connect() as conn:
@@ -260,18 +272,31 @@ class Database:
             yield session
 
     def backup(self, reason: str) -> Path | None:
-        """Back the database file up now (no-op for an in-memory database)."""
-        return backup_file(self.path, reason, self._key) if self.path else None
+        """Back the database file up now (no-op for an in-memory database); old copies beyond the limit go."""
+        if self.path is None:
+            return None
+        made = backup_file(self.path, reason, self._key)
+        backups.prune(self.path)
+        return made
+
+    def backup_daily_if_due(self) -> Path | None:
+        """The daily backup, if the last one is older than a working day (run off the GUI thread)."""
+        if self.path is None or not backups.daily_due(self.path):
+            return None
+        return self.backup(backups.DAILY)
+
+    def list_backups(self) -> list[backups.BackupInfo]:
+        """This database's backups, newest first, with their record counts."""
+        return backups.list_backups(self.path, self._key) if self.path else []
 
     def remove_backups(self) -> int:
         """Delete every backup copy of this database (they hold the same data); returns how many."""
         if self.path is None:
             return 0
-        removed = 0
-        for backup in (self.path.parent / "backups").glob(f"{self.path.stem}-*.sqlite"):
-            backup.unlink(missing_ok=True)
-            removed += 1
-        return removed
+        files = backups.backup_files(self.path)
+        for file, _made, _reason in files:
+            file.unlink(missing_ok=True)
+        return len(files)
 
     def refresh_statistics(self) -> None:
         """Sample the tables for SQLite's query planner (``ANALYZE`` with a row limit, ~0.2 s on 300,000 rows).

@@ -112,3 +112,32 @@ def test_a_database_from_a_newer_version_says_so_and_makes_no_backup(filled):
 
 def test_a_whole_file_opens(filled):
     Database(filled).close()
+
+
+def test_a_large_file_is_checked_after_start_not_at_open(filled):
+    """Files past the start-up budget open at once; the app runs the page check on its worker."""
+    size = _page_size(filled)
+    data = bytearray(filled.read_bytes())
+    middle = (len(data) // size // 2) * size
+    data[middle : middle + size] = bytes(size)
+    filled.write_bytes(bytes(data))
+    db = Database(filled, check_pages=False)
+    with pytest.raises(DatabaseDamagedError) as caught:
+        db.check_pages()
+    assert caught.value.damage is Damage.CORRUPT
+    db.close()
+
+
+def test_backups_are_kept_to_a_bounded_number_per_reason(filled):
+    from desktop.models import backups
+
+    db = Database(filled)
+    for _ in range(backups.KEEP_OTHER + 4):
+        db.backup("before-mass-delete")
+    assert db.backup_daily_if_due() is not None
+    assert db.backup_daily_if_due() is None  # once a working day
+    kinds = [reason for _f, _m, reason in backups.backup_files(filled)]
+    assert kinds.count("before-mass-delete") == backups.KEEP_OTHER and kinds.count(backups.DAILY) == 1
+    [daily] = [b for b in db.list_backups() if b.reason == backups.DAILY]
+    assert daily.counts is not None and daily.counts["company"] == 300 and daily.counts["visit"] == 300
+    db.close()

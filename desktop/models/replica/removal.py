@@ -116,3 +116,6 @@ def scrub_files(db: Database) -> None:
         busy, _frames, _done = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     if busy:
         log.warning("The WAL could not be emptied now (a reader is busy); it will be at the next checkpoint")
+    # Older backups still hold what was just removed: one copy made now replaces them all.
+    db.remove_backups()
+    db.backup("after-erase")
