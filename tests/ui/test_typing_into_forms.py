@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from desktop.models.queries import get_record, list_companies, list_mentors, list_openings
 from desktop.ui.dialogs.entity_dialog import EntityDialog
@@ -119,6 +120,25 @@ def test_an_empty_date_field_shows_nothing_and_its_calendar_opens_at_today(ctx, 
     calendar.clicked.emit(calendar.selectedDate().addDays(14))
     assert not calendar.isVisible()
     assert starts.text() == "07-12-2026" and dialog.form.values()["starts_on"] == date(2026, 12, 7)
+
+
+def test_the_calendar_is_used_from_the_keyboard(ctx, qtbot, company):
+    dialog = new_dialog(ctx, qtbot, "opening", OPENING_FIELDS, company)
+    starts = dialog.form.widgets["starts_on"]
+    starts.setFocus()
+    qtbot.keyClick(starts, Qt.Key.Key_F4)
+    calendar = starts.calendar
+    qtbot.waitUntil(calendar.isVisible, timeout=2000)
+    assert calendar.firstDayOfWeek() == Qt.DayOfWeek.Monday
+    view = QApplication.focusWidget()
+    qtbot.keyClick(view, Qt.Key.Key_Down)  # a week on
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert not calendar.isVisible() and starts.text() == "30-11-2026"
+    assert dialog.form.values()["starts_on"] == date(2026, 11, 30)
+    starts.setFocus()
+    qtbot.keyClick(starts, Qt.Key.Key_F4)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    assert not calendar.isVisible() and starts.text() == "30-11-2026"
 
 
 def test_a_filled_date_field_opens_its_calendar_at_its_own_date(ctx, qtbot, company):

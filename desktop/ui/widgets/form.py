@@ -32,8 +32,17 @@ TYPED_LENGTH = 40  # room for "DK 31 00 00 17" or "+45 98 23 45 67" before the r
 NARROW = 170  # dates and numbers need no full-width box
 
 
+_ICONS: dict[str, QIcon] = {}
+
+
 def calendar_icon(color: QColor) -> QIcon:
-    """A small calendar drawn in ``color`` (the text colour, so it suits light and dark mode)."""
+    """A small calendar drawn in ``color`` (the text colour, so it suits light and dark mode); drawn once per colour."""
+    if color.name() not in _ICONS:
+        _ICONS[color.name()] = _draw_calendar(color)
+    return _ICONS[color.name()]
+
+
+def _draw_calendar(color: QColor) -> QIcon:
     pixmap = QPixmap(32, 32)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
@@ -73,14 +82,23 @@ class DateField(QLineEdit):
                                               QLineEdit.ActionPosition.TrailingPosition)
         self.calendar_action.setToolTip(tr("Choose a date in the calendar (Alt+Down)"))
         self.calendar_action.triggered.connect(self.open_calendar)
-        self.calendar = QCalendarWidget(self)
-        self.calendar.setWindowFlags(Qt.WindowType.Popup)
-        self.calendar.setObjectName("date_calendar")
-        self.calendar.setGridVisible(True)
-        self.calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.ISOWeekNumbers)
-        self.calendar.clicked.connect(self._chosen)
-        self.calendar.activated.connect(self._chosen)
+        self._calendar: QCalendarWidget | None = None  # made when first opened: most fields never open it
         self.editingFinished.connect(self.tidy)
+
+    @property
+    def calendar(self) -> QCalendarWidget:
+        """The drop-down calendar (a popup window under the field)."""
+        if self._calendar is None:
+            calendar = QCalendarWidget(self)
+            calendar.setWindowFlags(Qt.WindowType.Popup)
+            calendar.setObjectName("date_calendar")
+            calendar.setGridVisible(True)
+            calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.ISOWeekNumbers)
+            calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)  # Danish weeks, in English mode too
+            calendar.clicked.connect(self._chosen)
+            calendar.activated.connect(self._chosen)
+            self._calendar = calendar
+        return self._calendar
 
     def parsed(self) -> date | None:
         """The date typed; None when empty; raises DateInputError for text that is not a date."""
@@ -134,7 +152,8 @@ class DateField(QLineEdit):
         self.calendar.setFocus()
 
     def _chosen(self, chosen: QDate) -> None:
-        self.calendar.hide()
+        if self._calendar is not None:
+            self._calendar.hide()
         self.setText(format_date(date(chosen.year(), chosen.month(), chosen.day())))
         self.setFocus()
         self.picked.emit()
