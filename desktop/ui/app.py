@@ -7,7 +7,7 @@ import sys
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -24,6 +24,8 @@ from desktop.ui.context import AppContext
 from desktop.ui.errors import CrashReporter
 from desktop.ui.events import AppEvents
 from desktop.ui.i18n import tr
+from desktop.ui.operation import Op
+from desktop.ui.sync_relay import SyncRelay
 from desktop.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -60,20 +62,21 @@ class GuiConfirmer(QObject):
 
 def build_context(data_dir: Path, *, start_sync: bool = True, interval: float = 120.0,
                   debounce: float = 3.0, credentials: Credentials | None = None) -> AppContext:
-    """Open the database (migrating after a backup) and wire sync and tasks."""
+    """Open the database (migrating after a backup) and wire sync and tasks.
+
+    The account snapshot is read on the database worker right away; until it
+    arrives the context holds an empty one (offline, not signed in).
+    """
     db = Database.in_folder(data_dir)
     events = AppEvents()
     confirmer = GuiConfirmer()
     service = SyncService(db, credentials or Credentials(), confirm_mass_delete=confirmer.confirm_mass_delete)
     ctx = AppContext(db=db, tasks=TaskRunner(), events=events, service=service)
-    ctx.confirmer = confirmer  # type: ignore[attr-defined]
-
-    def finished(result) -> None:  # called on the sync thread
-        if result.changes:
-            events.changes_applied.emit(result.changes)
-
-    ctx.runner = SyncRunner.for_service(service, on_status=events.sync_status.emit, on_result=finished,
+    relay = SyncRelay(ctx)
+    ctx.companions += [confirmer, relay]
+    ctx.runner = SyncRunner.for_service(service, on_status=events.sync_status.emit, on_result=relay.deliver,
                                         interval=interval, debounce=debounce)
+    ctx.refresh_account()
     if start_sync:
         ctx.runner.start()
     return ctx
@@ -107,10 +110,9 @@ def run_app(data_dir: Path | None = None) -> int:
         return 1
     window = MainWindow(ctx)
     window.show()
-    if not ctx.service.account().server_url:
-        QTimer.singleShot(0, window.sign_in)  # first run: offer to sign in (or work offline)
-    ctx.tasks.run(lambda: ctx.ops().plan_centre_follow_ups(),
-                  lambda changes: changes and ctx.events.changes_applied.emit(changes))
+    # First run (no server yet): offer to sign in, or work offline.
+    ctx.refresh_account(lambda account: None if account.server_url else window.sign_in())
+    Op.write(ctx, lambda ops: ops.plan_centre_follow_ups()).run()
     code = app.exec()
     ctx.runner.stop()
     ctx.tasks.shutdown()

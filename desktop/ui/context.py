@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
 from desktop.domain.errors import ValidationError
@@ -15,13 +16,20 @@ from desktop.models.db import Database
 from desktop.models.operations import Operations
 from desktop.sync.runner import SyncRunner
 from desktop.sync.service import SyncService
+from desktop.ui.account import AccountSnapshot, load_account
 from desktop.ui.events import AppEvents
+from desktop.ui.operation import Op
 from desktop.ui.tasks import TaskRunner
 
 
 @dataclass
 class AppContext:
-    """Database, background tasks, events and sync for one running app."""
+    """Database, background tasks, events, sync and the account snapshot for one running app.
+
+    ``account`` is the last snapshot read on the worker; the GUI thread reads
+    it instead of SQLite or the keychain. ``refresh_account`` renews it (after
+    sign-in, sign-out and every sync) and ``events.account_changed`` says so.
+    """
 
     db: Database
     tasks: TaskRunner
@@ -29,24 +37,29 @@ class AppContext:
     service: SyncService
     runner: SyncRunner | None = None
     today: Callable[[], date] = field(default=date.today)
+    account: AccountSnapshot = field(default_factory=AccountSnapshot)
+    # QObjects that live as long as the app (the sync confirmer and relay): kept here so they are not collected
+    companions: list[QObject] = field(default_factory=list)
 
     def ops(self) -> Operations:
-        """Operations as the signed-in user (or offline, anonymous)."""
+        """Operations as the signed-in user (or offline, anonymous). Reads the account: call on the worker."""
         return Operations(self.db, self.service.actor(), today=self.today)
 
-    def user_id(self) -> str | None:
-        """The signed-in user's id (None when working offline without an account)."""
-        return self.service.account().user_id
+    def set_account(self, snapshot: AccountSnapshot) -> None:
+        """Take a new snapshot (GUI thread) and tell the views."""
+        self.account = snapshot
+        self.events.account_changed.emit(snapshot)
 
-    def read(self, query: Callable[[Any], Any], on_success: Callable[[Any], None],
-             parent: QWidget | None = None) -> None:
-        """Run a read-only query on the database worker."""
+    def refresh_account(self, then: Callable[[AccountSnapshot], None] | None = None, *,
+                        pulled: Changes | None = None, parent: QWidget | None = None) -> None:
+        """Re-read the account on the database worker; ``pulled`` (what a sync brought) is announced after it."""
 
-        def run() -> Any:
-            with self.db.read() as session:
-                return query(session)
+        def done(snapshot: AccountSnapshot) -> None:
+            self.set_account(snapshot)
+            if then is not None:
+                then(snapshot)
 
-        self.tasks.run(run, on_success, parent=parent)
+        Op.call(self, lambda: load_account(self.service), parent).success(done).announcing(lambda _s: pulled).run()
 
     def write(
         self,
@@ -55,27 +68,5 @@ class AppContext:
         on_invalid: Callable[[ValidationError], None] | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        """Run a named operation on the database worker, then tell every screen.
-
-        A ValidationError goes to ``on_invalid`` (to show next to the field);
-        anything else goes to the one error presenter.
-        """
-
-        def done(result: Any) -> None:
-            changes = result.changes if isinstance(result, Result) else result
-            if changes:
-                self.events.changes_applied.emit(changes)
-                if self.runner is not None:
-                    self.runner.local_change()
-            if on_success is not None:
-                on_success(result)
-
-        def failed(error: BaseException) -> None:
-            if isinstance(error, ValidationError) and on_invalid is not None:
-                on_invalid(error)
-                return
-            from desktop.ui.errors import show_error
-
-            show_error(parent, error)
-
-        self.tasks.run(lambda: operation(self.ops()), done, failed, parent=parent)
+        """Shortcut for ``Op.write(...)`` (kept for the entity dialog and tests); new code builds the Op."""
+        Op.write(self, operation, parent).success(on_success).invalid(on_invalid).run()

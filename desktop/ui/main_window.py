@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from desktop import __version__
 from desktop.paths import resource
 from desktop.sync.runner import SyncStatus
+from desktop.ui.account import AccountSnapshot
 from desktop.ui.context import AppContext
 from desktop.ui.i18n import tr
 from desktop.ui.screens.companies import CompaniesScreen
@@ -79,12 +80,13 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.sync_widget)
         self._progress: QProgressDialog | None = None
         self._manual_sync = False
+        self._status = ctx.runner.status() if ctx.runner else SyncStatus()
         self._menus()
         ctx.events.sync_status.connect(self.show_sync_status)
         ctx.events.sync_finished.connect(self._sync_finished)
+        ctx.events.account_changed.connect(self._account_changed)
         self.sidebar.setCurrentRow(0)
-        self._show_role_screens()
-        self.show_sync_status(ctx.runner.status() if ctx.runner else SyncStatus())
+        self._account_changed(ctx.account)
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu(tr("&File"))
@@ -113,8 +115,15 @@ class MainWindow(QMainWindow):
     # -- sync ------------------------------------------------------------------------------
 
     def sync_now(self) -> None:
-        """A sync the user asked for: its errors are shown in plain words."""
-        if not self.ctx.service.signed_in():
+        """A sync the user asked for: its errors are shown in plain words.
+
+        Whether a token is stored is asked on the worker (the keychain may
+        prompt), so the answer is fresh without the window waiting for it.
+        """
+        self.ctx.refresh_account(self._sync_if_signed_in, parent=self)
+
+    def _sync_if_signed_in(self, account: AccountSnapshot) -> None:
+        if not account.signed_in:
             self.sign_in()
             return
         if self.ctx.runner is None:
@@ -137,14 +146,15 @@ class MainWindow(QMainWindow):
 
             show_error(self, error)
 
-    def _show_role_screens(self) -> None:
-        """Only supervisors and admins see the review screen."""
-        supervisor = self.ctx.service.account().role in ("supervisor", "admin")
-        self.sidebar.item(len(self.screens) - 1).setHidden(not supervisor)
+    def _account_changed(self, account: AccountSnapshot) -> None:
+        """Only supervisors and admins see the review screen; the status bar says whether we are signed in."""
+        self.sidebar.item(len(self.screens) - 1).setHidden(not account.supervisor)
+        self.sync_widget.show_status(self._status, account.signed_in)
 
     def show_sync_status(self, status: SyncStatus) -> None:
-        self._show_role_screens()
-        self.sync_widget.show_status(status, self.ctx.service.signed_in())
+        """Render the runner's status from plain values only: no database or keychain here (GUI thread)."""
+        self._status = status
+        self.sync_widget.show_status(status, self.ctx.account.signed_in)
         progress = status.progress
         if status.syncing and progress and progress[1] >= LONG_SYNC_RECORDS:
             if self._progress is None:

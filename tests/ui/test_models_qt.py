@@ -18,9 +18,9 @@ def test_pages_are_fetched_on_demand(ctx, qtbot, qtmodeltester):
     ops = ctx.ops()
     for i in range(45):
         ops.create_company(name=f"Firma {i:02d}")
-    model = PagedTableModel(ctx.db, ctx.tasks, lambda s, o, limit, sort, d: list_companies(
-        s, offset=o, limit=limit, sort=sort, descending=d), [Column("Navn", lambda r: r.name, "name")],
-        page_size=20, sort="name")
+    model = PagedTableModel(ctx, lambda s, _filters, page: list_companies(
+        s, offset=page.offset, limit=page.limit, sort=page.sort, descending=page.descending),
+        [Column("Navn", lambda r: r.name, "name")], page_size=20, sort="name")
     with qtbot.waitSignal(model.loaded, timeout=5000):
         model.refresh()
     assert model.rowCount() == 20 and model.total == 45 and model.canFetchMore()

@@ -46,7 +46,8 @@ def test_approve_reaches_the_consultant_and_locks_the_visit(two_laptops, qtbot):
     window = MainWindow(sara)
     qtbot.addWidget(window)
     window.show()
-    assert not window.sidebar.item(len(window.screens) - 1).isHidden()  # supervisors see Gennemsyn
+    # Supervisors see Gennemsyn (once the account snapshot, read on the worker, has arrived).
+    qtbot.waitUntil(lambda: not window.sidebar.item(len(window.screens) - 1).isHidden(), timeout=5000)
     window.sidebar.setCurrentRow(len(window.screens) - 1)
     queue = window.review.queue
     qtbot.waitUntil(lambda: queue.list.count() == 1, timeout=10000)

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QDialog, QLineEdit, QListWidget, QListWidgetItem, 
 from desktop.models.queries import list_companies
 from desktop.ui.context import AppContext
 from desktop.ui.i18n import tr
+from desktop.ui.operation import Op
 from desktop.ui.widgets.buttons import dialog_buttons
 
 
@@ -35,8 +36,8 @@ class CompanyPicker(QDialog):
         self._find()
 
     def _find(self) -> None:
-        text = self.search.text()
-        self.ctx.read(lambda s: list_companies(s, search=text, limit=50).items, self._show, self)
+        text = self.search.text()  # read here, on the GUI thread; the worker gets the plain string
+        Op.read(self.ctx, lambda s: list_companies(s, search=text, limit=50).items, self).success(self._show).run()
 
     def _show(self, companies) -> None:
         self.results.clear()

@@ -36,7 +36,7 @@ from desktop.exchange.mapping import (
 from desktop.ui import i18n
 from desktop.ui.context import AppContext
 from desktop.ui.i18n import tr
-from desktop.ui.progress import run_with_progress
+from desktop.ui.operation import Op
 
 ENTITIES = ("company", "contact", "mentor")
 
@@ -174,10 +174,12 @@ class ImportDialog(QDialog):
             self.report.setPlainText(plan_summary(plan))
             self.import_button.setEnabled(bool(plan.rows_ok))
 
-        def work(progress, cancel):
-            return plan_import(path, entity, mapping, self.ctx.ops(), progress, cancel)
+        ctx = self.ctx
 
-        run_with_progress(self.ctx, work, shown, tr("Checking rows…"), self)
+        def work(progress, cancel):
+            return plan_import(path, entity, mapping, ctx.ops(), progress, cancel)
+
+        Op.long(ctx, work, tr("Checking rows…"), self).success(shown).run()
 
     def do_import(self) -> None:
         """Import the good rows in one transaction; they sync like anything typed."""
@@ -191,9 +193,7 @@ class ImportDialog(QDialog):
             if result.contacts:
                 text += " " + counted(result.contacts, tr("1 contact person added."), tr("%1 contact persons added."))
             self.report.appendPlainText(text)
-            if result.changes:
-                self.ctx.events.changes_applied.emit(result.changes)
-                if self.ctx.runner is not None:
-                    self.ctx.runner.local_change()
 
-        run_with_progress(self.ctx, lambda _p, _c: run_import(plan, self.ctx.ops()), done, tr("Importing…"), self)
+        # Op.write: its finish tells every screen about the new rows and starts a sync soon.
+        Op.write(self.ctx, lambda ops: run_import(plan, ops), self).with_progress(tr("Importing…")).success(
+            done).run()

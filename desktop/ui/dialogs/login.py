@@ -6,8 +6,10 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEd
 
 from desktop.sync.errors import SyncError
 from desktop.ui import i18n
+from desktop.ui.account import AccountSnapshot, load_account
 from desktop.ui.context import AppContext
 from desktop.ui.i18n import tr
+from desktop.ui.operation import Op
 
 DEFAULT_SERVER = "http://127.0.0.1:8765"
 
@@ -19,10 +21,10 @@ class LoginDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle(tr("Sign in to Feltbog"))
-        account = ctx.service.account()
+        account = ctx.account
         self.server = QLineEdit(account.server_url or DEFAULT_SERVER)
         self.server.setObjectName("server")
-        self.username = QLineEdit(account.user.get("username", ""))
+        self.username = QLineEdit(account.username)
         self.username.setObjectName("username")
         self.password = QLineEdit()
         self.password.setObjectName("password")
@@ -65,8 +67,9 @@ class LoginDialog(QDialog):
         self.sign_in.setEnabled(False)
         self.message.setText(tr("Signing in…"))
 
-        def done(_account) -> None:
+        def done(snapshot: AccountSnapshot) -> None:
             self.sign_in.setEnabled(True)
+            self.ctx.set_account(snapshot)
             self.accept()
 
         def failed(error: BaseException) -> None:
@@ -78,5 +81,11 @@ class LoginDialog(QDialog):
             else:
                 self.message.setText(str(error))
 
+        service = self.ctx.service
+
+        def login() -> AccountSnapshot:
+            service.login(server, username, password)
+            return load_account(service)  # the new snapshot, read while we are on the worker anyway
+
         # Network work, but login also writes the account to the database: use the DB worker.
-        self.ctx.tasks.run(lambda: self.ctx.service.login(server, username, password), done, failed, parent=self)
+        Op.call(self.ctx, login, self).success(done).failure(failed).run()

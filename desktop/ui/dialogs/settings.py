@@ -8,6 +8,7 @@ from desktop.credentials import DatabaseKeys
 from desktop.ui import i18n
 from desktop.ui.context import AppContext
 from desktop.ui.i18n import tr
+from desktop.ui.operation import Op
 from desktop.ui.widgets.buttons import dialog_buttons
 
 
@@ -47,12 +48,12 @@ class SettingsDialog(QDialog):
             if keychain else tr("This computer has no keychain to keep a key in, so encryption is not available."))
         encrypt_note.setObjectName("encrypt_note")
         encrypt_note.setWordWrap(True)
-        account = ctx.service.account()
+        account = ctx.account
         form = QFormLayout()
         form.addRow(tr("Language"), self.language)
         form.addRow(tr("Server"), QLabel(account.server_url or tr("Not signed in")))
-        form.addRow(tr("User"), QLabel(account.user.get("full_name", "") or "–"))
-        form.addRow(tr("Sign-in kept in"), QLabel(ctx.service.credentials.backend_description()))
+        form.addRow(tr("User"), QLabel(account.full_name or "–"))
+        form.addRow(tr("Sign-in kept in"), QLabel(account.keychain))
         form.addRow(tr("Data folder"), QLabel(str(ctx.db.path.parent if ctx.db.path else "")))
         encryption = QVBoxLayout()
         encryption.setSpacing(2)
@@ -98,4 +99,5 @@ class SettingsDialog(QDialog):
             self.message.hide()
             show_error(self, error)
 
-        self.ctx.tasks.run(lambda: change_encryption(self.ctx, wanted), done, failed, parent=self)
+        ctx = self.ctx
+        Op.call(ctx, lambda: change_encryption(ctx, wanted), self).success(done).failure(failed).run()

@@ -2,20 +2,40 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from PySide6.QtWidgets import QCheckBox, QComboBox, QStackedWidget, QVBoxLayout, QWidget
 
-from desktop.models.queries import list_companies, municipalities
+from desktop.models.queries import Page, list_companies, municipalities
 from desktop.ui import i18n
 from desktop.ui.context import AppContext
 from desktop.ui.dialogs.entity_dialog import EntityDialog
+from desktop.ui.fields import COMPANY_FIELDS
 from desktop.ui.i18n import tr
+from desktop.ui.operation import Op
 from desktop.ui.screens.company_page import CompanyPage
-from desktop.ui.screens.list_screen import ListScreen
-from desktop.ui.table_models.paged import Column
+from desktop.ui.screens.list_screen import Export, ListScreen
+from desktop.ui.table_models.paged import Column, PageRequest
 
-COMPANY_FIELDS = ["name", "cvr", "address", "postcode", "city", "municipality", "industry", "phone", "email",
-                  "website", "notes", "is_centre", "centre_work_areas", "centre_target_groups", "centre_places",
-                  "centre_visit_interval_days", "centre_agreement_start", "centre_agreement_end"]
+__all__ = ["COMPANY_FIELDS", "CompaniesScreen", "CompanyFilter", "CompanyList"]  # COMPANY_FIELDS: older imports
+
+
+@dataclass(frozen=True)
+class CompanyFilter:
+    """What the company list shows, as plain values captured on the GUI thread."""
+
+    search: str = ""
+    is_centre: bool | None = None
+    municipality: str | None = None
+    responsible_user_id: str | None = None
+
+
+def fetch_companies(session: Any, f: CompanyFilter, page: PageRequest) -> Page:
+    """One page of the company list (database worker)."""
+    return list_companies(session, search=f.search, is_centre=f.is_centre, municipality=f.municipality,
+                          responsible_user_id=f.responsible_user_id, sort=page.sort, descending=page.descending,
+                          offset=page.offset, limit=page.limit)
 
 
 class CompanyList(ListScreen):
@@ -33,7 +53,7 @@ class CompanyList(ListScreen):
             Column(i18n.label("company", "phone"), lambda r: r.phone),
             Column(tr("Centre"), lambda r: tr("Yes") if r.is_centre else "", "is_centre"),
         ]
-        super().__init__(ctx, columns, self._fetch, sort="name")
+        super().__init__(ctx, columns, fetch_companies, sort="name")
         self.open_company = open_company
         self.title.setText(tr("Companies"))
         self.centres = QCheckBox(tr("Only company centres"))
@@ -51,27 +71,29 @@ class CompanyList(ListScreen):
         self.add_button(tr("Open"), self.open_selected, "open")
         self.model.loaded.connect(self._load_municipalities)
 
-    def _fetch(self, session, offset, limit, sort, descending):
-        return list_companies(
-            session, search=self.search.text(), is_centre=True if self.centres.isChecked() else None,
+    def current_filter(self) -> CompanyFilter:
+        """The filter widgets as plain values (GUI thread)."""
+        return CompanyFilter(
+            search=self.search.text(), is_centre=True if self.centres.isChecked() else None,
             municipality=self.municipality.currentData(),
-            responsible_user_id=self.ctx.user_id() if self.mine.isChecked() else None,
-            sort=sort, descending=descending, offset=offset, limit=limit,
+            responsible_user_id=self.ctx.account.user_id if self.mine.isChecked() else None,
         )
 
     export_name = "virksomheder"
 
-    def export_rows(self, session, path):
+    def exporter(self, filters: CompanyFilter) -> Export:
+        """Export the companies as filtered (the export has no "my companies" filter)."""
         from desktop.exchange import export_companies
 
-        return export_companies(session, path, names=self.ctx.service.names(), search=self.search.text(),
-                                is_centre=True if self.centres.isChecked() else None,
-                                municipality=self.municipality.currentData())
+        names = self.ctx.account.names
+        return lambda session, path: export_companies(session, path, names=names, search=filters.search,
+                                                      is_centre=filters.is_centre,
+                                                      municipality=filters.municipality)
 
     def _load_municipalities(self) -> None:
         if self.municipality.count() > 1:
             return
-        self.ctx.read(municipalities, self._fill_municipalities, self)
+        Op.read(self.ctx, municipalities, self).success(self._fill_municipalities).run()
 
     def _fill_municipalities(self, names: list[str]) -> None:
         if self.municipality.count() > 1:

@@ -35,13 +35,18 @@ from desktop.models.queries import (
 from desktop.ui import i18n
 from desktop.ui.context import AppContext
 from desktop.ui.dialogs.entity_dialog import EntityDialog
+from desktop.ui.fields import (
+    COMPANY_FIELDS,
+    COMPANY_PAGE_MENTOR_COLUMNS,
+    COMPANY_PAGE_OPENING_COLUMNS,
+    COMPANY_PAGE_VISIT_COLUMNS,
+    CONTACT_FIELDS,
+    MENTOR_FIELDS,
+    OPENING_FIELDS,
+)
 from desktop.ui.i18n import fmt_date, tr
+from desktop.ui.operation import Op
 from desktop.ui.widgets.tables import ID_ROLE, fill_table, read_only_table
-
-CONTACT_FIELDS = ["name", "title", "phone", "email"]
-MENTOR_FIELDS = ["name", "title", "phone", "email", "trained_on", "capacity", "active", "notes"]
-OPENING_FIELDS = ["title", "kind", "job_functions", "hours_per_week", "duration_weeks", "starts_on", "places",
-                  "target_group", "accommodations", "status"]
 
 
 @dataclass
@@ -90,11 +95,9 @@ class CompanyPage(QWidget):
         info.setColumnStretch(1, 1)
         self.tabs = QTabWidget()
         self.contacts = read_only_table([i18n.label("contact", f) for f in CONTACT_FIELDS])
-        mentor_columns = ("name", "title", "phone", "trained_on", "active")
-        self.mentors = read_only_table([i18n.label("mentor", f) for f in mentor_columns])
-        self.visits = read_only_table([i18n.label("visit", f) for f in ("visited_at", "kind", "status")] + [tr("Note")])
-        self.openings = read_only_table([i18n.label("opening", f) for f in ("title", "kind", "hours_per_week",
-                                                                   "duration_weeks", "status")])
+        self.mentors = read_only_table([i18n.label("mentor", f) for f in COMPANY_PAGE_MENTOR_COLUMNS])
+        self.visits = read_only_table([i18n.label("visit", f) for f in COMPANY_PAGE_VISIT_COLUMNS] + [tr("Note")])
+        self.openings = read_only_table([i18n.label("opening", f) for f in COMPANY_PAGE_OPENING_COLUMNS])
         self.visits.doubleClicked.connect(lambda i: self.open_visit(self.visits.item(i.row(), 0).data(ID_ROLE)))
         self.contacts.doubleClicked.connect(lambda i: self.edit_child("contact", CONTACT_FIELDS, self.contacts, i))
         self.mentors.doubleClicked.connect(lambda i: self.edit_child("mentor", MENTOR_FIELDS, self.mentors, i))
@@ -139,7 +142,7 @@ class CompanyPage(QWidget):
                 list_openings(session, company_id=company_id, limit=500).items,
             )
 
-        self.ctx.read(query, self._show, self)
+        Op.read(self.ctx, query, self).success(self._show).run()
 
     def _show(self, data: CompanyData | None) -> None:
         self.data = data
@@ -192,8 +195,6 @@ class CompanyPage(QWidget):
     def edit(self) -> None:
         if self.data is None:
             return
-        from desktop.ui.screens.companies import COMPANY_FIELDS
-
         company_id = self.company_id
         EntityDialog(self.ctx, "company", COMPANY_FIELDS, lambda ops, v: ops.update("company", company_id, v),
                      self.data.record.fields, tr("Edit company"), self).exec()
@@ -206,10 +207,10 @@ class CompanyPage(QWidget):
                                           "%1", self.data.record.fields["name"]))
         if answer == QMessageBox.StandardButton.Yes:
             company_id = self.company_id
-            self.ctx.write(lambda ops: ops.delete_company(company_id), parent=self,
-                           on_invalid=lambda e: QMessageBox.warning(self, tr("Feltbog"), e.message(i18n.language())))
+            Op.write(self.ctx, lambda ops: ops.delete_company(company_id), self).invalid(
+                lambda e: QMessageBox.warning(self, tr("Feltbog"), e.message(i18n.language()))).run()
 
-    def _add(self, entity: str, fields: list[str], title: str) -> None:
+    def _add(self, entity: str, fields: tuple[str, ...], title: str) -> None:
         company_id = self.company_id
         EntityDialog(self.ctx, entity, fields,
                      lambda ops, v: ops.create(entity, {"company_id": company_id, **v}), title=title,
@@ -226,10 +227,10 @@ class CompanyPage(QWidget):
 
     def new_visit(self) -> None:
         company_id = self.company_id
-        self.ctx.write(lambda ops: ops.create_visit(company_id), lambda result: self.open_visit(result.id),
-                       parent=self)
+        Op.write(self.ctx, lambda ops: ops.create_visit(company_id), self).success(
+            lambda result: self.open_visit(result.id)).run()
 
-    def edit_child(self, entity: str, fields: list[str], table: QTableWidget, index) -> None:
+    def edit_child(self, entity: str, fields: tuple[str, ...], table: QTableWidget, index) -> None:
         record_id = table.item(index.row(), 0).data(ID_ROLE)
 
         def opened(record: Record | None) -> None:
@@ -237,7 +238,7 @@ class CompanyPage(QWidget):
                 EntityDialog(self.ctx, entity, fields, lambda ops, v: ops.update(entity, record_id, v),
                              record.fields, i18n.entity_label(entity), self).exec()
 
-        self.ctx.read(lambda s: get_record(s, entity, record_id), opened, self)
+        Op.read(self.ctx, lambda s: get_record(s, entity, record_id), self).success(opened).run()
 
 
 def _escape(value: Any) -> str:

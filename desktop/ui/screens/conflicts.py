@@ -22,6 +22,7 @@ from desktop.models.queries import ConflictRow, list_conflicts
 from desktop.ui import i18n
 from desktop.ui.context import AppContext
 from desktop.ui.i18n import tr
+from desktop.ui.operation import Op
 
 
 class ConflictsScreen(QWidget):
@@ -89,7 +90,7 @@ class ConflictsScreen(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        self.ctx.read(lambda s: list_conflicts(s, resolved=False), self._show, self)
+        Op.read(self.ctx, lambda s: list_conflicts(s, resolved=False), self).success(self._show).run()
 
     def _show(self, rows: list[ConflictRow]) -> None:
         self.rows = rows
@@ -120,12 +121,12 @@ class ConflictsScreen(QWidget):
     def keep_server(self) -> None:
         row = self._current()
         if row:
-            self.ctx.write(lambda ops: ops.resolve_conflict(row.id), parent=self)
+            Op.write(self.ctx, lambda ops: ops.resolve_conflict(row.id), self).run()
 
     def keep_other(self) -> None:
         row = self._current()
         if row:
-            self.ctx.write(lambda ops: ops.resolve_conflict(row.id, keep_lost_value=True), parent=self)
+            Op.write(self.ctx, lambda ops: ops.resolve_conflict(row.id, keep_lost_value=True), self).run()
 
     def save_merged(self) -> None:
         row = self._current()
@@ -137,4 +138,4 @@ class ConflictsScreen(QWidget):
             changes = ops.update(row.entity, row.record_id, {row.field: merged})
             return changes | ops.resolve_conflict(row.id)
 
-        self.ctx.write(merge, parent=self, on_invalid=lambda e: self.what.setText(e.message(i18n.language())))
+        Op.write(self.ctx, merge, self).invalid(lambda e: self.what.setText(e.message(i18n.language()))).run()

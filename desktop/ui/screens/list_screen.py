@@ -1,7 +1,15 @@
-"""The shape every list screen shares: search, filters, a paged table, buttons."""
+"""The shape every list screen shares: search, filters, a paged table, buttons.
+
+A screen says what its filter widgets mean in ``current_filter()``, which runs
+on the GUI thread and returns a frozen dataclass; the page reads and exports
+on the database worker get that value, never the widgets (Qt allows widget
+calls on the GUI thread only).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -20,7 +28,18 @@ from PySide6.QtWidgets import (
 from desktop.models.changes import Changes
 from desktop.ui.context import AppContext
 from desktop.ui.i18n import tr
+from desktop.ui.operation import Op
 from desktop.ui.table_models.paged import Column, Fetch, PagedTableModel
+
+# export(session, path) -> what was written; a closure over plain values, run on the database worker
+Export = Callable[[Any, str], Any]
+
+
+@dataclass(frozen=True)
+class SearchFilter:
+    """The filter of a list with only a search box."""
+
+    search: str = ""
 
 
 class ListScreen(QWidget):
@@ -34,7 +53,8 @@ class ListScreen(QWidget):
         self.ctx = ctx
         self._stale = False
         self._sized = False
-        self.model = PagedTableModel(ctx.db, ctx.tasks, fetch, columns, sort=sort, descending=descending)
+        self.model = PagedTableModel(ctx, fetch, columns, filters=self.current_filter, sort=sort,
+                                     descending=descending)
         self.search = QLineEdit()
         self.search.setObjectName("search")
         self.search.setPlaceholderText(tr("Search…"))
@@ -114,8 +134,12 @@ class ListScreen(QWidget):
             self._stale = False
             self.model.refresh()
 
-    def export_rows(self, session: Any, path: str) -> Any:
-        """Write this list to ``path`` (CSV or Excel); subclasses that can be exported override this."""
+    def current_filter(self) -> Any:
+        """The filters as plain values (GUI thread); subclasses with more filters override this."""
+        return SearchFilter(self.search.text())
+
+    def exporter(self, filters: Any) -> Export:
+        """How to write this list, filtered by ``filters``, to a file; exportable subclasses override this."""
         raise NotImplementedError
 
     def add_export_button(self) -> None:
@@ -123,23 +147,24 @@ class ListScreen(QWidget):
         self.add_button(tr("Export…"), self.export_list, "export")
 
     def export_list(self) -> None:
+        """Write the list as it is filtered now to a CSV or Excel file the user picks."""
         from pathlib import Path
 
         from PySide6.QtWidgets import QFileDialog
-
-        from desktop.ui.progress import run_with_progress
 
         path, _ = QFileDialog.getSaveFileName(self, tr("Export"), str(Path.home() / f"{self.export_name}.xlsx"),
                                               tr("Excel (*.xlsx);;CSV, semicolon separated (*.csv)"))
         if not path:
             return
+        export = self.exporter(self.current_filter())  # widgets read here, on the GUI thread
+        db = self.ctx.db
 
         def work(_progress, _cancel):
-            with self.ctx.db.read() as session:
-                return self.export_rows(session, path)
+            with db.read() as session:
+                return export(session, path)
 
-        run_with_progress(self.ctx, work, lambda written: self.setProperty("last_export", str(written)),
-                          tr("Exporting…"), self)
+        Op.long(self.ctx, work, tr("Exporting…"), self).success(
+            lambda written: self.setProperty("last_export", str(written))).run()
 
     export_name = "feltbog"
 

@@ -2,28 +2,73 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QComboBox
 
-from desktop.models.queries import get_record, list_follow_ups, list_mentors, list_openings
+from desktop.models.queries import Page, get_record, list_follow_ups, list_mentors, list_openings
 from desktop.ui import i18n
 from desktop.ui.context import AppContext
 from desktop.ui.dialogs.company_picker import CompanyPicker
 from desktop.ui.dialogs.entity_dialog import EntityDialog
+from desktop.ui.fields import FOLLOW_UP_FIELDS, MENTOR_FIELDS, OPENING_FIELDS
 from desktop.ui.i18n import fmt_date, tr, week
-from desktop.ui.screens.company_page import MENTOR_FIELDS, OPENING_FIELDS
-from desktop.ui.screens.list_screen import ListScreen
-from desktop.ui.table_models.paged import Column
+from desktop.ui.operation import Op
+from desktop.ui.screens.list_screen import Export, ListScreen
+from desktop.ui.table_models.paged import Column, PageRequest
 
-FOLLOW_UP_FIELDS = ["due_on", "note", "done"]
+
+@dataclass(frozen=True)
+class OpeningFilter:
+    """What the openings list shows (plain values, captured on the GUI thread)."""
+
+    search: str = ""
+    status: str | None = None
+    kind: str | None = None
+
+
+@dataclass(frozen=True)
+class MentorFilter:
+    """What the mentor list shows."""
+
+    search: str = ""
+    active: bool | None = None
+
+
+@dataclass(frozen=True)
+class FollowUpFilter:
+    """What the follow-up list shows."""
+
+    done: bool | None = False
+    assignee_id: str | None = None
+    due_until: date | None = None
+
+
+def fetch_openings(session: Any, f: OpeningFilter, page: PageRequest) -> Page:
+    """One page of openings (database worker)."""
+    return list_openings(session, search=f.search, status=f.status, kind=f.kind, sort=page.sort,
+                         descending=page.descending, offset=page.offset, limit=page.limit)
+
+
+def fetch_mentors(session: Any, f: MentorFilter, page: PageRequest) -> Page:
+    """One page of mentors (database worker)."""
+    return list_mentors(session, search=f.search, active=f.active, sort=page.sort, descending=page.descending,
+                        offset=page.offset, limit=page.limit)
+
+
+def fetch_follow_ups(session: Any, f: FollowUpFilter, page: PageRequest) -> Page:
+    """One page of follow-ups (database worker)."""
+    return list_follow_ups(session, done=f.done, assignee_id=f.assignee_id, due_until=f.due_until, sort=page.sort,
+                           descending=page.descending, offset=page.offset, limit=page.limit)
 
 
 class RecordList(ListScreen):
     """A list whose rows open in an edit dialog; new rows belong to a chosen company."""
 
     entity = ""
-    fields: list[str] = []
+    fields: tuple[str, ...] = ()
 
     def edit_selected(self) -> None:
         row = self.selected()
@@ -36,7 +81,7 @@ class RecordList(ListScreen):
                 EntityDialog(self.ctx, entity, fields, lambda ops, v: ops.update(entity, record_id, v),
                              record.fields, i18n.entity_label(entity), self).exec()
 
-        self.ctx.read(lambda s: get_record(s, entity, record_id), opened, self)
+        Op.read(self.ctx, lambda s: get_record(s, entity, record_id), self).success(opened).run()
 
     open_selected = edit_selected
 
@@ -79,7 +124,7 @@ class OpeningsScreen(RecordList):
             Column(i18n.label("opening", "starts_on"), lambda r: fmt_date(r.starts_on), "starts_on"),
             Column(i18n.label("opening", "status"), lambda r: i18n.choice("opening", "status", r.status), "status"),
         ]
-        super().__init__(ctx, columns, self._fetch, sort="title")
+        super().__init__(ctx, columns, fetch_openings, sort="title")
         self.title.setText(tr("Openings"))
         self.status = _choice_filter(self, "opening", "status", OPENING_STATUSES, tr("All statuses"))
         self.kind = _choice_filter(self, "opening", "kind", OPENING_KINDS, tr("All kinds"))
@@ -89,16 +134,16 @@ class OpeningsScreen(RecordList):
 
     export_name = "jobaabninger"
 
-    def export_rows(self, session, path):
+    def current_filter(self) -> OpeningFilter:
+        """The filter widgets as plain values (GUI thread)."""
+        return OpeningFilter(self.search.text(), self.status.currentData(), self.kind.currentData())
+
+    def exporter(self, filters: OpeningFilter) -> Export:
+        """Export the openings as filtered."""
         from desktop.exchange import export_openings
 
-        return export_openings(session, path, search=self.search.text(), status=self.status.currentData(),
-                               kind=self.kind.currentData())
-
-    def _fetch(self, session, offset, limit, sort, descending):
-        return list_openings(session, search=self.search.text(), status=self.status.currentData(),
-                             kind=self.kind.currentData(), sort=sort, descending=descending, offset=offset,
-                             limit=limit)
+        return lambda session, path: export_openings(session, path, search=filters.search, status=filters.status,
+                                                     kind=filters.kind)
 
 
 class MentorsScreen(RecordList):
@@ -116,7 +161,7 @@ class MentorsScreen(RecordList):
             Column(i18n.label("mentor", "capacity"), lambda r: r.capacity, "capacity", True),
             Column(i18n.label("mentor", "active"), lambda r: tr("Yes") if r.active else tr("No"), "active"),
         ]
-        super().__init__(ctx, columns, self._fetch, sort="name")
+        super().__init__(ctx, columns, fetch_mentors, sort="name")
         self.title.setText(tr("Mentors"))
         self.active_only = QCheckBox(tr("Only active mentors"))
         self.active_only.toggled.connect(lambda _c: self.model.refresh())
@@ -127,15 +172,15 @@ class MentorsScreen(RecordList):
 
     export_name = "mentorer"
 
-    def export_rows(self, session, path):
+    def current_filter(self) -> MentorFilter:
+        """The filter widgets as plain values (GUI thread)."""
+        return MentorFilter(self.search.text(), True if self.active_only.isChecked() else None)
+
+    def exporter(self, filters: MentorFilter) -> Export:
+        """Export the mentors as filtered."""
         from desktop.exchange import export_mentors
 
-        return export_mentors(session, path, search=self.search.text(),
-                              active=True if self.active_only.isChecked() else None)
-
-    def _fetch(self, session, offset, limit, sort, descending):
-        return list_mentors(session, search=self.search.text(), active=True if self.active_only.isChecked() else None,
-                            sort=sort, descending=descending, offset=offset, limit=limit)
+        return lambda session, path: export_mentors(session, path, search=filters.search, active=filters.active)
 
 
 class FollowUpsScreen(RecordList):
@@ -152,7 +197,7 @@ class FollowUpsScreen(RecordList):
             Column(i18n.label("follow_up", "note"), lambda r: r.note),
             Column(i18n.label("follow_up", "done"), lambda r: tr("Yes") if r.done else ""),
         ]
-        super().__init__(ctx, columns, self._fetch, sort="due_on", search=False)
+        super().__init__(ctx, columns, fetch_follow_ups, sort="due_on", search=False)
         self.title.setText(tr("Follow-ups"))
         self.show_done = QCheckBox(tr("Show completed"))
         self.mine = QCheckBox(tr("Mine only"))
@@ -172,25 +217,27 @@ class FollowUpsScreen(RecordList):
         self.add_button(tr("Mark done"), self.toggle_done, "mark_done")
         self.add_button(tr("Edit"), self.edit_selected, "edit")
 
-    def _fetch(self, session, offset, limit, sort, descending):
+    def current_filter(self) -> FollowUpFilter:
+        """The filter widgets as plain values (GUI thread)."""
         days = self.next_weeks.currentData()
-        return list_follow_ups(
-            session, done=None if self.show_done.isChecked() else False,
-            assignee_id=self.ctx.user_id() if self.mine.isChecked() else None,
+        return FollowUpFilter(
+            done=None if self.show_done.isChecked() else False,
+            assignee_id=self.ctx.account.user_id if self.mine.isChecked() else None,
             due_until=self.ctx.today() + timedelta(days=days) if days else None,
-            sort=sort, descending=descending, offset=offset, limit=limit,
         )
 
     export_name = "opfoelgninger"
 
-    def export_rows(self, session, path):
+    def exporter(self, filters: FollowUpFilter) -> Export:
+        """Export the follow-ups as filtered (all dates: the export has no date filter)."""
         from desktop.exchange import export_follow_ups
 
-        return export_follow_ups(session, path, names=self.ctx.service.names(),
-                                 done=None if self.show_done.isChecked() else False,
-                                 assignee_id=self.ctx.user_id() if self.mine.isChecked() else None)
+        names = self.ctx.account.names
+        return lambda session, path: export_follow_ups(session, path, names=names, done=filters.done,
+                                                       assignee_id=filters.assignee_id)
 
     def toggle_done(self) -> None:
+        """Mark the selected follow-up done (or not done again)."""
         row = self.selected()
         if row is not None:
-            self.ctx.write(lambda ops: ops.complete_follow_up(row.id, not row.done), parent=self)
+            Op.write(self.ctx, lambda ops: ops.complete_follow_up(row.id, not row.done), self).run()

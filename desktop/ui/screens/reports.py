@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from desktop.ui.context import AppContext
 from desktop.ui.i18n import tr
-from desktop.ui.progress import run_with_progress
+from desktop.ui.operation import Op
 
 KINDS = ("catalogue", "supervisor", "follow_ups")
 
@@ -32,8 +32,10 @@ def save_pdf(ctx: AppContext, parent: QWidget, suggested: str, build, open_after
         return
     from desktop.reports import render_pdf
 
+    db = ctx.db
+
     def work(progress, cancel):
-        with ctx.db.read() as session:
+        with db.read() as session:
             data = build(session)
         return render_pdf(data, path, progress, cancel)
 
@@ -42,7 +44,7 @@ def save_pdf(ctx: AppContext, parent: QWidget, suggested: str, build, open_after
         if open_after:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(written)))
 
-    run_with_progress(ctx, work, done, tr("Making the PDF…"), parent)
+    Op.long(ctx, work, tr("Making the PDF…"), parent).success(done).run()
 
 
 class ReportsScreen(QWidget):
@@ -103,19 +105,19 @@ class ReportsScreen(QWidget):
         from desktop.reports import centre_catalogue_data, follow_up_list_data, supervisor_report_data
 
         kind = self.kind.currentData()
-        names = self.ctx.service.names()
-        account = self.ctx.service.account()
+        account = self.ctx.account  # the snapshot: no database or keychain read on the GUI thread
+        names = account.names
         start, end = self.start.date().toPython(), self.end.date().toPython()
         if kind == "catalogue":
             build = lambda s: centre_catalogue_data(s, names=names)  # noqa: E731
             suggested = "virksomhedscenterkatalog.pdf"
         elif kind == "supervisor":
-            team = account.default_team_id
-            team_name = account.teams[0]["name"] if account.teams else ""
+            team = account.default_team.id if account.default_team else None
+            team_name = account.default_team.name if account.default_team else ""
             build = lambda s: supervisor_report_data(s, team, start, end, names=names, team_name=team_name)  # noqa: E731
             suggested = f"lederrapport-{start:%Y-%m-%d}.pdf"
         else:
-            user = self.ctx.user_id()
+            user = account.user_id
             build = lambda s: follow_up_list_data(s, user, start, end, names=names)  # noqa: E731
             suggested = f"opfoelgninger-{start:%Y-%m-%d}.pdf"
         save_pdf(self.ctx, self, suggested, build)

@@ -35,6 +35,7 @@ from desktop.models.review_queries import (
 from desktop.ui import i18n
 from desktop.ui.context import AppContext
 from desktop.ui.i18n import fmt_date, tr
+from desktop.ui.operation import Op
 from desktop.ui.widgets.tables import fill_table, read_only_table
 
 VERDICTS = (("approved", "Approve"), ("has_issues", "Has issues"), ("rejected", "Reject"))
@@ -97,13 +98,14 @@ class ReviewQueue(QWidget):
         layout.addWidget(splitter, 1)
         self._fill_consultants()
         ctx.events.changes_applied.connect(self._changed)
+        ctx.events.account_changed.connect(self._fill_consultants)  # names arrive after a sign-in or sync
 
-    def _fill_consultants(self) -> None:
+    def _fill_consultants(self, _account: object = None) -> None:
         current = self.consultant.currentData()
         self.consultant.blockSignals(True)
         self.consultant.clear()
         self.consultant.addItem(tr("Everyone"), None)
-        for user_id, name in sorted(self.ctx.service.names().items(), key=lambda item: item[1]):
+        for user_id, name in sorted(self.ctx.account.names.items(), key=lambda item: item[1]):
             self.consultant.addItem(name, user_id)
         self.consultant.setCurrentIndex(max(self.consultant.findData(current), 0))
         self.consultant.blockSignals(False)
@@ -119,10 +121,10 @@ class ReviewQueue(QWidget):
 
     def refresh(self) -> None:
         consultant = self.consultant.currentData()
-        self.ctx.read(lambda s: review_queue(s, consultant_id=consultant), self._show, self)
+        Op.read(self.ctx, lambda s: review_queue(s, consultant_id=consultant), self).success(self._show).run()
 
     def _show(self, rows: list[QueueRow]) -> None:
-        names = self.ctx.service.names()
+        names = self.ctx.account.names
         self.rows = rows
         self.list.clear()
         for row in rows:
@@ -150,14 +152,14 @@ class ReviewQueue(QWidget):
             return Reading(get_record(session, "visit", row.visit_id), get_record(session, "company", row.company_id),
                            list_openings(session, company_id=row.company_id, limit=50).items)
 
-        self.ctx.read(query, self._read, self)
+        Op.read(self.ctx, query, self).success(self._read).run()
 
     def _read(self, reading: Reading) -> None:
         if reading.visit is None:
             return
         v = reading.visit.fields
         company = reading.company.fields if reading.company else {}
-        names = self.ctx.service.names()
+        names = self.ctx.account.names
         parts = [f"<h2>{escape(company.get('name', ''))}</h2>",
                  f"<p><b>{escape(i18n.label('visit', 'visited_at'))}:</b> {fmt_date(v['visited_at'])} "
                  f"({i18n.week(v['visited_at'])}) · {escape(i18n.choice('visit', 'kind', v.get('kind')))} · "
@@ -201,8 +203,9 @@ class ReviewQueue(QWidget):
 
             self.message.setText(user_message(error) or tr("The verdict could not be sent."))
 
-        self.ctx.tasks.run(lambda: self.ctx.service.review(row.visit_id, state, comment), done, failed,
-                           uses_db=False, parent=self)
+        service = self.ctx.service
+        Op.network(self.ctx, lambda: service.review(row.visit_id, state, comment), self).success(done).failure(
+            failed).run()
 
 
 class Overview(QWidget):
@@ -245,12 +248,12 @@ class Overview(QWidget):
         start = self.start.date().toPython()
         end = self.end.date().toPython()
         today = self.ctx.today()
-        self.ctx.read(lambda s: (overview_by_consultant(s, start, end), overview_by_centre(s, start, end, today)),
-                      self._show, self)
+        Op.read(self.ctx, lambda s: (overview_by_consultant(s, start, end), overview_by_centre(s, start, end, today)),
+                self).success(self._show).run()
 
     def _show(self, data: tuple[list[ConsultantOverview], list[CentreOverview]]) -> None:
         consultants, centres = data
-        names = self.ctx.service.names()
+        names = self.ctx.account.names
         overdue = tr("overdue")
         fill_table(self.consultants, [[names.get(c.consultant_id or "", c.consultant_id or tr("Unknown")), c.visits,
                                        c.openings_created, c.openings_filled,

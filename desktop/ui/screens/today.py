@@ -21,6 +21,7 @@ from desktop.models.queries import (
 from desktop.ui import i18n
 from desktop.ui.context import AppContext
 from desktop.ui.i18n import fmt_date, tr, week
+from desktop.ui.operation import Op
 
 
 @dataclass
@@ -61,6 +62,7 @@ class TodayScreen(QWidget):
         self.reviews.itemActivated.connect(lambda item: self.open_visit(item.data(256)))
         self.follow_ups.itemActivated.connect(self._open_follow_up)
         ctx.events.changes_applied.connect(self._changed)
+        ctx.events.account_changed.connect(self._changed)  # signed in as someone: their follow-ups
 
     def _box(self, name: str) -> QListWidget:
         widget = QListWidget()
@@ -72,12 +74,12 @@ class TodayScreen(QWidget):
         super().showEvent(event)
         self.refresh()
 
-    def _changed(self, changes: Changes) -> None:
+    def _changed(self, _what: Changes | object) -> None:
         if self.isVisible():
             self.refresh()
 
     def refresh(self) -> None:
-        today, user = self.ctx.today(), self.ctx.user_id()
+        today, user = self.ctx.today(), self.ctx.account.user_id
 
         def query(session) -> TodayData:
             reviews = [(r, record_title(session, "visit", r.visit_id)) for r in reviews_on_my_visits(session, user)] \
@@ -89,7 +91,7 @@ class TodayScreen(QWidget):
                 reviews,
             )
 
-        self.ctx.read(query, self._show, self)
+        Op.read(self.ctx, query, self).success(self._show).run()
 
     def _show(self, data: TodayData) -> None:
         today = self.ctx.today()

@@ -18,10 +18,11 @@ from desktop.models.changes import Changes
 from desktop.models.queries import Record, get_record, record_title
 from desktop.ui import i18n
 from desktop.ui.context import AppContext
+from desktop.ui.fields import VISIT_FIELDS
 from desktop.ui.i18n import tr
+from desktop.ui.operation import Op
 from desktop.ui.widgets.form import EntityForm
 
-VISIT_FIELDS = ["visited_at", "kind", "participants", "body", "needs", "next_step", "follow_up_on"]
 AUTOSAVE_MS = 1000
 
 
@@ -86,7 +87,7 @@ class VisitEditor(QWidget):
             record = get_record(session, "visit", visit_id)
             return record, record_title(session, "company", record.fields["company_id"]) if record else ""
 
-        self.ctx.read(query, self._show, self)
+        Op.read(self.ctx, query, self).success(self._show).run()
 
     def _show(self, loaded) -> None:
         record, company = loaded
@@ -156,14 +157,14 @@ class VisitEditor(QWidget):
             self.form.show_errors(error)
             self.saved_label.setText(tr("Saved, except the fields marked in red"))
 
-        self.ctx.write(lambda ops: save(ops, values), saved, invalid, parent=self)
+        Op.write(self.ctx, lambda ops: save(ops, values), self).success(saved).invalid(invalid).run()
 
     def mark_ready(self) -> None:
         """Save, then send the note to the supervisor's review queue."""
         self.save_now()
         visit_id = self.visit_id
-        self.ctx.write(lambda ops: ops.mark_visit_ready(visit_id), lambda _c: self.load(visit_id),
-                       lambda e: self.form.show_errors(e), parent=self)
+        Op.write(self.ctx, lambda ops: ops.mark_visit_ready(visit_id), self).success(
+            lambda _c: self.load(visit_id)).invalid(self.form.show_errors).run()
 
     def save_pdf(self) -> None:
         """Besøgsreferat as PDF, e.g. to send to the company (saved first, so it prints what is typed)."""
@@ -173,7 +174,7 @@ class VisitEditor(QWidget):
         self.save_now()
         if self.visit_id is None:
             return
-        visit_id, names = self.visit_id, self.ctx.service.names()
+        visit_id, names = self.visit_id, self.ctx.account.names
         save_pdf(self.ctx, self, f"besoegsreferat-{visit_id[:8]}.pdf",
                  lambda session: visit_summary_data(session, visit_id, names=names))
 

@@ -2,16 +2,35 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from PySide6.QtWidgets import QCheckBox, QComboBox, QStackedWidget, QVBoxLayout, QWidget
 
-from desktop.models.queries import list_visits
+from desktop.models.queries import Page, list_visits
 from desktop.ui import i18n
 from desktop.ui.context import AppContext
 from desktop.ui.dialogs.company_picker import CompanyPicker
 from desktop.ui.i18n import fmt_date, tr, week
-from desktop.ui.screens.list_screen import ListScreen
+from desktop.ui.operation import Op
+from desktop.ui.screens.list_screen import Export, ListScreen
 from desktop.ui.screens.visit_editor import VisitEditor
-from desktop.ui.table_models.paged import Column
+from desktop.ui.table_models.paged import Column, PageRequest
+
+
+@dataclass(frozen=True)
+class VisitFilter:
+    """What the visit list shows, as plain values captured on the GUI thread."""
+
+    search: str = ""
+    status: str | None = None
+    consultant_id: str | None = None
+
+
+def fetch_visits(session: Any, f: VisitFilter, page: PageRequest) -> Page:
+    """One page of the visit list (database worker)."""
+    return list_visits(session, search=f.search, status=f.status, consultant_id=f.consultant_id, sort=page.sort,
+                       descending=page.descending, offset=page.offset, limit=page.limit)
 
 
 class VisitList(ListScreen):
@@ -27,7 +46,7 @@ class VisitList(ListScreen):
             Column(tr("Review"), lambda r: i18n.choice("review", "state", r.review_state)),
             Column(tr("Note"), lambda r: r.excerpt.replace("\n", " ")[:120]),
         ]
-        super().__init__(ctx, columns, self._fetch, sort="visited_at", descending=True)
+        super().__init__(ctx, columns, fetch_visits, sort="visited_at", descending=True)
         self.open_visit = open_visit
         self.title.setText(tr("Visits"))
         self.mine = QCheckBox(tr("My visits"))
@@ -43,24 +62,27 @@ class VisitList(ListScreen):
         self.add_button(tr("New visit"), self.new_visit, "new_visit")
         self.add_button(tr("Open"), self.open_selected, "open")
 
-    def _fetch(self, session, offset, limit, sort, descending):
-        return list_visits(session, search=self.search.text(), status=self.status.currentData(),
-                           consultant_id=self.ctx.user_id() if self.mine.isChecked() else None,
-                           sort=sort, descending=descending, offset=offset, limit=limit)
+    def current_filter(self) -> VisitFilter:
+        """The filter widgets as plain values (GUI thread)."""
+        return VisitFilter(search=self.search.text(), status=self.status.currentData(),
+                           consultant_id=self.ctx.account.user_id if self.mine.isChecked() else None)
 
     export_name = "besoeg"
 
-    def export_rows(self, session, path):
+    def exporter(self, filters: VisitFilter) -> Export:
+        """Export the visits as filtered (the export has no "my visits" filter)."""
         from desktop.exchange import export_visits
 
-        return export_visits(session, path, names=self.ctx.service.names(), search=self.search.text(),
-                             status=self.status.currentData())
+        names = self.ctx.account.names
+        return lambda session, path: export_visits(session, path, names=names, search=filters.search,
+                                                   status=filters.status)
 
     def new_visit(self) -> None:
         picker = CompanyPicker(self.ctx, self)
         if picker.exec() and picker.company_id:
             company_id = picker.company_id
-            self.ctx.write(lambda ops: ops.create_visit(company_id), lambda r: self.open_visit(r.id), parent=self)
+            Op.write(self.ctx, lambda ops: ops.create_visit(company_id), self).success(
+                lambda r: self.open_visit(r.id)).run()
 
     def open_selected(self) -> None:
         row = self.selected()

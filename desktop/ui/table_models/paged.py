@@ -3,25 +3,43 @@
 Pages are read on the database worker (never on the GUI thread); scrolling
 near the end asks for the next page through canFetchMore/fetchMore, so a
 list of 100,000 companies never loads 100,000 rows into memory at once.
+
+The screen's filters are captured on the GUI thread (``filters()`` returns a
+frozen dataclass of plain values) when a refresh starts; the worker only sees
+that value, never a widget. Later pages reuse it, so every page of one list
+answers the same question.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from desktop.models.db import Database
 from desktop.models.queries import Page
-from desktop.ui.tasks import TaskRunner
+from desktop.ui.operation import Op
+
+if TYPE_CHECKING:
+    from desktop.ui.context import AppContext
 
 RowRole = Qt.ItemDataRole.UserRole + 1
 SortRole = Qt.ItemDataRole.UserRole + 2
 
-# fetch(session, offset, limit, sort, descending) -> Page
-Fetch = Callable[[Any, int, int, str, bool], Page]
+
+@dataclass(frozen=True)
+class PageRequest:
+    """Which rows to read, in which order."""
+
+    offset: int
+    limit: int
+    sort: str
+    descending: bool
+
+
+# fetch(session, filters, request) -> Page; runs on the database worker, over plain values only
+Fetch = Callable[[Any, Any, PageRequest], Page]
 
 
 @dataclass(frozen=True)
@@ -40,13 +58,14 @@ class PagedTableModel(QAbstractTableModel):
     loaded = Signal()
 
     def __init__(
-        self, db: Database, tasks: TaskRunner, fetch: Fetch, columns: list[Column], *,
+        self, ctx: AppContext, fetch: Fetch, columns: list[Column], *, filters: Callable[[], Any] = lambda: None,
         page_size: int = 200, sort: str = "", descending: bool = False,
     ) -> None:
         super().__init__()
-        self.db = db
-        self.tasks = tasks
+        self.ctx = ctx
         self.fetch = fetch
+        self.filters = filters
+        self._captured: Any = None
         self.columns = columns
         self.page_size = page_size
         self.sort_key = sort
@@ -65,11 +84,19 @@ class PagedTableModel(QAbstractTableModel):
         generation = self._generation
         self._loading = True
         limit = max(self.page_size, len(self.rows))  # keep what the user scrolled to
-        self.tasks.run(lambda: self._read(0, limit), lambda page: self._reset(generation, page))
+        self._captured = self.filters()  # on the GUI thread: the widgets are read here and only here
+        self._read(PageRequest(0, limit, self.sort_key, self.descending), lambda page: self._reset(generation, page))
 
-    def _read(self, offset: int, limit: int) -> Page:
-        with self.db.read() as session:
-            return self.fetch(session, offset, limit, self.sort_key, self.descending)
+    def _read(self, request: PageRequest, done: Callable[[Page], None]) -> None:
+        fetch, filters = self.fetch, self._captured
+        Op.read(self.ctx, lambda session: fetch(session, filters, request)).tied_to(self).success(done).failure(
+            self._failed).run()
+
+    def _failed(self, error: BaseException) -> None:
+        self._loading = False  # a later refresh may try again
+        from desktop.ui.errors import show_error
+
+        show_error(None, error)
 
     def _reset(self, generation: int, page: Page) -> None:
         if generation != self._generation:
@@ -90,8 +117,8 @@ class PagedTableModel(QAbstractTableModel):
             return
         self._loading = True
         generation = self._generation
-        offset = len(self.rows)
-        self.tasks.run(lambda: self._read(offset, self.page_size), lambda page: self._append(generation, page))
+        request = PageRequest(len(self.rows), self.page_size, self.sort_key, self.descending)
+        self._read(request, lambda page: self._append(generation, page))
 
     def _append(self, generation: int, page: Page) -> None:
         if generation != self._generation:

@@ -1,0 +1,44 @@
+"""Brings what the sync thread learns to the GUI thread: pulled changes and a fresh account snapshot."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from desktop.sync.engine import SyncResult
+from desktop.sync.runner import SyncStatus
+from desktop.ui.context import AppContext
+
+
+class SyncRelay(QObject):
+    """Lives on the GUI thread; the sync runner calls :meth:`deliver` on its own thread.
+
+    After a sync went through, the account is re-read on the database worker
+    (teams and names may have changed) by an Op that then announces what the
+    sync pulled: the one change signal, through the one emitter. After a sync
+    failed, the account is re-read too: a refused token signs the user out.
+    """
+
+    _result = Signal(object)
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self._syncing = False
+        # Emitted on the sync thread, received here on the GUI thread (a queued connection).
+        self._result.connect(self._synced)
+        ctx.events.sync_status.connect(self._status)
+
+    def deliver(self, result: SyncResult) -> None:
+        """The runner's ``on_result`` (called on the sync thread)."""
+        self._result.emit(result)
+
+    @Slot(object)
+    def _synced(self, result: SyncResult) -> None:
+        self.ctx.refresh_account(pulled=result.changes or None)
+
+    @Slot(object)
+    def _status(self, status: SyncStatus) -> None:
+        ended = self._syncing and not status.syncing
+        self._syncing = status.syncing
+        if ended and status.last_error_kind:
+            self.ctx.refresh_account()
