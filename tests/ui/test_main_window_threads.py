@@ -1,0 +1,80 @@
+"""The main window shows sync status from the account snapshot: no SQLite and no keychain on the GUI thread."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import keyring
+import pytest
+
+from desktop.models.db import Database
+from desktop.sync import state
+from desktop.sync.runner import SyncStatus
+from tests.ui.guards import ThreadGuard
+
+
+@pytest.fixture
+def storage_guard(monkeypatch):
+    """Database sessions and keychain reads are allowed only off the GUI thread."""
+    guard = ThreadGuard(monkeypatch)
+    for name in ("read", "write"):
+        guard.wrap(Database, name, on_gui=False)
+    for name in ("get_password", "set_password", "delete_password"):
+        guard.wrap(keyring, name, on_gui=False)
+    return guard
+
+
+@pytest.fixture
+def signed_in_ctx(ctx, qtbot):
+    """A context whose account is a supervisor with a token in the keychain (set up before the guard)."""
+    with ctx.db.write() as session:
+        state.save_account(session, state.Account("http://127.0.0.1:9", {"id": "u1", "full_name": "Sara Leder",
+                                                                          "role": "supervisor"},
+                                                  [{"id": "t1", "name": "Team Nord"}]))
+    ctx.service.credentials.set_token("a-token")
+    ctx.refresh_account()
+    qtbot.waitUntil(lambda: ctx.account.signed_in, timeout=5000)
+    return ctx
+
+
+def test_a_sync_status_update_reads_no_database_or_keychain_on_the_gui_thread(signed_in_ctx, qtbot,
+                                                                                storage_guard):
+    from desktop.ui.main_window import MainWindow
+
+    ctx = signed_in_ctx
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    now = datetime.now(UTC)
+    for status in (SyncStatus(syncing=True, pending=2), SyncStatus(syncing=True, pending=2, progress=(1, 5, "")),
+                   SyncStatus(online=True, pending=0, last_success=now),
+                   SyncStatus(syncing=True), SyncStatus(online=False, last_error="down", last_error_kind="network")):
+        ctx.events.sync_status.emit(status)  # as the runner's status arrives: on the GUI thread
+    assert window.sync_widget.state.text() == "Offline"  # signed in (the snapshot), but the server is down
+    assert not window.sidebar.item(len(window.screens) - 1).isHidden()  # a supervisor: the review screen
+    ctx.tasks.wait_idle()
+    qtbot.wait(50)
+    assert storage_guard.violations == []
+    # The failed sync re-read the account (a refused token signs out), keychain included: on the worker.
+    assert any(name == "keyring.get_password" and not gui for name, gui in storage_guard.calls)
+
+
+def test_signing_out_elsewhere_reaches_the_status_bar_through_the_snapshot(signed_in_ctx, qtbot, storage_guard):
+    """A refused token is deleted on the sync thread; after the failed sync the window shows "not signed in"."""
+    from desktop.ui.main_window import MainWindow
+
+    ctx = signed_in_ctx
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    ctx.events.sync_status.emit(SyncStatus(syncing=True))
+    ctx.tasks.run(ctx.service.credentials.delete_token)  # as the service does on an AUTH error, off the GUI
+    ctx.tasks.wait_idle()
+    ctx.events.sync_status.emit(SyncStatus(last_error="refused", last_error_kind="auth"))
+    qtbot.waitUntil(lambda: window.sync_widget.state.text() == "Offline (ikke logget ind)", timeout=5000)
+    assert storage_guard.violations == []
+
+
+def test_the_guard_catches_a_database_read_on_the_gui_thread(ctx, storage_guard):
+    """The guard can fail: the old status bar asked the service whether we are signed in, here."""
+    ctx.service.signed_in()
+    assert "Database.read on thread MainThread" in storage_guard.violations
