@@ -847,5 +847,13 @@
         <source>Check which field each column goes into. The rows are numbered as in the spreadsheet.</source>
         <translation>Kontrollér, hvilket felt hver kolonne skal i. Rækkerne har samme numre som i regnearket.</translation>
     </message>
+    <message>
+        <source>1 change not sent</source>
+        <translation>1 ændring ikke sendt</translation>
+    </message>
+    <message>
+        <source>%1 changes not sent</source>
+        <translation>%1 ændringer ikke sendt</translation>
+    </message>
 </context>
 </TS>

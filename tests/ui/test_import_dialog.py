@@ -8,7 +8,8 @@ from __future__ import annotations
 from openpyxl import Workbook
 
 from desktop.models.queries import list_companies, list_contacts
-from desktop.ui.dialogs.import_dialog import ImportDialog, counted
+from desktop.ui.dialogs.import_dialog import ImportDialog
+from desktop.ui.widgets.counts import counted
 
 
 def company_sheet(path):
@@ -81,3 +82,4 @@ def test_contacts_from_the_company_sheet_map_navn_to_the_company(ctx, qtbot, tmp
 def test_counts_are_singular_and_plural():
     assert counted(1, "1 række", "%1 rækker") == "1 række"
     assert [counted(n, "1 række", "%1 rækker") for n in (0, 2, 1000)] == ["0 rækker", "2 rækker", "1000 rækker"]
+    assert counted(1000, "1 række", "%1 rækker", "1.000") == "1.000 rækker"

@@ -37,6 +37,7 @@ from desktop.ui import i18n
 from desktop.ui.context import AppContext
 from desktop.ui.i18n import tr
 from desktop.ui.operation import Op
+from desktop.ui.widgets.counts import counted
 
 ENTITIES = ("company", "contact", "mentor")
 
@@ -49,11 +50,6 @@ def field_label(entity: str, name: str) -> str:
     contact = {CONTACT_NAME: tr("Contact person"), CONTACT_TITLE: tr("Contact person's title"),
                CONTACT_PHONE: tr("Contact person's phone"), CONTACT_EMAIL: tr("Contact person's email")}
     return contact.get(name) or i18n.label(entity, name)
-
-
-def counted(number: int, one: str, many: str) -> str:
-    """``one`` for 1, else ``many`` with %1 as the number: "1 række", "2 rækker" (Danish and English agree)."""
-    return (one if number == 1 else many).replace("%1", str(number))
 
 
 def plan_summary(plan: ImportPlan) -> str:
