@@ -261,3 +261,39 @@ def test_a_whole_number_field_refuses_a_decimal_with_a_message(ctx, qtbot, compa
     type_into(qtbot, weeks, "13")
     assert not dialog.form.errors["duration_weeks"].isVisible()
     assert dialog.form.values()["duration_weeks"] == 13
+
+
+# -- the visit editor (autosave) takes typed dates too ---------------------------------------------
+
+
+def test_dates_typed_into_the_visit_note_are_autosaved_and_a_wrong_one_is_named(make_ctx, qtbot, monkeypatch):
+    from desktop.ui.screens import visit_editor
+    from desktop.ui.screens.visits import VisitsScreen
+
+    monkeypatch.setattr(visit_editor, "AUTOSAVE_MS", 100)
+    ctx = make_ctx()
+    ops = ctx.ops()
+    visit = ops.create_visit(ops.create_company(name="Aars Bageri").id).id
+    screen = VisitsScreen(ctx)
+    qtbot.addWidget(screen)
+    with qtbot.waitActive(screen):
+        screen.show()
+        screen.activateWindow()
+    screen.show_visit(visit)
+    editor = screen.editor
+    qtbot.waitUntil(lambda: editor.record is not None, timeout=5000)
+    visited, follow_up = editor.form.widgets["visited_at"], editor.form.widgets["follow_up_on"]
+    assert visited.text() == "23-11-2026" and follow_up.text() == ""
+    type_into(qtbot, follow_up, "31-02-2026")
+    qtbot.waitUntil(lambda: editor.form.errors["follow_up_on"].isVisible(), timeout=5000)
+    assert editor.form.errors["follow_up_on"].text() == "31-02-2026 findes ikke: februar 2026 har 28 dage."
+    follow_up.selectAll()
+    type_into(qtbot, follow_up, "7/12")
+    assert follow_up.text() == "07-12-2026"
+
+    def saved() -> bool:
+        with ctx.db.read() as session:
+            return get_record(session, "visit", visit).fields["follow_up_on"] == date(2026, 12, 7)
+
+    qtbot.waitUntil(saved, timeout=5000)
+    qtbot.waitUntil(lambda: not editor.form.errors["follow_up_on"].isVisible(), timeout=5000)
