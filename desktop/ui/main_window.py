@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Future
+
 from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QListWidget,
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from desktop import __version__
 from desktop.paths import resource
+from desktop.sync.engine import SyncResult
 from desktop.sync.runner import SyncStatus
 from desktop.ui.account import AccountSnapshot
 from desktop.ui.context import AppContext
@@ -132,7 +135,7 @@ class MainWindow(QMainWindow):
         future = self.ctx.runner.request()
         future.add_done_callback(lambda f: self.ctx.events.sync_finished.emit(f))
 
-    def _sync_finished(self, future) -> None:
+    def _sync_finished(self, future: Future[SyncResult]) -> None:
         error = future.exception()
         manual, self._manual_sync = self._manual_sync, False
         if error is None:
@@ -189,6 +192,6 @@ class MainWindow(QMainWindow):
                           tr("Feltbog %1 – an offline-first field book for job-centre company consultants.")
                           .replace("%1", __version__))
 
-    def closeEvent(self, event) -> None:
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.visits.editor.save_now()  # the last keystrokes are saved before we go
         super().closeEvent(event)

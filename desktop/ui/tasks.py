@@ -65,7 +65,8 @@ class TaskRunner(QObject):
         return future
 
     @Slot(object, object, object, object)
-    def _finish(self, future: Future, on_success, on_failure, parent) -> None:
+    def _finish(self, future: Future, on_success: Callable[[Any], None] | None,
+                on_failure: Callable[[BaseException], None] | None, parent: QWidget | None) -> None:
         self.pending -= 1
         error = future.exception()
         if error is None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QDialog, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from desktop.models.queries import list_companies
+from desktop.models.queries import CompanyRow, list_companies
 from desktop.ui.context import AppContext
 from desktop.ui.i18n import tr
 from desktop.ui.operation import Op
@@ -15,7 +15,7 @@ from desktop.ui.widgets.buttons import dialog_buttons
 class CompanyPicker(QDialog):
     """Returns the chosen company's id in ``company_id``."""
 
-    def __init__(self, ctx: AppContext, parent=None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.company_id: str | None = None
@@ -39,7 +39,7 @@ class CompanyPicker(QDialog):
         text = self.search.text()  # read here, on the GUI thread; the worker gets the plain string
         Op.read(self.ctx, lambda s: list_companies(s, search=text, limit=50).items, self).success(self._show).run()
 
-    def _show(self, companies) -> None:
+    def _show(self, companies: list[CompanyRow]) -> None:
         self.results.clear()
         for company in companies:
             item = QListWidgetItem(f"{company.name}" + (f" · {company.city}" if company.city else ""))

@@ -20,11 +20,14 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
+    QWidget,
 )
 
+from desktop.cancel import CancelToken, Progress
 from desktop.domain.errors import DomainError
 from desktop.errors import UserFacingError
 from desktop.exchange import ImportPlan, importable_fields, plan_import, preview, run_import
+from desktop.exchange.importing import ImportResult
 from desktop.exchange.mapping import (
     COMPANY_CVR,
     COMPANY_NAME,
@@ -70,7 +73,7 @@ def plan_summary(plan: ImportPlan) -> str:
 class ImportDialog(QDialog):
     """Preview, mapping, check and import."""
 
-    def __init__(self, ctx: AppContext, parent=None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.path: str | None = None
@@ -165,14 +168,14 @@ class ImportDialog(QDialog):
             return
         path, entity, mapping = self.path, self.entity.currentData(), self.mapping()
 
-        def shown(plan) -> None:
+        def shown(plan: ImportPlan) -> None:
             self.plan = plan
             self.report.setPlainText(plan_summary(plan))
             self.import_button.setEnabled(bool(plan.rows_ok))
 
         ctx = self.ctx
 
-        def work(progress, cancel):
+        def work(progress: Progress, cancel: CancelToken) -> ImportPlan:
             return plan_import(path, entity, mapping, ctx.ops(), progress, cancel)
 
         Op.long(ctx, work, tr("Checking rows…"), self).success(shown).run()
@@ -183,7 +186,7 @@ class ImportDialog(QDialog):
         if plan is None:
             return
 
-        def done(result) -> None:
+        def done(result: ImportResult) -> None:
             self.import_button.setEnabled(False)
             text = counted(result.created, tr("1 row imported."), tr("%1 rows imported."))
             if result.contacts:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from desktop.sync.errors import SyncError
 from desktop.ui import i18n
@@ -17,7 +17,7 @@ DEFAULT_SERVER = "http://127.0.0.1:8765"
 class LoginDialog(QDialog):
     """Asks for the server address, username and password. "Work offline" skips it."""
 
-    def __init__(self, ctx: AppContext, parent=None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle(tr("Sign in to Feltbog"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QFormLayout, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from desktop.credentials import DatabaseKeys
 from desktop.ui import i18n
@@ -28,7 +28,7 @@ def change_encryption(ctx: AppContext, on: bool) -> None:
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, ctx: AppContext, parent=None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle(tr("Settings"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,7 +44,7 @@ class CompanyList(ListScreen):
 
     entities = ("company",)
 
-    def __init__(self, ctx: AppContext, open_company) -> None:
+    def __init__(self, ctx: AppContext, open_company: Callable[[str], None]) -> None:
         columns = [
             Column(i18n.label("company", "name"), lambda r: r.name, "name"),
             Column(i18n.label("company", "cvr"), lambda r: r.cvr, "cvr"),
@@ -119,7 +120,7 @@ class CompanyList(ListScreen):
 class CompaniesScreen(QWidget):
     """The list, and a company's page in front of it when one is opened."""
 
-    def __init__(self, ctx: AppContext, open_visit) -> None:
+    def __init__(self, ctx: AppContext, open_visit: Callable[[str], None]) -> None:
         super().__init__()
         self.stack = QStackedWidget()
         self.list = CompanyList(ctx, self.show_company)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
@@ -61,7 +62,7 @@ class CompanyData:
 class CompanyPage(QWidget):
     """Everything about one company, with buttons to add to it."""
 
-    def __init__(self, ctx: AppContext, back, open_visit) -> None:
+    def __init__(self, ctx: AppContext, back: Callable[[], None], open_visit: Callable[[str], None]) -> None:
         super().__init__()
         self.ctx = ctx
         self.company_id: str | None = None
@@ -131,7 +132,7 @@ class CompanyPage(QWidget):
         """Show a company (read in the background)."""
         self.company_id = company_id
 
-        def query(session) -> CompanyData | None:
+        def query(session: Any) -> CompanyData | None:
             record = get_record(session, "company", company_id)
             if record is None:
                 return None
@@ -230,7 +231,7 @@ class CompanyPage(QWidget):
         Op.write(self.ctx, lambda ops: ops.create_visit(company_id), self).success(
             lambda result: self.open_visit(result.id)).run()
 
-    def edit_child(self, entity: str, fields: tuple[str, ...], table: QTableWidget, index) -> None:
+    def edit_child(self, entity: str, fields: tuple[str, ...], table: QTableWidget, index: QModelIndex) -> None:
         record_id = table.item(index.row(), 0).data(ID_ROLE)
 
         def opened(record: Record | None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.schema import ENTITIES
 from desktop.models.changes import Changes
+from desktop.models.operations import Operations
 from desktop.models.queries import ConflictRow, list_conflicts
 from desktop.ui import i18n
 from desktop.ui.context import AppContext
@@ -81,7 +83,7 @@ class ConflictsScreen(QWidget):
         self.splitter = splitter
         ctx.events.changes_applied.connect(self._changed)
 
-    def showEvent(self, event) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.refresh()
 
@@ -134,7 +136,7 @@ class ConflictsScreen(QWidget):
             return
         merged = self.lost.toPlainText()
 
-        def merge(ops):
+        def merge(ops: Operations) -> Changes:
             changes = ops.update(row.entity, row.record_id, {row.field: merged})
             return changes | ops.resolve_conflict(row.id)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.cancel import CancelToken, Progress
 from desktop.models.changes import Changes
 from desktop.ui.context import AppContext
 from desktop.ui.i18n import tr
@@ -128,7 +130,7 @@ class ListScreen(QWidget):
         else:
             self._stale = True
 
-    def showEvent(self, event) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._stale or (not self.model.rows and not self.model.total):
             self._stale = False
@@ -159,7 +161,7 @@ class ListScreen(QWidget):
         export = self.exporter(self.current_filter())  # widgets read here, on the GUI thread
         db = self.ctx.db
 
-        def work(_progress, _cancel):
+        def work(_progress: Progress, _cancel: CancelToken) -> Any:
             with db.read() as session:
                 return export(session, path)
 
@@ -175,7 +177,7 @@ class ListScreen(QWidget):
     def open_selected(self) -> None:
         """Double click or Enter: subclasses open the row."""
 
-    def keyPressEvent(self, event) -> None:
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.table.hasFocus():
             self.open_selected()
             return

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QComboBox
 
-from desktop.models.queries import Page, get_record, list_follow_ups, list_mentors, list_openings
+from desktop.models.queries import Page, Record, get_record, list_follow_ups, list_mentors, list_openings
 from desktop.ui import i18n
 from desktop.ui.context import AppContext
 from desktop.ui.dialogs.company_picker import CompanyPicker
@@ -76,7 +77,7 @@ class RecordList(ListScreen):
             return
         entity, fields, record_id = self.entity, self.fields, row.id
 
-        def opened(record) -> None:
+        def opened(record: Record | None) -> None:
             if record is not None:
                 EntityDialog(self.ctx, entity, fields, lambda ops, v: ops.update(entity, record_id, v),
                              record.fields, i18n.entity_label(entity), self).exec()
@@ -94,7 +95,7 @@ class RecordList(ListScreen):
                      title=i18n.entity_label(entity), parent=self).exec()
 
 
-def _choice_filter(screen: ListScreen, entity: str, field: str, values, all_text: str) -> QComboBox:
+def _choice_filter(screen: ListScreen, entity: str, field: str, values: Iterable[str], all_text: str) -> QComboBox:
     box = QComboBox()
     box.setObjectName(f"filter_{field}")
     box.addItem(all_text, None)

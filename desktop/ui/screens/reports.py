@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QDate, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.cancel import CancelToken, Progress
 from desktop.ui.context import AppContext
 from desktop.ui.i18n import tr
 from desktop.ui.operation import Op
@@ -25,7 +28,8 @@ from desktop.ui.operation import Op
 KINDS = ("catalogue", "supervisor", "follow_ups")
 
 
-def save_pdf(ctx: AppContext, parent: QWidget, suggested: str, build, open_after: bool = True) -> None:
+def save_pdf(ctx: AppContext, parent: QWidget, suggested: str, build: Callable[[Any], Any],
+             open_after: bool = True) -> None:
     """Ask where to save, build the report data and render it in the background, then open it."""
     path, _ = QFileDialog.getSaveFileName(parent, tr("Save as PDF"), str(Path.home() / suggested), "PDF (*.pdf)")
     if not path:
@@ -34,7 +38,7 @@ def save_pdf(ctx: AppContext, parent: QWidget, suggested: str, build, open_after
 
     db = ctx.db
 
-    def work(progress, cancel):
+    def work(progress: Progress, cancel: CancelToken) -> Path:
         with db.read() as session:
             data = build(session)
         return render_pdf(data, path, progress, cancel)

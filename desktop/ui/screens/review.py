@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
+from typing import Any
 
 from PySide6.QtCore import QDate
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -114,7 +116,7 @@ class ReviewQueue(QWidget):
         if changes.touches("visit", "review") and self.isVisible():
             self.refresh()
 
-    def showEvent(self, event) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._fill_consultants()
         self.refresh()
@@ -148,7 +150,7 @@ class ReviewQueue(QWidget):
         if row is None:
             return
 
-        def query(session) -> Reading:
+        def query(session: Any) -> Reading:
             return Reading(get_record(session, "visit", row.visit_id), get_record(session, "company", row.company_id),
                            list_openings(session, company_id=row.company_id, limit=50).items)
 
@@ -191,7 +193,7 @@ class ReviewQueue(QWidget):
             return
         self.message.setText(tr("Sending…"))
 
-        def done(_result) -> None:
+        def done(_result: object) -> None:
             self.message.setText(tr("Sent."))
             self.comment.clear()
             if self.ctx.runner is not None:
@@ -240,7 +242,7 @@ class Overview(QWidget):
         layout.addWidget(QLabel(tr("Per company centre")))
         layout.addWidget(self.centres, 2)
 
-    def showEvent(self, event) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.refresh()
 

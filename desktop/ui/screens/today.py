@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from desktop.models.changes import Changes
@@ -35,7 +38,8 @@ class TodayData:
 class TodayScreen(QWidget):
     """The consultant's start page."""
 
-    def __init__(self, ctx: AppContext, open_company, open_visit) -> None:
+    def __init__(self, ctx: AppContext, open_company: Callable[[str], None],
+                 open_visit: Callable[[str], None]) -> None:
         super().__init__()
         self.ctx = ctx
         self.open_company = open_company
@@ -70,7 +74,7 @@ class TodayScreen(QWidget):
         widget.setWordWrap(True)
         return widget
 
-    def showEvent(self, event) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.refresh()
 
@@ -81,7 +85,7 @@ class TodayScreen(QWidget):
     def refresh(self) -> None:
         today, user = self.ctx.today(), self.ctx.account.user_id
 
-        def query(session) -> TodayData:
+        def query(session: Any) -> TodayData:
             reviews = [(r, record_title(session, "visit", r.visit_id)) for r in reviews_on_my_visits(session, user)] \
                 if user else []
             return TodayData(

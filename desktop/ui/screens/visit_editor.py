@@ -8,13 +8,17 @@ never held back by a mistyped date.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from desktop.domain.errors import ValidationError
 from desktop.models.changes import Changes
+from desktop.models.operations import Operations
 from desktop.models.queries import Record, get_record, record_title
 from desktop.ui import i18n
 from desktop.ui.context import AppContext
@@ -29,7 +33,7 @@ AUTOSAVE_MS = 1000
 class VisitEditor(QWidget):
     """Edits one visit; autosaves drafts; can send it to review."""
 
-    def __init__(self, ctx: AppContext, back) -> None:
+    def __init__(self, ctx: AppContext, back: Callable[[], None]) -> None:
         super().__init__()
         self.ctx = ctx
         self.visit_id: str | None = None
@@ -83,13 +87,13 @@ class VisitEditor(QWidget):
         self.save_now()
         self.visit_id = visit_id
 
-        def query(session):
+        def query(session: Any) -> tuple[Record | None, str]:
             record = get_record(session, "visit", visit_id)
             return record, record_title(session, "company", record.fields["company_id"]) if record else ""
 
         Op.read(self.ctx, query, self).success(self._show).run()
 
-    def _show(self, loaded) -> None:
+    def _show(self, loaded: tuple[Record | None, str]) -> None:
         record, company = loaded
         self.record = record
         if record is None:
@@ -135,7 +139,7 @@ class VisitEditor(QWidget):
         values = self.form.values()
         visit_id = self.visit_id
 
-        def save(ops, fields):
+        def save(ops: Operations, fields: dict[str, Any]) -> Changes:
             try:
                 return ops.save_visit_draft(visit_id, **fields)
             except ValidationError as error:
@@ -145,7 +149,7 @@ class VisitEditor(QWidget):
                     ops.save_visit_draft(visit_id, **good)
                 raise
 
-        def saved(_changes) -> None:
+        def saved(_changes: Changes) -> None:
             self._saving = False
             self.form.show_errors(None)
             self.saved_label.setText(tr("Saved %1").replace("%1", datetime.now().strftime("%H:%M:%S")))
@@ -178,6 +182,6 @@ class VisitEditor(QWidget):
         save_pdf(self.ctx, self, f"besoegsreferat-{visit_id[:8]}.pdf",
                  lambda session: visit_summary_data(session, visit_id, names=names))
 
-    def hideEvent(self, event) -> None:
+    def hideEvent(self, event: QHideEvent) -> None:
         self.save_now()
         super().hideEvent(event)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,7 +37,7 @@ def fetch_visits(session: Any, f: VisitFilter, page: PageRequest) -> Page:
 class VisitList(ListScreen):
     entities = ("visit", "review")
 
-    def __init__(self, ctx: AppContext, open_visit) -> None:
+    def __init__(self, ctx: AppContext, open_visit: Callable[[str], None]) -> None:
         columns = [
             Column(i18n.label("visit", "visited_at"), lambda r: fmt_date(r.visited_at), "visited_at"),
             Column(tr("Week"), lambda r: week(r.visited_at)),

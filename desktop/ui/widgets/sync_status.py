@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from desktop.sync.runner import SyncStatus
@@ -11,7 +13,7 @@ from desktop.ui.i18n import fmt_datetime, tr
 class SyncStatusWidget(QWidget):
     """Shows a SyncStatus; the button asks for a sync now."""
 
-    def __init__(self, on_sync_now) -> None:
+    def __init__(self, on_sync_now: Callable[[], None]) -> None:
         super().__init__()
         self.state = QLabel()
         self.state.setObjectName("sync_state")
