@@ -58,17 +58,25 @@ class BodyLimit:
         seen = members = 0
         deadline = asyncio.get_running_loop().time() + settings.body_timeout_seconds
 
-        async def limited() -> Message:
-            nonlocal seen, members
+        async def next_message() -> Message:
             try:
-                message = await asyncio.wait_for(receive(), max(0.0, deadline - asyncio.get_running_loop().time()))
+                return await asyncio.wait_for(receive(), max(0.0, deadline - asyncio.get_running_loop().time()))
             except TimeoutError:
                 raise HTTPException(408, TOO_SLOW) from None
+
+        async def limited() -> Message:
+            nonlocal seen, members
+            message = await next_message()
             if message["type"] == "http.request":
                 chunk = message.get("body", b"")
                 seen += len(chunk)
                 members += chunk.count(b":")
                 if seen > max_bytes or members > max_members:  # also a chunked upload without a length
+                    # Read the rest (not kept, not parsed, at most max_bytes and within the deadline) so
+                    # the client, still sending, gets the 413 instead of a reset connection.
+                    while message.get("more_body") and seen <= max_bytes:
+                        message = await next_message()
+                        seen += len(message.get("body", b""))
                     raise HTTPException(413, TOO_LARGE)
             return message
 

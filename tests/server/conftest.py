@@ -8,18 +8,27 @@ no test pays for migrations or Argon2 hashing.
 
 from __future__ import annotations
 
+import contextlib
+import json
+import threading
+import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+import httpx
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from server.app import create_app
+from server.config import Settings
 from server.db import make_engine, migrate
 from server.tables import AuditEntry, Record
 from tests.support.live_server import (
     PASSWORD,
+    LiveServer,
     clone_database,
     make_database_url,
     mint_token,
@@ -160,3 +169,82 @@ def api(template, tmp_path):
             yield Api(client, url, template.kind, template.team_a, template.team_b, dict(template.ids),
                       dict(template.tokens))
         app.state.engine.dispose()
+
+
+@dataclass
+class HttpApi(Api):
+    """The Api helpers, but over HTTP to a live server (uvicorn on a loopback port)."""
+
+    live: LiveServer | Served | None = None
+
+    @property
+    def engine(self):
+        return self.live.engine
+
+    def refusals(self) -> list[dict]:
+        """Audit rows of refused attempts, oldest first, with their detail decoded."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(AuditEntry).where(AuditEntry.action.like("refused:%"))
+                                .order_by(AuditEntry.id)).all()
+        return [{"action": r.action, "user_id": r.user_id, "entity_id": r.entity_id, "device_id": r.device_id,
+                 "detail": json.loads(r.detail) if r.detail and r.detail.startswith("{") else r.detail}
+                for r in rows]
+
+
+@pytest.fixture
+def web(template, tmp_path):
+    """The real server over HTTP on a copy of the seeded template (SQLite and PostgreSQL)."""
+    with (clone_database(template.url, tmp_path) as url, LiveServer(url) as live,
+          httpx.Client(base_url=live.url, timeout=30) as client):
+        yield HttpApi(client, url, template.kind, template.team_a, template.team_b, dict(template.ids),
+                      dict(template.tokens), live=live)
+
+
+@dataclass
+class Served:
+    """An app (own settings, own uvicorn options) served on a free loopback port."""
+
+    app: object
+    url: str
+
+    @property
+    def engine(self):
+        return self.app.state.engine
+
+
+@contextlib.contextmanager
+def serve_app(database_url: str, settings: Settings | None = None, **uvicorn_options) -> Iterator[Served]:
+    """``create_app`` with these settings under uvicorn with these options, in a thread; stopped after."""
+    app = create_app(database_url, settings=settings)
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off",
+                            **{"timeout_graceful_shutdown": 5, **uvicorn_options})
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="served-app", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield Served(app, f"http://127.0.0.1:{port}")
+    finally:
+        server.should_exit = True
+        thread.join(15)
+        app.state.engine.dispose()
+
+
+@pytest.fixture
+def web_with(template, tmp_path):
+    """``web_with(settings={...}, **uvicorn_options)``: like ``web``, with other settings or uvicorn options."""
+    with contextlib.ExitStack() as stack:
+        url = stack.enter_context(clone_database(template.url, tmp_path))
+
+        def make(settings: dict | None = None, **uvicorn_options) -> HttpApi:
+            served = stack.enter_context(serve_app(url, Settings(url, **(settings or {})), **uvicorn_options))
+            client = stack.enter_context(httpx.Client(base_url=served.url, timeout=30))
+            return HttpApi(client, url, template.kind, template.team_a, template.team_b, dict(template.ids),
+                           dict(template.tokens), live=served)
+
+        yield make

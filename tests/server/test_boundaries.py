@@ -8,49 +8,17 @@ test_reviews_and_input.py; this module adds that each refusal is audited.
 
 from __future__ import annotations
 
-import json
 import uuid
-from dataclasses import dataclass
 from datetime import timedelta
 
-import httpx
-import pytest
 from sqlalchemy import select, update
 
 from server import admin
 from server.limiter import RefusalThrottle
 from server.security import token_hash, utcnow
 from server.tables import AuditEntry, Record, Token
-from tests.server.conftest import Api
-from tests.support.live_server import LiveServer, clone_database, make_database_url, mint_token, seed
-
-
-@dataclass
-class HttpApi(Api):
-    """The conftest's Api helpers, but over HTTP to a live server."""
-
-    live: LiveServer | None = None
-
-    @property
-    def engine(self):
-        return self.live.engine
-
-    def refusals(self) -> list[dict]:
-        """Audit rows of refused attempts, oldest first, with their detail decoded."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(AuditEntry).where(AuditEntry.action.like("refused:%"))
-                                .order_by(AuditEntry.id)).all()
-        return [{"action": r.action, "user_id": r.user_id, "entity_id": r.entity_id, "device_id": r.device_id,
-                 "detail": json.loads(r.detail) if r.detail and r.detail.startswith("{") else r.detail}
-                for r in rows]
-
-
-@pytest.fixture
-def web(template, tmp_path):
-    with (clone_database(template.url, tmp_path) as url, LiveServer(url) as live,
-          httpx.Client(base_url=live.url, timeout=30) as client):
-        yield HttpApi(client, url, template.kind, template.team_a, template.team_b, dict(template.ids),
-                      dict(template.tokens), live=live)
+from tests.server.conftest import HttpApi
+from tests.support.live_server import make_database_url, mint_token, seed
 
 
 def bearer(token: str) -> dict[str, str]:
