@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from PySide6.QtCore import QCoreApplication, QLocale, QSettings, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 
 from desktop.domain import formatting
 from desktop.domain.schema import ENTITIES
@@ -50,9 +50,18 @@ def set_language(code: str, app: QCoreApplication | None = None) -> QTranslator 
     if old is not None:
         app.removeTranslator(old)
         app._feltbog_translator = None  # type: ignore[attr-defined]
+    qt_old = getattr(app, "_qt_translator", None)
+    if qt_old is not None:
+        app.removeTranslator(qt_old)
+        app._qt_translator = None  # type: ignore[attr-defined]
     QLocale.setDefault(QLocale(QLocale.Language.Danish if _state["language"] == "da" else QLocale.Language.English))
     if _state["language"] != "da":
         return None
+    # Qt's own texts (a text field's right-click menu, "Vis detaljer...", the calendar's tooltips) in Danish too.
+    qt_translator = QTranslator(app)
+    if qt_translator.load("qtbase_da", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(qt_translator)
+        app._qt_translator = qt_translator  # type: ignore[attr-defined]
     translator = QTranslator(app)
     if translator.load(str(resource("translations", "feltbog_da.qm"))):
         app.installTranslator(translator)

@@ -58,3 +58,21 @@ def test_no_is_the_default_so_enter_deletes_nothing(app, qtbot):
     qtbot.addWidget(kept)
     assert button_texts(kept) == ["Fortsæt", "Nej"]
     assert kept.defaultButton() is kept.button(QMessageBox.StandardButton.Yes)
+
+
+def test_qts_own_texts_are_danish_too(app, qtbot):
+    """Standard buttons, a text field's right-click menu and "Show details" come from Qt's own translation."""
+    from PySide6.QtCore import QCoreApplication
+
+    from desktop.ui import i18n
+
+    box = QMessageBox(QMessageBox.Icon.Question, "Feltbog", "?",
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    qtbot.addWidget(box)
+    assert button_texts(box) == ["&Ja", "&Nej"]
+    assert QCoreApplication.translate("QLineEdit", "Select All") == "Markér alt"
+    i18n.set_language("en", app)
+    try:
+        assert QCoreApplication.translate("QLineEdit", "Select All") == "Select All"
+    finally:
+        i18n.set_language("da", app)
