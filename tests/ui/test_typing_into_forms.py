@@ -159,6 +159,17 @@ def test_a_filled_date_field_opens_its_calendar_at_its_own_date(ctx, qtbot, comp
     assert starts.text() == "02-03-2027"
 
 
+def test_a_date_given_as_iso_text_is_shown_the_danish_way(qtbot):
+    from desktop.ui.widgets.form import DateField
+
+    field = DateField(lambda: TODAY)
+    qtbot.addWidget(field)
+    field.set_value("2026-12-07")
+    assert field.text() == "07-12-2026" and field.value() == date(2026, 12, 7)
+    field.set_value(None)
+    assert field.text() == "" and field.value() is None
+
+
 def test_dates_read_in_english_mode_too(ctx, qtbot, company):
     from desktop.ui import i18n
 

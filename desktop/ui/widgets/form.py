@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.dates import DateInputError, format_date, parse_typed_date
 from desktop.domain.errors import ValidationError
 from desktop.domain.schema import BOOL, CHOICE, DATE, ENTITIES, FLOAT, INT, MEDIUM, TEXT, FieldSpec
-from desktop.domain.validation import clean_fields
+from desktop.domain.validation import clean_fields, parse_date
 from desktop.ui import i18n
 from desktop.ui.i18n import tr
 
@@ -119,7 +119,14 @@ class DateField(QLineEdit):
             return bad.message(i18n.language())
         return ""
 
-    def set_value(self, value: date | None) -> None:
+    def set_value(self, value: date | str | None) -> None:
+        """Show a date (an ISO text such as a record from the wire is read first); None shows nothing."""
+        if isinstance(value, str):
+            try:
+                value = parse_date(value)
+            except ValueError:
+                self.setText(value)  # shown as it is, so the rules name what is wrong with it
+                return
         self.setText(format_date(value))
 
     def tidy(self) -> None:
