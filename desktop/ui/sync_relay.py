@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QObject, Signal, Slot
 
 from desktop.sync.engine import SyncResult
@@ -34,7 +36,9 @@ class SyncRelay(QObject):
 
     @Slot(object)
     def _synced(self, result: SyncResult) -> None:
-        self.ctx.refresh_account(pulled=result.changes or None)
+        # Marked as pulled whatever built them: announcing them must not schedule another sync.
+        pulled = replace(result.changes, from_sync=True) if result.changes else None
+        self.ctx.refresh_account(pulled=pulled)
 
     @Slot(object)
     def _status(self, status: SyncStatus) -> None:
