@@ -42,6 +42,7 @@ class GuiConfirmer(QObject):
         self.answer_for_tests: bool | None = None
 
     def confirm_mass_delete(self, count: int, total: int, reason: str) -> bool:
+        """Ask on the GUI thread and wait for the answer (called on the sync thread)."""
         if self.answer_for_tests is not None:
             return self.answer_for_tests
         box = {"event": threading.Event(), "answer": False, "count": count, "total": total, "reason": reason}

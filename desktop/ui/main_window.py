@@ -108,10 +108,12 @@ class MainWindow(QMainWindow):
     # -- navigation ------------------------------------------------------------------------
 
     def open_company(self, company_id: str) -> None:
+        """Show a company's page."""
         self.sidebar.setCurrentRow(1)
         self.companies.show_company(company_id)
 
     def open_visit(self, visit_id: str) -> None:
+        """Open a visit note in the editor."""
         self.sidebar.setCurrentRow(2)
         self.visits.show_visit(visit_id)
 
@@ -172,22 +174,26 @@ class MainWindow(QMainWindow):
             self._progress = None
 
     def sign_in(self) -> None:
+        """Ask for the sign-in; a successful one syncs right away."""
         from desktop.ui.dialogs.login import LoginDialog
 
         if LoginDialog(self.ctx, self).exec():
             QTimer.singleShot(0, self.sync_now)
 
     def import_file(self) -> None:
+        """Import companies, contacts or mentors from a file."""
         from desktop.ui.dialogs.import_dialog import ImportDialog
 
         ImportDialog(self.ctx, self).exec()
 
     def settings(self) -> None:
+        """Language, encryption and where the sign-in is kept."""
         from desktop.ui.dialogs.settings import SettingsDialog
 
         SettingsDialog(self.ctx, self).exec()
 
     def about(self) -> None:
+        """The version and what Feltbog is."""
         QMessageBox.about(self, tr("About Feltbog"),
                           tr("Feltbog %1 – an offline-first field book for job-centre company consultants.")
                           .replace("%1", __version__))

@@ -46,6 +46,7 @@ ENTITIES = ("company", "contact", "mentor")
 
 
 def field_label(entity: str, name: str) -> str:
+    """The words for a field in the mapping boxes."""
     if name == COMPANY_CVR:
         return tr("Company CVR")
     if name == COMPANY_NAME:
@@ -121,6 +122,7 @@ class ImportDialog(QDialog):
         self.resize(980, 600)
 
     def choose(self) -> None:
+        """Pick a file and show its preview."""
         path, _ = QFileDialog.getOpenFileName(self, tr("Choose file"), str(Path.home()),
                                               tr("Spreadsheets (*.csv *.xlsx *.txt)"))
         if path:
@@ -160,6 +162,7 @@ class ImportDialog(QDialog):
         self.import_button.setEnabled(False)
 
     def mapping(self) -> dict[int, str]:
+        """Column number -> field, as chosen in the boxes."""
         return {i: box.currentData() for i, box in enumerate(self.mapping_boxes) if box.currentData()}
 
     def check_rows(self) -> None:

@@ -60,6 +60,7 @@ class LoginDialog(QDialog):
         (self.password if self.username.text() else self.username).setFocus()
 
     def submit(self) -> None:
+        """Sign in on the worker; the new account snapshot comes back with the answer."""
         server, username, password = self.server.text().strip(), self.username.text().strip(), self.password.text()
         if not server or not username or not password:
             self.message.setText(tr("Fill in the server address, username and password."))

@@ -76,6 +76,7 @@ class SettingsDialog(QDialog):
         self.adjustSize()
 
     def save(self) -> None:
+        """Keep the language; encrypt or decrypt the database if that changed."""
         from PySide6.QtCore import QSettings
 
         QSettings().setValue("language", self.language.currentData())

@@ -105,6 +105,7 @@ class CompanyList(ListScreen):
         self.municipality.blockSignals(False)
 
     def new_company(self) -> None:
+        """Create a company in a dialog, then open its page."""
         dialog = EntityDialog(self.ctx, "company", COMPANY_FIELDS,
                               lambda ops, values: ops.create("company", values), title=tr("New company"),
                               parent=self)
@@ -112,6 +113,7 @@ class CompanyList(ListScreen):
             self.open_company(dialog.result_value.id)
 
     def open_selected(self) -> None:
+        """Open the selected company's page."""
         row = self.selected()
         if row is not None:
             self.open_company(row.id)
@@ -132,9 +134,11 @@ class CompaniesScreen(QWidget):
         layout.addWidget(self.stack)
 
     def show_company(self, company_id: str) -> None:
+        """Show a company's page in front of the list."""
         self.page.load(company_id)
         self.stack.setCurrentWidget(self.page)
 
     def show_list(self) -> None:
+        """Back to the list, ready to search."""
         self.stack.setCurrentWidget(self.list)
         self.list.search.setFocus()

@@ -194,6 +194,7 @@ class CompanyPage(QWidget):
             self.load(self.company_id)
 
     def edit(self) -> None:
+        """Edit the company in a dialog."""
         if self.data is None:
             return
         company_id = self.company_id
@@ -201,6 +202,7 @@ class CompanyPage(QWidget):
                      self.data.record.fields, tr("Edit company"), self).exec()
 
     def delete(self) -> None:
+        """Delete the company (after a question) with its contacts, mentors and openings."""
         if self.data is None:
             return
         answer = QMessageBox.question(self, tr("Delete company"),
@@ -218,20 +220,25 @@ class CompanyPage(QWidget):
                      parent=self).exec()
 
     def new_contact(self) -> None:
+        """Add a contact person to this company."""
         self._add("contact", CONTACT_FIELDS, tr("Add contact"))
 
     def new_mentor(self) -> None:
+        """Add a mentor to this company."""
         self._add("mentor", MENTOR_FIELDS, tr("Add mentor"))
 
     def new_opening(self) -> None:
+        """Add an opening at this company."""
         self._add("opening", OPENING_FIELDS, tr("New opening"))
 
     def new_visit(self) -> None:
+        """Start a visit note for this company."""
         company_id = self.company_id
         Op.write(self.ctx, lambda ops: ops.create_visit(company_id), self).success(
             lambda result: self.open_visit(result.id)).run()
 
     def edit_child(self, entity: str, fields: tuple[str, ...], table: QTableWidget, index: QModelIndex) -> None:
+        """Edit the record in a double-clicked row of one of the tables."""
         record_id = table.item(index.row(), 0).data(ID_ROLE)
 
         def opened(record: Record | None) -> None:

@@ -92,6 +92,7 @@ class ConflictsScreen(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
+        """Read the open conflicts (on the worker)."""
         Op.read(self.ctx, lambda s: list_conflicts(s, resolved=False), self).success(self._show).run()
 
     def _show(self, rows: list[ConflictRow]) -> None:
@@ -121,16 +122,19 @@ class ConflictsScreen(QWidget):
         return self.rows[index] if 0 <= index < len(self.rows) else None
 
     def keep_server(self) -> None:
+        """Keep the value the server kept."""
         row = self._current()
         if row:
             Op.write(self.ctx, lambda ops: ops.resolve_conflict(row.id), self).run()
 
     def keep_other(self) -> None:
+        """Use the other value instead."""
         row = self._current()
         if row:
             Op.write(self.ctx, lambda ops: ops.resolve_conflict(row.id, keep_lost_value=True), self).run()
 
     def save_merged(self) -> None:
+        """Save the edited text as the value and close the conflict."""
         row = self._current()
         if row is None:
             return

@@ -102,6 +102,7 @@ class ListScreen(QWidget):
         ctx.events.changes_applied.connect(self._changed)
 
     def add_button(self, text: str, slot: Any, name: str = "") -> QPushButton:
+        """Add an action button to the row under the table."""
         button = QPushButton(text)
         if name:
             button.setObjectName(name)
@@ -171,6 +172,7 @@ class ListScreen(QWidget):
     export_name = "feltbog"
 
     def selected(self) -> Any | None:
+        """The row the user selected, or None."""
         index = self.table.currentIndex()
         return self.model.row_at(index.row()) if index.isValid() else None
 

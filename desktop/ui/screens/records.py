@@ -72,6 +72,7 @@ class RecordList(ListScreen):
     fields: tuple[str, ...] = ()
 
     def edit_selected(self) -> None:
+        """Open the selected row in an edit dialog."""
         row = self.selected()
         if row is None:
             return
@@ -87,6 +88,7 @@ class RecordList(ListScreen):
     open_selected = edit_selected
 
     def new_for_company(self) -> None:
+        """Pick a company, then create a record for it."""
         picker = CompanyPicker(self.ctx, self)
         if not (picker.exec() and picker.company_id):
             return

@@ -106,6 +106,7 @@ class ReportsScreen(QWidget):
         self.end.setEnabled(period)
 
     def save(self) -> None:
+        """Build the chosen report for the period and save it as PDF."""
         from desktop.reports import centre_catalogue_data, follow_up_list_data, supervisor_report_data
 
         kind = self.kind.currentData()

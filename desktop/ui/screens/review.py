@@ -122,6 +122,7 @@ class ReviewQueue(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        """Read the queue for the chosen consultant (on the worker)."""
         consultant = self.consultant.currentData()
         Op.read(self.ctx, lambda s: review_queue(s, consultant_id=consultant), self).success(self._show).run()
 
@@ -247,6 +248,7 @@ class Overview(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        """Read the overviews for the chosen period (on the worker)."""
         start = self.start.date().toPython()
         end = self.end.date().toPython()
         today = self.ctx.today()

@@ -83,6 +83,7 @@ class TodayScreen(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
+        """Read today's lists on the worker (the user and date captured here)."""
         today, user = self.ctx.today(), self.ctx.account.user_id
 
         def query(session: Any) -> TodayData:

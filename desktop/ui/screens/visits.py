@@ -79,6 +79,7 @@ class VisitList(ListScreen):
                                                    status=filters.status)
 
     def new_visit(self) -> None:
+        """Pick a company and start a visit note."""
         picker = CompanyPicker(self.ctx, self)
         if picker.exec() and picker.company_id:
             company_id = picker.company_id
@@ -86,6 +87,7 @@ class VisitList(ListScreen):
                 lambda r: self.open_visit(r.id)).run()
 
     def open_selected(self) -> None:
+        """Open the selected visit note."""
         row = self.selected()
         if row is not None:
             self.open_visit(row.id)
@@ -104,10 +106,12 @@ class VisitsScreen(QWidget):
         layout.addWidget(self.stack)
 
     def show_visit(self, visit_id: str) -> None:
+        """Show a visit note in the editor, ready to type."""
         self.editor.load(visit_id)
         self.stack.setCurrentWidget(self.editor)
         self.editor.form.widgets["body"].setFocus()
 
     def show_list(self) -> None:
+        """Save the note, then back to the list."""
         self.editor.save_now()
         self.stack.setCurrentWidget(self.list)
