@@ -11,6 +11,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from desktop.domain.protocol import TOMBSTONE_DAYS
 from server.passwords import password_problem
+from server.restore import ensure_era
 from server.security import hash_password, utcnow
 from server.store import audit, audit_rows
 from server.tables import Counter, Membership, Record, Team, TeamDeparture, TeamExit, Token, User
@@ -36,6 +37,7 @@ def ensure_counters(conn: Connection) -> None:
     for name in ("seq", "tombstone_horizon"):
         if conn.execute(select(Counter.name).where(Counter.name == name)).first() is None:
             conn.execute(insert(Counter).values(name=name, value=0))
+    ensure_era(conn)
 
 
 def create_team(conn: Connection, name: str, actor: str | None = None) -> str:

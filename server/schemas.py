@@ -158,6 +158,8 @@ class SummaryResponse(BaseModel):
     cursor: int
     teams: list[str]
     server_time: str
+    era: int = 0  # changes when the server notices it was restored from a backup (server/restore.py)
+    restore_point: int = 0  # the sequence number it was restored to
 
 
 class QueueItem(BaseModel):

@@ -145,9 +145,14 @@ class SyncClient:
         """``GET /sync/pull``: one page of changes after ``since``."""
         return self._json("GET", "/sync/pull", params={"since": since, "limit": limit})
 
-    def summary(self) -> dict[str, Any]:
-        """``GET /sync/summary``: per-entity counts and the checksum."""
-        return self._json("GET", "/sync/summary")
+    def summary(self, era: int | None = None, cursor: int | None = None) -> dict[str, Any]:
+        """``GET /sync/summary``: per-entity counts, the checksum and the server's era.
+
+        With this device's last known ``era`` and its ``cursor``, the server
+        can notice that it was restored from a backup (server/restore.py).
+        """
+        params = {"era": era, "cursor": cursor} if era is not None and cursor is not None else None
+        return self._json("GET", "/sync/summary", params=params)
 
     def access(self) -> dict[str, Any]:
         """``GET /sync/access``: ``{state: active|closing, teams}`` (asked after a 401; see server/access.py)."""

@@ -24,6 +24,7 @@ from typing import Any
 
 from desktop.cancel import CancelToken, Progress, no_progress
 from desktop.domain.protocol import PULL_MAX_LIMIT
+from desktop.models import replica
 from desktop.models.db import Database
 from desktop.sync import pull, push, state, verify, wipe
 from desktop.sync.client import SyncClient
@@ -76,13 +77,20 @@ class SyncEngine:
             cursor = state.get_int(session, state.CURSOR)
             needs_resync = state.get_value(session, state.NEEDS_FULL_RESYNC) == "1"
             server_changed = state.get_value(session, state.SERVER_CHANGED) == "1"
-        before = self._summary_or_close(device, result, progress, cancel)
+            era = state.get_value(session, state.ERA)
+        before = self._summary_or_close(device, result, progress, cancel, int(era) if era else None, cursor)
         self._note_clock(before, result)
         # A team left makes the visible cursor smaller without the server being behind.
         left, teams_changed = wipe.compare_teams(self.db, before["teams"]) if "teams" in before else (set(), False)
-        behind = cursor > int(before.get("cursor", 0)) and not left
-        if server_changed or behind:
-            needs_resync = self._ask_before_replacing(server_changed, behind) or needs_resync
+        restore_point = self._restore_point(before, era, cursor)
+        behind = cursor > int(before.get("cursor", 0)) and not left and "era" not in before  # an older server
+        if server_changed:
+            self._ask_before_replacing()
+        elif (restore_point is not None or behind) and not needs_resync:
+            self._hand_back(int(before.get("cursor", 0)) if restore_point is None else restore_point, result)
+        if "era" in before and str(before["era"]) != era:
+            with self.db.write() as session:
+                state.set_value(session, state.ERA, str(before["era"]))
         self.push(device, result, progress, cancel)
         if teams_changed:
             self._drop_teams_left(before, result)
@@ -133,38 +141,50 @@ class SyncEngine:
         """Per-entity counts and the XOR checksum of synced, live local records."""
         return verify.local_summary(self.db)
 
-    def _ask_before_replacing(self, server_changed: bool, behind: bool) -> bool:
-        """Another server, or one that knows less than this device: ask first; True if a full resync is due."""
+    def _ask_before_replacing(self) -> None:
+        """Signed in to another server: ask before sending anything there or replacing what this laptop holds."""
         rows = pull.local_rows(self.db)
-        if server_changed and rows:
-            # Signed in to another server: ask before sending anything there or
-            # replacing what this laptop holds with what that server has.
-            if not self.confirm_mass_delete(rows, rows, "server_changed"):
-                raise SyncAborted(
-                    "Du er logget ind på en anden server. Intet er sendt eller slettet.",
-                    "You signed in to another server. Nothing was sent or deleted.",
-                )
-            with self.db.write() as session:
-                state.set_value(session, state.SERVER_CHANGED, None)
-            return False
-        if behind:
-            # The server has not seen what this device has: it was reset, or
-            # this is another server. Never wipe local data without asking.
-            if not self.confirm_mass_delete(rows, rows, "server_behind"):
-                raise SyncAborted(
-                    "Serveren kender ikke de data, denne computer har hentet før. Intet er slettet.",
-                    "The server does not know data this computer fetched before. Nothing was deleted.",
-                )
-            return True
-        return False
+        if rows and not self.confirm_mass_delete(rows, rows, "server_changed"):
+            raise SyncAborted(
+                "Du er logget ind på en anden server. Intet er sendt eller slettet.",
+                "You signed in to another server. Nothing was sent or deleted.",
+            )
+        with self.db.write() as session:
+            state.set_value(session, state.SERVER_CHANGED, None)
+
+    @staticmethod
+    def _restore_point(before: dict[str, Any], era: str | None, cursor: int) -> int | None:
+        """The sequence number the server was restored to, if that happened since this laptop last synced."""
+        if era is None or "era" not in before or str(before["era"]) == era:
+            return None  # first contact, an older server, or the same era
+        point = int(before.get("restore_point", 0))
+        return point if cursor > point else None
+
+    def _hand_back(self, server_cursor: int, result: SyncResult) -> None:
+        """The server knows less than this laptop saw (restored from a backup): give it back, delete nothing.
+
+        Every record newer than the server's cursor is queued as an unsent
+        change (:func:`desktop.models.replica.queue_hand_back`) and the
+        cursor drops to the server's in the same transaction: the push hands
+        them in, the pull brings what the server has since, and the verify
+        step still catches anything else (a full resync then, which asks
+        before deleting).
+        """
+        with self.db.write() as session:
+            me = state.load_account(session).user_id
+            queued = replica.queue_hand_back(session, server_cursor, me)
+            state.set_value(session, state.CURSOR, str(server_cursor))
+            state.set_value(session, state.LAST_VERIFIED, None)
+        result.handed_back = queued
+        log.warning("The server is behind this laptop (restored?): handing back %d record(s)", queued)
 
     # -- access ended (server/access.py, desktop/sync/wipe.py) -------------------------------
 
     def _summary_or_close(self, device: str, result: SyncResult, progress: Progress,
-                          cancel: CancelToken) -> dict[str, Any]:
+                          cancel: CancelToken, era: int | None = None, cursor: int = 0) -> dict[str, Any]:
         """The server's summary; if an admin revoked this device: push the outbox, wipe, re-raise the 401."""
         try:
-            return self.client.summary()
+            return self.client.summary(era, cursor)
         except SyncError as exc:
             if exc.kind is not SyncErrorKind.AUTH:
                 raise

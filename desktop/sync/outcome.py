@@ -33,6 +33,7 @@ class SyncResult:
     clock_skew_seconds: float = 0.0
     erased: bool = False  # pulled text the server erased: scrub the files afterwards
     wiped: bool = False  # removed a team's data this user may no longer keep
+    handed_back: int = 0  # records given back to a server restored from a backup
     changes: Changes = field(default_factory=Changes)
     rejections: list[str] = field(default_factory=list)
 

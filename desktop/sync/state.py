@@ -28,6 +28,7 @@ SERVER_CHANGED = "server_changed"
 VERIFY_SKIPS = "verify_skips"
 LAST_VERIFIED = "last_verified"  # "checksum:cursor" of the last summary local data matched
 MEMBERS = "members"  # [{id, full_name, role, team_id}] of the user's teams, for showing names
+ERA = "server_era"  # the server's era at the last sync (changes when it was restored from a backup)
 TOKEN_EXPIRES = "token_expires_at"  # when the token in the keychain expires (ISO 8601; the token itself is not here)
 
 

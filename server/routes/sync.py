@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Response
 from sqlalchemy import Engine
 
 from desktop.domain.protocol import MIN_CLIENT_SCHEMA_VERSION, PULL_DEFAULT_LIMIT, PULL_MAX_LIMIT
+from server import restore
 from server.access import pushing_user
 from server.deps import CurrentUser, current_user, engine, json_response
 from server.pull import CursorTooOld, pull_page, snapshot, summary
@@ -54,8 +55,24 @@ def pull(
     return Response(content=body, media_type="application/json")
 
 
-@router.get("/summary", response_model=SummaryResponse, responses=errors(401))
-def sync_summary(user: CurrentUser = Depends(current_user), db: Engine = Depends(engine)) -> Response:
-    """Counts and checksum of what the user can see."""
+@router.get("/summary", response_model=SummaryResponse, responses=errors(401, 422))
+def sync_summary(
+    era: int | None = Query(None, ge=0, lt=2**63),
+    cursor: int | None = Query(None, ge=0, le=2**62),
+    user: CurrentUser = Depends(current_user),
+    db: Engine = Depends(engine),
+) -> Response:
+    """Counts and checksum of what the user can see, and the server's era.
+
+    A device may say which era it last saw and its cursor: a cursor past
+    every sequence number this database issued means it was restored from a
+    backup (server/restore.py).
+    """
     with snapshot(db) as conn:
-        return json_response(summary(conn, list(user.teams)))
+        ahead = era is not None and cursor is not None and restore.device_is_ahead(conn, era, cursor)
+        if not ahead:
+            return json_response({**summary(conn, list(user.teams)), **restore.era_state(conn)})
+    with db.execution_options(write=True).begin() as conn:
+        restore.note_device_position(conn, user.id, era or 0, cursor or 0)
+    with snapshot(db) as conn:
+        return json_response({**summary(conn, list(user.teams)), **restore.era_state(conn)})

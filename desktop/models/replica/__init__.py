@@ -4,6 +4,7 @@
 functions decide *how* rows, the search index and the outbox change.
 """
 
+from desktop.models.replica.hand_back import queue_hand_back
 from desktop.models.replica.page import apply_page, wire_to_row
 from desktop.models.replica.removal import drop_records, drop_teams_not_in, mentions_erasure, scrub_files, wipe_all
 from desktop.models.replica.summary import live_rows, local_summary, synced_ids_not_in
@@ -15,6 +16,7 @@ __all__ = [
     "live_rows",
     "local_summary",
     "mentions_erasure",
+    "queue_hand_back",
     "scrub_files",
     "synced_ids_not_in",
     "wipe_all",
