@@ -116,7 +116,7 @@ class Op:
 
     @classmethod
     def network(cls, ctx: AppContext, function: Callable[[], Any], parent: QWidget | None = None) -> Op:
-        """``function()`` on the network pool: it must not touch the database (it may run beside a sync)."""
+        """``function()`` on the network pool (HTTP, reading a file): it must not touch the database."""
         return cls(ctx, lambda _p, _c: function(), parent=parent, uses_db=False)
 
     @classmethod
