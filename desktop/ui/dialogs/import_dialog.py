@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from desktop.cancel import CancelToken, Progress
 from desktop.domain.errors import DomainError
 from desktop.errors import UserFacingError
-from desktop.exchange import ImportPlan, ImportPreview, importable_fields, plan_import, preview, run_import
+from desktop.exchange import ImportPlan, importable_fields, plan_import, preview, run_import
 from desktop.exchange.importing import ImportResult
 from desktop.exchange.mapping import (
     COMPANY_CVR,
@@ -38,7 +38,6 @@ from desktop.exchange.mapping import (
 )
 from desktop.ui import i18n
 from desktop.ui.context import AppContext
-from desktop.ui.errors import show_error
 from desktop.ui.i18n import tr
 from desktop.ui.operation import Op
 from desktop.ui.widgets.counts import counted
@@ -80,7 +79,6 @@ class ImportDialog(QDialog):
         self.ctx = ctx
         self.path: str | None = None
         self.plan = None
-        self.mapping_boxes: list[QComboBox] = []
         self.setWindowTitle(tr("Import from CSV or Excel"))
         self.entity = QComboBox()
         self.entity.setObjectName("entity")
@@ -131,22 +129,14 @@ class ImportDialog(QDialog):
             self.load(path)
 
     def load(self, path: str) -> None:
-        """Read the file on the worker (a big spreadsheet takes a while), then show the preview and mapping."""
+        """Read the file and show the preview with the suggested mapping."""
         self.path = path
         entity = self.entity.currentData()
-
-        def unreadable(error: BaseException) -> None:
-            if isinstance(error, UserFacingError | DomainError | OSError | ValueError):
-                self.report.setPlainText(str(error))  # the file's fault: say so in the report
-            else:
-                show_error(self, error)
-
-        Op.network(self.ctx, lambda: preview(path, entity), self).success(
-            lambda shown: self._show_preview(path, entity, shown)).failure(unreadable).run()
-
-    def _show_preview(self, path: str, entity: str, shown: ImportPreview) -> None:
-        if (path, entity) != (self.path, self.entity.currentData()):
-            return  # another file or kind was chosen meanwhile; its preview is on the way
+        try:
+            shown = preview(path, entity)
+        except (UserFacingError, DomainError, OSError, ValueError) as error:
+            self.report.setPlainText(str(error))
+            return
         self.file_label.setText(f"{Path(path).name} · " + counted(shown.total_rows, tr("1 row"), tr("%1 rows")))
         self.table.clear()
         self.table.setColumnCount(len(shown.headers))
@@ -155,7 +145,7 @@ class ImportDialog(QDialog):
         # Number the rows as the spreadsheet does (the header is row 1), so "Række 5" is row 5 here too.
         self.table.setVerticalHeaderLabels([tr("Field"), *(str(n) for n in shown.row_numbers)])
         fields = importable_fields(entity)
-        self.mapping_boxes = []
+        self.mapping_boxes: list[QComboBox] = []
         for column in range(len(shown.headers)):
             box = QComboBox()
             box.addItem(tr("(skip)"), None)
