@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session as Session  # re-exported: desktop.sync types
 from sqlalchemy.orm import sessionmaker
 
 from desktop.models import backups, encryption, health
+from desktop.models.collation import register_collations
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -42,6 +43,7 @@ def _configure_connection(dbapi_connection: sqlite3.Connection, _record: object)
     # (GDPR) and a revoked team's data must really leave the file (see desktop/models/replica/removal.py).
     cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
+    register_collations(dbapi_connection)  # COLLATE danish: the list indexes need it (desktop.models.collation)
 
 
 def _begin(conn: Connection) -> None:
@@ -189,6 +191,8 @@ class Database:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         if self.path:  # a damaged file stops here, untouched, with a diagnosis (never an empty new one)
             damage = health.check_file(self.path, encrypted_beside=encryption.key_id_file(self.path).exists())
+            if damage is None and health.marker_of(self.path).exists():
+                damage = health.Damage.CORRUPT  # found by the check while the app last ran
             if damage is not None:
                 raise health.DatabaseDamagedError(self.path, damage)
         # An encrypted file whose key is missing stops here, untouched.
@@ -217,6 +221,7 @@ class Database:
         with self.engine.connect() as conn:
             problem = health.quick_check(conn.connection.driver_connection)
         if problem is not None:
+            health.marker_of(self.path).write_text(problem[:2000], encoding="utf-8")  # the next start offers recovery
             raise health.DatabaseDamagedError(self.path, health.Damage.CORRUPT, problem)
 
     def _open_engine(self) -> None:

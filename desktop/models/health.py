@@ -92,6 +92,11 @@ class NewerSchemaError(UserFacingError):
         self.revision = revision
 
 
+def marker_of(path: Path) -> Path:
+    """The file that says a check found this database damaged while the app ran (read at the next start)."""
+    return path.with_name(path.name + ".damaged")
+
+
 def _page_size(header: bytes) -> int:
     size = int.from_bytes(header[16:18], "big")
     return 65536 if size == 1 else size

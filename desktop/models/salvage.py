@@ -208,7 +208,7 @@ def move_aside(path: Path) -> Path | None:
         return None
     folder = path.parent / "damaged" / datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     folder.mkdir(parents=True)
-    for suffix in ("", *_SIDE_FILES):
+    for suffix in ("", *_SIDE_FILES, ".damaged", ".key-id"):
         side = path.with_name(path.name + suffix)
         if side.exists():
             side.replace(folder / side.name)

@@ -126,6 +126,9 @@ def test_a_large_file_is_checked_after_start_not_at_open(filled):
         db.check_pages()
     assert caught.value.damage is Damage.CORRUPT
     db.close()
+    with pytest.raises(DatabaseDamagedError) as caught:  # the next start offers recovery at once
+        Database(filled, check_pages=False)
+    assert caught.value.damage is Damage.CORRUPT
 
 
 def test_backups_are_kept_to_a_bounded_number_per_reason(filled):
