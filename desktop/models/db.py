@@ -17,6 +17,7 @@ from sqlalchemy.orm import sessionmaker
 
 from desktop.models import backups, encryption, health
 from desktop.models.collation import register_collations
+from desktop.models.collation import register_collations
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -43,6 +44,7 @@ def _configure_connection(dbapi_connection: sqlite3.Connection, _record: object)
     # (GDPR) and a revoked team's data must really leave the file (see desktop/models/replica/removal.py).
     cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
+    register_collations(dbapi_connection)  # COLLATE danish: the list indexes need it (desktop.models.collation)
     register_collations(dbapi_connection)  # COLLATE danish: the list indexes need it (desktop.models.collation)
 
 

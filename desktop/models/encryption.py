@@ -31,6 +31,7 @@ from typing import Any
 
 from desktop.credentials import DatabaseKeys, KeychainUnavailable
 from desktop.errors import UserFacingError
+from desktop.models.collation import register_collations
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +126,7 @@ def connect(path: Path, key: str | None, **kwargs: Any) -> Any:
     """An SQLCipher connection to ``path`` (plain if ``key`` is None), checked to open."""
     module = dbapi()
     conn = module.connect(str(path), check_same_thread=False, **kwargs)
+    register_collations(conn)  # its export and integrity check read the Danish-ordered list indexes
     try:
         if key is not None:
             conn.execute(f"PRAGMA key = {_pragma_key(key)}")

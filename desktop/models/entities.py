@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import cast
 
-from sqlalchemy import Boolean, Date, DateTime, Float, Index, Integer, String, Table, Text, text
+from sqlalchemy import Boolean, Date, DateTime, Float, Index, Integer, String, Table, Text, column, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desktop.models.base import Base, SyncColumns
+from desktop.models.collation import danish
 
 # Foreign keys are not declared between synced tables on purpose: pulled pages
 # arrive in server order, and a visit may arrive before the company it points
@@ -26,7 +27,7 @@ class Company(SyncColumns, Base):
 
     __tablename__ = "company"
     __table_args__ = (
-        Index("ix_company_live_name", "deleted", "name"),
+        Index("ix_company_live_name_da", "deleted", danish(column("name"))),
         Index("ix_company_centres", "name", sqlite_where=text("is_centre = 1 AND deleted = 0")),
     )
     name: Mapped[str] = mapped_column(String(200), index=True)
@@ -65,7 +66,7 @@ class Mentor(SyncColumns, Base):
     """A trained company mentor (virksomhedsmentor)."""
 
     __tablename__ = "mentor"
-    __table_args__ = (Index("ix_mentor_live_name", "deleted", "name"),)
+    __table_args__ = (Index("ix_mentor_live_name_da", "deleted", danish(column("name"))),)
     company_id: Mapped[str] = mapped_column(String(36), index=True)
     name: Mapped[str] = mapped_column(String(200))
     title: Mapped[str | None] = mapped_column(String(200))
@@ -101,7 +102,7 @@ class Opening(SyncColumns, Base):
     """A small-job, internship or other opening (jobåbning)."""
 
     __tablename__ = "opening"
-    __table_args__ = (Index("ix_opening_live_title", "deleted", "title"),)
+    __table_args__ = (Index("ix_opening_live_title_da", "deleted", danish(column("title"))),)
     company_id: Mapped[str] = mapped_column(String(36), index=True)
     visit_id: Mapped[str | None] = mapped_column(String(36))
     title: Mapped[str] = mapped_column(String(200))

@@ -15,6 +15,7 @@ from sqlalchemy import Select, func, select, text
 from sqlalchemy.orm import Session
 
 from desktop.domain.schema import ENTITIES
+from desktop.models.collation import danish
 from desktop.models.entities import (
     MODELS,
     Company,
@@ -180,7 +181,7 @@ def _page(session: Session, query: AnySelect, sort_column: Any, descending: bool
 def _sort(model: Any, sort: str, default: str) -> Any:
     name = sort if sort in ENTITIES[model.__tablename__].field_map else default
     column = getattr(model, name)
-    return func.lower(column) if name in ("name", "title") else column
+    return danish(column) if name in ("name", "title") else column
 
 
 def _with_search(query: AnySelect, model: Any, search: str) -> AnySelect:
@@ -332,7 +333,7 @@ def list_contacts(session: Session, company_id: str) -> list[ContactRow]:
     rows = session.execute(
         select(Contact.id, Contact.company_id, Contact.name, Contact.title, Contact.phone, Contact.email)
         .where(Contact.company_id == company_id, Contact.deleted.is_(False))
-        .order_by(func.lower(Contact.name))
+        .order_by(danish(Contact.name))
     ).all()
     return [ContactRow(*r) for r in rows]
 
@@ -456,7 +457,7 @@ def centres_due(session: Session, today: date) -> list[tuple[CompanyRow, date | 
     # every live company in name order (100,000 rows for 45 centres).
     centres = session.execute(text(
         f"SELECT {_CENTRE_COLUMNS}, centre_visit_interval_days, centre_agreement_start, created_at "
-        "FROM company INDEXED BY ix_company_centres WHERE is_centre = 1 AND deleted = 0 ORDER BY name"
+        "FROM company INDEXED BY ix_company_centres WHERE is_centre = 1 AND deleted = 0 ORDER BY name COLLATE danish"
     ).columns(*[getattr(Company, f) for f in CompanyRow.__dataclass_fields__], Company.centre_visit_interval_days,
               Company.centre_agreement_start, Company.created_at)).all()
     last_visits = latest_visit_dates(session, [row.id for row in centres])
@@ -491,7 +492,7 @@ def municipalities(session: Session) -> list[str]:
             select(Company.municipality)
             .where(Company.deleted.is_(False), Company.municipality.is_not(None))
             .distinct()
-            .order_by(Company.municipality)
+            .order_by(danish(Company.municipality))
         ).scalars() if name is not None
     ]
 

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
+from desktop.models.collation import danish
 from desktop.models.entities import Company, Opening, Visit
 from desktop.models.queries import latest_review_state, latest_visit_dates
 
@@ -103,7 +104,7 @@ def overview_by_centre(session: Session, start: date, end: date, today: date) ->
         select(Company.id, Company.name, Company.centre_places, Company.centre_visit_interval_days,
                Company.centre_agreement_start, Company.created_at)
         .where(Company.is_centre.is_(True), Company.deleted.is_(False))
-        .order_by(Company.name)
+        .order_by(danish(Company.name))
     ).all()
     ids = [c.id for c in centres]
     last = latest_visit_dates(session, ids)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.formatting import choice_da, danish_sort_key, iso_week, person
 from desktop.models import checks
+from desktop.models.collation import danish
 from desktop.models.entities import Company, Contact, Mentor, Opening, Visit
 from desktop.models.queries import list_follow_ups
 from desktop.reports.supervisor import (
@@ -224,7 +225,7 @@ def visit_summary_data(
         select(Opening.title, Opening.kind, Opening.hours_per_week, Opening.duration_weeks, Opening.starts_on,
                Opening.places, Opening.status)
         .where(Opening.visit_id == visit_id, Opening.deleted.is_(False))
-        .order_by(func.lower(Opening.title))
+        .order_by(danish(Opening.title))
     ).all()
     return VisitSummary(
         visit_id=visit.id,

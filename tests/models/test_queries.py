@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from desktop.domain.formatting import danish_sort_key
 from desktop.models import Actor, Operations
 from desktop.models.outbox import pending_count
 from desktop.models.queries import (
@@ -75,7 +76,7 @@ def test_lists_return_pages_of_frozen_dataclasses(db, companies):
 
 
 def test_paging_with_offset_limit_and_total(db, companies):
-    everything = sorted(companies, key=str.lower)
+    everything = sorted(companies, key=danish_sort_key)
     with db.read() as session:
         pages = [list_companies(session, offset=offset, limit=4) for offset in (0, 4, 8)]
         past_the_end = list_companies(session, offset=20, limit=4)
@@ -94,10 +95,12 @@ def test_pages_cover_every_row_once_even_when_names_are_equal(ops, db):
     assert len(seen) == 23 and set(seen) == ids
 
 
-def test_sorting_by_name_ignores_case_and_can_be_reversed(db, companies):
+def test_sorting_by_name_is_danish_ignores_case_and_can_be_reversed(db, companies):
     with db.read() as session:
-        assert names(list_companies(session)) == sorted(companies, key=str.lower)
-        assert names(list_companies(session, descending=True)) == sorted(companies, key=str.lower, reverse=True)
+        assert names(list_companies(session)) == sorted(companies, key=danish_sort_key)
+        assert names(list_companies(session))[-1] == "Aars Tømrer"  # Aa is Å (tests/models/test_danish_order.py)
+        assert names(list_companies(session, descending=True)) == sorted(companies, key=danish_sort_key,
+                                                                         reverse=True)
         by_city = list_companies(session, sort="city")
         assert [row.city for row in by_city.items] == sorted(row.city for row in by_city.items)
         assert names(list_companies(session, sort="no_such_column")) == names(list_companies(session))
