@@ -26,7 +26,7 @@ from pathlib import Path
 import requests
 
 from bench.server_process import ServerProcess
-from tests.support.live_server import make_database_url, postgres_available, seed_team
+from server.seeding import make_database_url, postgres_available, seed_team
 
 TARGET_P95_MS = 500
 TARGET_ATTACK_S = 1.0
