@@ -6,21 +6,24 @@ import logging
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop.config import default_data_dir, log_dir
 from desktop.credentials import Credentials
 from desktop.errors import UserFacingError
 from desktop.logs import setup_logging
 from desktop.models.db import Database
+from desktop.models.health import DatabaseDamagedError
 from desktop.paths import resource
 from desktop.sync.runner import SyncRunner
 from desktop.sync.service import SyncService
 from desktop.ui import i18n
 from desktop.ui.context import AppContext
+from desktop.ui.dialogs.recovery import recover
 from desktop.ui.errors import CrashReporter
 from desktop.ui.events import AppEvents
 from desktop.ui.i18n import tr
@@ -94,6 +97,50 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def open_context(folder: Path, **kwargs: Any) -> AppContext | None:
+    """The context (``build_context``'s arguments), after offering recovery if the database file is damaged.
+
+    None when it cannot open (the user quit, or the file cannot be read for another reason, said in a message).
+    """
+    for _attempt in range(2):  # a recovered file opens at the second try
+        try:
+            return build_context(folder, **kwargs)
+        except DatabaseDamagedError as error:
+            log.error("The database is damaged (%s)", error.damage.value)
+            if not recover(error):
+                return None
+        except UserFacingError as error:  # e.g. an encrypted database whose key is not in the keychain
+            log.error("Could not open the database (%s)", type(error).__name__)
+            QMessageBox.critical(None, tr("Feltbog"), error.message(i18n.language()))
+            return None
+    return None
+
+
+def look_after_the_file(ctx: AppContext, parent: QWidget) -> None:
+    """Once the window is up: the page check of a large file, then the daily backup.
+
+    Both read the file through connections of their own (WAL lets them read
+    beside the app), so they run on the pool beside the database worker and
+    do not hold up the lists: the check reads about 1 GB a second. A file
+    found damaged is marked, so the next start offers recovery; the
+    user is told now, while everything typed so far is still in the file.
+    """
+
+    def check() -> object:
+        ctx.db.check_pages()
+        return ctx.db.backup_daily_if_due()
+
+    def damaged(error: BaseException) -> None:
+        if isinstance(error, DatabaseDamagedError):
+            QMessageBox.warning(parent, tr("Feltbog"), error.message(i18n.language()) + "\n\n" + tr(
+                "Restart Feltbog to recover it. Keep working only if you must: what you type now is "
+                "rescued as far as the file can still be read."))
+        else:
+            log.warning("The start-up check of the database failed (%s)", type(error).__name__)
+
+    Op.network(ctx, check, parent).failure(damaged).run()
+
+
 def run_app(data_dir: Path | None = None) -> int:
     """``python -m desktop``: show the main window (and the login on first run)."""
     folder = Path(data_dir) if data_dir else default_data_dir()
@@ -103,17 +150,15 @@ def run_app(data_dir: Path | None = None) -> int:
     reporter.install()
     from desktop.ui.main_window import MainWindow
 
-    try:
-        ctx = build_context(folder)
-    except UserFacingError as error:  # e.g. an encrypted database whose key is not in the keychain
-        log.error("Could not open the database (%s)", type(error).__name__)
-        QMessageBox.critical(None, tr("Feltbog"), error.message(i18n.language()))
+    ctx = open_context(folder)
+    if ctx is None:
         return 1
     window = MainWindow(ctx)
     window.show()
     # First run (no server yet): offer to sign in, or work offline.
     ctx.refresh_account(lambda account: None if account.server_url else window.sign_in())
     Op.write(ctx, lambda ops: ops.plan_centre_follow_ups()).run()
+    look_after_the_file(ctx, window)
     code = app.exec()
     ctx.runner.stop()
     ctx.tasks.shutdown()

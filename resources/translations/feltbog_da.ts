@@ -16,6 +16,10 @@
         <translation>Feltbog</translation>
     </message>
     <message>
+        <source>Restart Feltbog to recover it. Keep working only if you must: what you type now is rescued as far as the file can still be read.</source>
+        <translation>Genstart Feltbog for at gendanne den. Arbejd kun videre, hvis du skal: det, du skriver nu, reddes, så vidt filen stadig kan læses.</translation>
+    </message>
+    <message>
         <source>Choose company</source>
         <translation>Vælg virksomhed</translation>
     </message>
@@ -196,8 +200,88 @@
         <translation>Indstillinger…</translation>
     </message>
     <message>
+        <source>daily</source>
+        <translation>daglig</translation>
+    </message>
+    <message>
+        <source>before an update</source>
+        <translation>før en opdatering</translation>
+    </message>
+    <message>
+        <source>before a large deletion</source>
+        <translation>før en stor sletning</translation>
+    </message>
+    <message>
+        <source>before a full sync</source>
+        <translation>før en fuld synkronisering</translation>
+    </message>
+    <message>
+        <source>after personal data was erased</source>
+        <translation>efter sletning af persondata</translation>
+    </message>
+    <message>
+        <source>cannot be read</source>
+        <translation>kan ikke læses</translation>
+    </message>
+    <message>
+        <source>1 record</source>
+        <translation>1 post</translation>
+    </message>
+    <message>
+        <source>%1 records</source>
+        <translation>%1 poster</translation>
+    </message>
+    <message>
+        <source>The database cannot be opened</source>
+        <translation>Databasen kan ikke åbnes</translation>
+    </message>
+    <message>
+        <source>Backups</source>
+        <translation>Sikkerhedskopier</translation>
+    </message>
+    <message>
+        <source>Restore the chosen backup</source>
+        <translation>Gendan den valgte sikkerhedskopi</translation>
+    </message>
+    <message>
+        <source>Fetch my data from the server again</source>
+        <translation>Hent mine data fra serveren igen</translation>
+    </message>
+    <message>
         <source>Quit</source>
         <translation>Afslut</translation>
+    </message>
+    <message>
+        <source>Backups on this computer:</source>
+        <translation>Sikkerhedskopier på denne computer:</translation>
+    </message>
+    <message>
+        <source>There are no backups on this computer.</source>
+        <translation>Der er ingen sikkerhedskopier på denne computer.</translation>
+    </message>
+    <message>
+        <source>The recovery failed: %1</source>
+        <translation>Gendannelsen mislykkedes: %1</translation>
+    </message>
+    <message>
+        <source>Feltbog is ready again.</source>
+        <translation>Feltbog er klar igen.</translation>
+    </message>
+    <message>
+        <source>1 unsent change was rescued and will be sent at the next sync.</source>
+        <translation>1 ændring, der ikke var sendt, er reddet og sendes ved næste synkronisering.</translation>
+    </message>
+    <message>
+        <source>%1 unsent changes were rescued and will be sent at the next sync.</source>
+        <translation>%1 ændringer, der ikke var sendt, er reddet og sendes ved næste synkronisering.</translation>
+    </message>
+    <message>
+        <source>Part of the damaged file could not be read.</source>
+        <translation>En del af den beskadigede fil kunne ikke læses.</translation>
+    </message>
+    <message>
+        <source>The damaged file is kept in %1.</source>
+        <translation>Den beskadigede fil er gemt i %1.</translation>
     </message>
     <message>
         <source>&amp;Help</source>
@@ -846,14 +930,6 @@
     <message>
         <source>Check which field each column goes into. The rows are numbered as in the spreadsheet.</source>
         <translation>Kontrollér, hvilket felt hver kolonne skal i. Rækkerne har samme numre som i regnearket.</translation>
-    </message>
-    <message>
-        <source>1 change not sent</source>
-        <translation>1 ændring ikke sendt</translation>
-    </message>
-    <message>
-        <source>%1 changes not sent</source>
-        <translation>%1 ændringer ikke sendt</translation>
     </message>
 </context>
 </TS>

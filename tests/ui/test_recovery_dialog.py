@@ -66,3 +66,40 @@ def test_rebuilding_keeps_what_was_typed_and_the_damaged_file(qtbot, damaged, mo
     with db.read() as session:
         assert pending_count(session) == 41
     db.close()
+
+
+def test_a_damaged_file_at_start_up_is_recovered_and_the_app_opens_with_the_typed_work(qtbot, damaged, monkeypatch):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.ui.app import open_context
+
+    monkeypatch.setattr(QMessageBox, "information", lambda *_args: None)
+    offered = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        offered.append(dialog)
+        dialog.rebuild.click()
+
+    QTimer.singleShot(0, answer)
+    ctx = open_context(damaged.path.parent, start_sync=False)
+    assert ctx is not None and isinstance(offered[0], RecoveryDialog)
+    try:
+        with ctx.db.read() as session:
+            assert pending_count(session) == 41
+    finally:
+        ctx.tasks.shutdown()
+        ctx.db.close()
+
+
+def test_quitting_the_recovery_leaves_the_damaged_file_as_it_was(qtbot, damaged):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.ui.app import open_context
+
+    before = damaged.path.read_bytes()
+    QTimer.singleShot(0, lambda: QApplication.activeModalWidget().reject())
+    assert open_context(damaged.path.parent, start_sync=False) is None
+    assert damaged.path.read_bytes() == before

@@ -4,7 +4,6 @@ Danish and English both use the singular for exactly one and the plural
 otherwise (0, 2, 1.000), so two translated strings cover both languages::
 
     counted(n, tr("1 row"), tr("%1 rows"))                     # "1 række" / "5 rækker"
-    counted(n, tr("1 change not sent"), tr("%1 changes not sent"))
 
 The strings stay literal ``tr("...")`` calls, so scripts/translations.sh finds them.
 """
