@@ -41,19 +41,16 @@ def saved_language() -> str:
     return value if value in LANGUAGES else "da"
 
 
+_installed: dict[int, list[QTranslator]] = {}  # per application: what set_language installed, to remove on a switch
+
+
 def set_language(code: str, app: QCoreApplication | None = None) -> QTranslator | None:
     """Switch the UI language; installs the Danish translator for "da"."""
     _state["language"] = "en" if code == "en" else "da"
     QSettings().setValue("language", _state["language"])
     app = app or QCoreApplication.instance()
-    old = getattr(app, "_feltbog_translator", None)
-    if old is not None:
+    for old in _installed.pop(id(app), []):  # the translators this module installed before
         app.removeTranslator(old)
-        app._feltbog_translator = None  # type: ignore[attr-defined]
-    qt_old = getattr(app, "_qt_translator", None)
-    if qt_old is not None:
-        app.removeTranslator(qt_old)
-        app._qt_translator = None  # type: ignore[attr-defined]
     QLocale.setDefault(QLocale(QLocale.Language.Danish if _state["language"] == "da" else QLocale.Language.English))
     if _state["language"] != "da":
         return None
@@ -61,11 +58,11 @@ def set_language(code: str, app: QCoreApplication | None = None) -> QTranslator 
     qt_translator = QTranslator(app)
     if qt_translator.load("qtbase_da", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         app.installTranslator(qt_translator)
-        app._qt_translator = qt_translator  # type: ignore[attr-defined]
+        _installed.setdefault(id(app), []).append(qt_translator)
     translator = QTranslator(app)
     if translator.load(str(resource("translations", "feltbog_da.qm"))):
         app.installTranslator(translator)
-        app._feltbog_translator = translator  # type: ignore[attr-defined]
+        _installed.setdefault(id(app), []).append(translator)
         return translator
     return None
 
