@@ -58,7 +58,7 @@ def main() -> None:
 
     path = args.folder / DB_FILENAME
     figures = {
-        "file_check_ms": _median_ms(lambda: check_file(path, encrypted_beside=False), args.times),
+        "file_check_ms": _median_ms(lambda: check_file(path), args.times),
         "quick_check_ms": _median_ms(_pragma(path, "PRAGMA quick_check(5)"), args.times),
         "integrity_check_ms": _median_ms(_pragma(path, "PRAGMA integrity_check(5)"), max(1, args.times // 2)),
         "database_open_ms": _median_ms(lambda: Database(path).close(), args.times),

@@ -17,7 +17,6 @@ from sqlalchemy.orm import sessionmaker
 
 from desktop.models import backups, encryption, health
 from desktop.models.collation import register_collations
-from desktop.models.collation import register_collations
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -44,7 +43,6 @@ def _configure_connection(dbapi_connection: sqlite3.Connection, _record: object)
     # (GDPR) and a revoked team's data must really leave the file (see desktop/models/replica/removal.py).
     cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
-    register_collations(dbapi_connection)  # COLLATE danish: the list indexes need it (desktop.models.collation)
     register_collations(dbapi_connection)  # COLLATE danish: the list indexes need it (desktop.models.collation)
 
 
@@ -192,7 +190,7 @@ class Database:
         if self.path:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         if self.path:  # a damaged file stops here, untouched, with a diagnosis (never an empty new one)
-            damage = health.check_file(self.path, encrypted_beside=encryption.key_id_file(self.path).exists())
+            damage = health.check_file(self.path)
             if damage is None and health.marker_of(self.path).exists():
                 damage = health.Damage.CORRUPT  # found by the check while the app last ran
             if damage is not None:

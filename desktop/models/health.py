@@ -102,12 +102,13 @@ def _page_size(header: bytes) -> int:
     return 65536 if size == 1 else size
 
 
-def check_file(path: Path, *, encrypted_beside: bool) -> Damage | None:
+def check_file(path: Path) -> Damage | None:
     """The damage visible from the file's size and header alone (None: nothing seen).
 
-    ``encrypted_beside``: a key-id file lies beside the database, so a header
-    that is not SQLite's may be SQLCipher's random salt (but never all zeros).
-    A missing file is not damage: it is a first start.
+    A header that is not SQLite's but not zeros either is left to the
+    encryption check: it is SQLCipher's random salt (whose key may be
+    missing, a message of its own). A missing file is not damage: it is a
+    first start.
     """
     try:
         size = path.stat().st_size
@@ -120,7 +121,7 @@ def check_file(path: Path, *, encrypted_beside: bool) -> Damage | None:
     if len(header) < HEADER_SIZE or not any(header[:16]):
         return Damage.HEADER if size >= HEADER_SIZE else Damage.TRUNCATED
     if header[:16] != SQLITE_HEADER:
-        return None if encrypted_beside else Damage.HEADER
+        return None
     page_size = _page_size(header)
     if page_size < 512 or page_size & (page_size - 1):
         return Damage.HEADER
