@@ -151,6 +151,22 @@ def test_3_x_forwarded_for_counts_only_from_a_trusted_proxy(web_with):
     assert login(trusted.client, "sara", PASSWORD, address="198.51.100.10").status_code == 200
 
 
+def test_3_an_address_alone_is_locked_only_after_a_hundred_failures(web, monkeypatch):
+    device = "saras-laptop-key"
+    assert login(web.client, "sara", PASSWORD, device=device).status_code == 200
+    monkeypatch.setattr("server.routes.auth.verify_password", lambda _hash, _password: False)  # no Argon2 wait
+    for i in range(99):  # a hundred people behind one address mistyping: not yet a lock on the address
+        assert login(web.client, f"kollega-{i}", "forkert-kode-1").status_code == 401
+    monkeypatch.undo()
+    assert login(web.client, "jens", PASSWORD).status_code == 200
+    monkeypatch.setattr("server.routes.auth.verify_password", lambda _hash, _password: False)
+    assert login(web.client, "kollega-99", "forkert-kode-1").status_code == 401
+    assert login(web.client, "kollega-100", "forkert-kode-1").status_code == 429  # the 101st: the address
+    monkeypatch.undo()
+    assert login(web.client, "mette", PASSWORD).status_code == 429
+    assert login(web.client, "sara", PASSWORD, device=device).status_code == 200  # a known device still gets in
+
+
 # -- 4. a disabled user keeps write access -----------------------------------------------------
 
 
@@ -222,6 +238,22 @@ def test_6_hostile_names_and_ids_are_refused_one_by_one(web):
         ("refused:invalid", "company", results_ids[0]), ("refused:unknown_entity", None, results_ids[1]),
         ("refused:bad_id", "company", None), ("refused:bad_id", "company", None),
         ("refused:bad_id", "company", None), ("refused:invalid", "company", results_ids[5])]
+
+
+def test_6_a_value_the_database_refuses_inside_the_pipeline_is_a_422_not_a_500(web, monkeypatch):
+    # Every id is checked now; with the check switched off, a 50-character id reaches the audit insert,
+    # which PostgreSQL refuses inside the psycopg pipeline (a raw psycopg error, not SQLAlchemy's).
+    monkeypatch.setattr("server.push.canonical_id", lambda value: isinstance(value, str))
+    reply = web.client.post("/api/v1/sync/push", headers=web.h("mette"), json={
+        "device_id": "dev-net", "schema_version": 1, "mutations": [
+            {"mutation_id": 1, "entity": "company", "id": "x" * 50, "op": "delete", "base_version": 0}]})
+    if web.kind == "postgres":
+        assert reply.status_code == 422 and reply.json()["detail"]["code"] == "invalid_request", reply.text
+        with web.engine.connect() as conn:  # rolled back as a whole
+            assert conn.execute(select(Device).where(Device.device_id == "dev-net")).first() is None
+    else:  # SQLite keeps any length
+        assert reply.status_code == 200
+    assert web.summary("mette")["teams"] == [web.team_a]  # the server carries on
 
 
 # -- 7. erased names survive in the audit log and the WAL -----------------------------------------
