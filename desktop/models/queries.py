@@ -124,6 +124,7 @@ class FollowUpRow:
     done: bool
     assignee_id: str | None
     auto_key: str | None
+    company_name: str = ""  # the company the follow-up concerns (directly, or through its opening or visit)
 
 
 @dataclass(frozen=True)
@@ -276,12 +277,13 @@ def list_openings(
     company_id: str | None = None,
     status: str | None = None,
     kind: str | None = None,
+    visit_id: str | None = None,
     sort: str = "title",
     descending: bool = False,
     offset: int = 0,
     limit: int = 100,
 ) -> Page[OpeningRow]:
-    """Openings with their company's name, filtered by company, status, kind."""
+    """Openings with their company's name, filtered by company, status, kind, the visit they came from."""
     query = (
         select(
             Opening.id, Opening.company_id, func.coalesce(Company.name, ""), Opening.title, Opening.kind,
@@ -291,7 +293,8 @@ def list_openings(
         .outerjoin(Company, Company.id == Opening.company_id)
         .where(Opening.deleted.is_(False))
     )
-    for column, value in ((Opening.company_id, company_id), (Opening.status, status), (Opening.kind, kind)):
+    for column, value in ((Opening.company_id, company_id), (Opening.status, status), (Opening.kind, kind),
+                          (Opening.visit_id, visit_id)):
         if value:
             query = query.where(column == value)
     query = _with_search(query, Opening, search)
@@ -350,6 +353,21 @@ def _subject_title() -> Any:
     )
 
 
+def _subject_company() -> Any:
+    return func.coalesce(
+        select(Company.name).where(Company.id == FollowUp.subject_id).scalar_subquery(),
+        select(Company.name)
+        .join(Opening, Opening.company_id == Company.id)
+        .where(Opening.id == FollowUp.subject_id)
+        .scalar_subquery(),
+        select(Company.name)
+        .join(Visit, Visit.company_id == Company.id)
+        .where(Visit.id == FollowUp.subject_id)
+        .scalar_subquery(),
+        "",
+    )
+
+
 def list_follow_ups(
     session: Session,
     *,
@@ -366,7 +384,7 @@ def list_follow_ups(
     """Follow-ups, by due date; by default the open ones."""
     query = select(
         FollowUp.id, FollowUp.due_on, FollowUp.subject_kind, FollowUp.subject_id, _subject_title(),
-        FollowUp.note, FollowUp.done, FollowUp.assignee_id, FollowUp.auto_key,
+        FollowUp.note, FollowUp.done, FollowUp.assignee_id, FollowUp.auto_key, _subject_company(),
     ).where(FollowUp.deleted.is_(False))
     if assignee_id:
         query = query.where(FollowUp.assignee_id == assignee_id)
@@ -429,6 +447,17 @@ def get_record(session: Session, entity: str, record_id: str) -> Record | None:
     fields = {f.name: getattr(row, f.name) for f in ENTITIES[entity].fields}
     review = latest_review(session, record_id) if entity == "visit" else None
     return Record(entity, row.id, row.version, row.team_id, fields, review)
+
+
+def reviews_of_visit(session: Session, visit_id: str) -> list[ReviewRow]:
+    """Every review of a visit, oldest first: the verdicts and comments as they came (the visit's history)."""
+    rows = session.execute(
+        select(Review.id, Review.visit_id, Review.state, Review.comment, Review.reviewer_id,
+               Review.reviewed_at)
+        .where(Review.visit_id == visit_id, Review.deleted.is_(False))
+        .order_by(Review.version.asc())
+    ).all()
+    return [ReviewRow(*r) for r in rows]
 
 
 def reviews_on_my_visits(session: Session, consultant_id: str, limit: int = 20) -> list[ReviewRow]:

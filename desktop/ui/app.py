@@ -30,6 +30,7 @@ from desktop.ui.i18n import tr
 from desktop.ui.operation import Op
 from desktop.ui.sync_relay import SyncRelay
 from desktop.ui.tasks import TaskRunner
+from desktop.ui.widgets.ask import ask
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +60,7 @@ class GuiConfirmer(QObject):
                    "Unsent changes are kept.") if box["reason"] == "server_changed" else
                 tr("The sync would remove %1 of the %2 records on this computer. A backup is made first. "
                    "Continue?").replace("%1", str(box["count"])).replace("%2", str(box["total"])))
-        answer = QMessageBox.question(None, tr("Feltbog"), text)
-        box["answer"] = answer == QMessageBox.StandardButton.Yes
+        box["answer"] = ask(None, tr("Feltbog"), text)
         box["event"].set()
 
 

@@ -46,7 +46,7 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(QIcon(str(resource("icons", "feltbog.svg"))))
         self.resize(1200, 780)
         self.visits = VisitsScreen(ctx)
-        self.companies = CompaniesScreen(ctx, open_visit=self.open_visit)
+        self.companies = CompaniesScreen(ctx, open_visit=self.open_visit, start_visit=self.start_visit)
         self.today = TodayScreen(ctx, open_company=self.open_company, open_visit=self.open_visit)
         self.openings = OpeningsScreen(ctx)
         self.mentors = MentorsScreen(ctx)
@@ -116,6 +116,11 @@ class MainWindow(QMainWindow):
         """Open a visit note in the editor."""
         self.sidebar.setCurrentRow(2)
         self.visits.show_visit(visit_id)
+
+    def start_visit(self, company_id: str) -> None:
+        """Start a new visit note for a company (stored once something is typed)."""
+        self.sidebar.setCurrentRow(2)
+        self.visits.new_visit(company_id)
 
     # -- sync ------------------------------------------------------------------------------
 

@@ -368,6 +368,10 @@
         <translation>Tilføj mentor</translation>
     </message>
     <message>
+        <source>Delete</source>
+        <translation>Slet</translation>
+    </message>
+    <message>
         <source>The company no longer exists.</source>
         <translation>Virksomheden findes ikke længere.</translation>
     </message>
@@ -382,6 +386,14 @@
     <message>
         <source>Delete %1 with its contacts, mentors and openings?</source>
         <translation>Slet %1 med kontaktpersoner, mentorer og jobåbninger?</translation>
+    </message>
+    <message>
+        <source>Keep</source>
+        <translation>Behold</translation>
+    </message>
+    <message>
+        <source>Select a row first.</source>
+        <translation>Vælg først en række.</translation>
     </message>
     <message>
         <source>The same field was changed in two places. The server kept one value; the other is shown here so nothing is lost. Choose one, or merge them and save.</source>
@@ -548,6 +560,18 @@
         <translation>← Tilbage</translation>
     </message>
     <message>
+        <source>Delete visit</source>
+        <translation>Slet besøg</translation>
+    </message>
+    <message>
+        <source>Openings from this visit</source>
+        <translation>Jobåbninger fra besøget</translation>
+    </message>
+    <message>
+        <source>Create opening from the visit…</source>
+        <translation>Opret jobåbning fra besøget…</translation>
+    </message>
+    <message>
         <source>Save summary as PDF…</source>
         <translation>Gem referat som PDF…</translation>
     </message>
@@ -556,24 +580,52 @@
         <translation>Markér klar til gennemsyn</translation>
     </message>
     <message>
+        <source>None yet.</source>
+        <translation>Ingen endnu.</translation>
+    </message>
+    <message>
+        <source>New visit: it is saved as soon as you type.</source>
+        <translation>Nyt besøg: det gemmes, så snart du skriver.</translation>
+    </message>
+    <message>
         <source>The visit no longer exists.</source>
         <translation>Besøget findes ikke længere.</translation>
+    </message>
+    <message>
+        <source>Correct the note as the comment asks. The corrected note goes back to your supervisor when it is synced.</source>
+        <translation>Ret noten, som kommentaren beder om. Den rettede note går tilbage til din leder, når den synkroniseres.</translation>
+    </message>
+    <message>
+        <source>Corrected: waiting for your supervisor&apos;s review.</source>
+        <translation>Rettet: venter på din leders gennemsyn.</translation>
+    </message>
+    <message>
+        <source>Approved notes are read-only.</source>
+        <translation>Godkendte noter kan ikke ændres.</translation>
     </message>
     <message>
         <source>Review: %1</source>
         <translation>Gennemsyn: %1</translation>
     </message>
     <message>
-        <source>(approved notes are read-only)</source>
-        <translation>(godkendte referater kan ikke ændres)</translation>
+        <source>Send again for review</source>
+        <translation>Send igen til gennemsyn</translation>
     </message>
     <message>
-        <source>Draft</source>
-        <translation>Kladde</translation>
+        <source>Saves your corrections and syncs them now.</source>
+        <translation>Gemmer dine rettelser og synkroniserer dem nu.</translation>
     </message>
     <message>
-        <source>Sent to review</source>
-        <translation>Sendt til gennemsyn</translation>
+        <source>Already sent for review.</source>
+        <translation>Allerede sendt til gennemsyn.</translation>
+    </message>
+    <message>
+        <source>Your corrections are sent for review at this sync.</source>
+        <translation>Dine rettelser sendes til gennemsyn ved denne synkronisering.</translation>
+    </message>
+    <message>
+        <source>New opening at %1</source>
+        <translation>Ny jobåbning hos %1</translation>
     </message>
     <message>
         <source>Not saved yet…</source>
@@ -930,6 +982,42 @@
     <message>
         <source>Check which field each column goes into. The rows are numbered as in the spreadsheet.</source>
         <translation>Kontrollér, hvilket felt hver kolonne skal i. Rækkerne har samme numre som i regnearket.</translation>
+    </message>
+    <message>
+        <source>Delete the visit note %1? This cannot be undone.</source>
+        <translation>Slet besøgsnoten %1? Det kan ikke fortrydes.</translation>
+    </message>
+    <message>
+        <source>Delete opening</source>
+        <translation>Slet jobåbning</translation>
+    </message>
+    <message>
+        <source>Delete the opening %1? Its planned follow-ups go with it.</source>
+        <translation>Slet jobåbningen %1? Dens planlagte opfølgninger slettes også.</translation>
+    </message>
+    <message>
+        <source>Delete contact</source>
+        <translation>Slet kontaktperson</translation>
+    </message>
+    <message>
+        <source>Delete the contact person %1?</source>
+        <translation>Slet kontaktpersonen %1?</translation>
+    </message>
+    <message>
+        <source>Delete mentor</source>
+        <translation>Slet mentor</translation>
+    </message>
+    <message>
+        <source>Delete the mentor %1?</source>
+        <translation>Slet mentoren %1?</translation>
+    </message>
+    <message>
+        <source>Delete follow-up</source>
+        <translation>Slet opfølgning</translation>
+    </message>
+    <message>
+        <source>Delete the follow-up %1?</source>
+        <translation>Slet opfølgningen %1?</translation>
     </message>
 </context>
 </TS>

@@ -23,7 +23,9 @@ def test_typed_visit_survives_a_kill(make_ctx, qtbot, tmp_path, monkeypatch):
     qtbot.waitUntil(lambda: page.heading.text() == "Jammerbugt Rengøring ApS", timeout=5000)
     page.new_visit()
     editor = window.visits.editor
-    qtbot.waitUntil(lambda: editor.record is not None, timeout=5000)
+    # A new visit is a draft in the editor only: the record comes with the first keystroke.
+    qtbot.waitUntil(lambda: editor.heading.text().startswith("Jammerbugt Rengøring ApS"), timeout=5000)
+    assert editor.visit_id is None
     body = editor.form.widgets["body"]
     body.setFocus()
     qtbot.keyClicks(body, "Faglærte gør rent. Forslag: praktik 8 t/uge i 3 mdr.")

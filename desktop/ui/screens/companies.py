@@ -122,11 +122,12 @@ class CompanyList(ListScreen):
 class CompaniesScreen(QWidget):
     """The list, and a company's page in front of it when one is opened."""
 
-    def __init__(self, ctx: AppContext, open_visit: Callable[[str], None]) -> None:
+    def __init__(self, ctx: AppContext, open_visit: Callable[[str], None],
+                 start_visit: Callable[[str], None] | None = None) -> None:
         super().__init__()
         self.stack = QStackedWidget()
         self.list = CompanyList(ctx, self.show_company)
-        self.page = CompanyPage(ctx, back=self.show_list, open_visit=open_visit)
+        self.page = CompanyPage(ctx, back=self.show_list, open_visit=open_visit, start_visit=start_visit)
         self.stack.addWidget(self.list)
         self.stack.addWidget(self.page)
         layout = QVBoxLayout(self)

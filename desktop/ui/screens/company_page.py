@@ -47,6 +47,9 @@ from desktop.ui.fields import (
 )
 from desktop.ui.i18n import fmt_date, tr
 from desktop.ui.operation import Op
+from desktop.ui.visit_state import visit_state_text
+from desktop.ui.widgets.ask import ask
+from desktop.ui.widgets.delete import delete_record
 from desktop.ui.widgets.tables import ID_ROLE, fill_table, read_only_table
 
 
@@ -62,15 +65,18 @@ class CompanyData:
 class CompanyPage(QWidget):
     """Everything about one company, with buttons to add to it."""
 
-    def __init__(self, ctx: AppContext, back: Callable[[], None], open_visit: Callable[[str], None]) -> None:
+    def __init__(self, ctx: AppContext, back: Callable[[], None], open_visit: Callable[[str], None],
+                 start_visit: Callable[[str], None] | None = None) -> None:
         super().__init__()
         self.ctx = ctx
         self.company_id: str | None = None
         self.data: CompanyData | None = None
         self.open_visit = open_visit
+        self.start_visit = start_visit
         self.heading = QLabel()
         self.heading.setProperty("role", "title")
         self.heading.setObjectName("company_heading")
+        self.heading.setWordWrap(True)
         back_button = QPushButton(tr("← Back to the list"))
         back_button.clicked.connect(back)
         top = QHBoxLayout()
@@ -115,8 +121,12 @@ class CompanyPage(QWidget):
                                   "new_contact": tr("Add contact"), "new_mentor": tr("Add mentor")}[name])
             button.setObjectName(name)
             button.clicked.connect(add)
+            delete = QPushButton(tr("Delete"))
+            delete.setObjectName(name.replace("new_", "delete_"))
+            delete.clicked.connect(lambda _c=False, t=table, e=name.replace("new_", ""): self.delete_child(e, t))
             row = QHBoxLayout()
             row.addStretch(1)
+            row.addWidget(delete)
             row.addWidget(button)
             column.addWidget(table)
             column.addLayout(row)
@@ -180,7 +190,7 @@ class CompanyPage(QWidget):
         fill_table(self.mentors, [[m.name, m.title, m.phone, fmt_date(m.trained_on), yes if m.active else no]
                                   for m in data.mentors], [m.id for m in data.mentors])
         fill_table(self.visits, [[fmt_date(v.visited_at), i18n.choice("visit", "kind", v.kind),
-                                  i18n.choice("visit", "status", v.status), v.excerpt[:80]] for v in data.visits],
+                                  visit_state_text(v.status, v.review_state), v.excerpt[:80]] for v in data.visits],
                    [v.id for v in data.visits])
         fill_table(self.openings, [[o.title, i18n.choice("opening", "kind", o.kind), o.hours_per_week,
                                     o.duration_weeks, i18n.choice("opening", "status", o.status)]
@@ -205,10 +215,8 @@ class CompanyPage(QWidget):
         """Delete the company (after a question) with its contacts, mentors and openings."""
         if self.data is None:
             return
-        answer = QMessageBox.question(self, tr("Delete company"),
-                                      tr("Delete %1 with its contacts, mentors and openings?").replace(
-                                          "%1", self.data.record.fields["name"]))
-        if answer == QMessageBox.StandardButton.Yes:
+        if ask(self, tr("Delete company"), tr("Delete %1 with its contacts, mentors and openings?").replace(
+                "%1", self.data.record.fields["name"]), yes=tr("Delete"), no=tr("Keep")):
             company_id = self.company_id
             Op.write(self.ctx, lambda ops: ops.delete_company(company_id), self).invalid(
                 lambda e: QMessageBox.warning(self, tr("Feltbog"), e.message(i18n.language()))).run()
@@ -232,10 +240,19 @@ class CompanyPage(QWidget):
         self._add("opening", OPENING_FIELDS, tr("New opening"))
 
     def new_visit(self) -> None:
-        """Start a visit note for this company."""
-        company_id = self.company_id
-        Op.write(self.ctx, lambda ops: ops.create_visit(company_id), self).success(
-            lambda result: self.open_visit(result.id)).run()
+        """Start a visit note for this company (stored once something is typed, so backing out leaves nothing)."""
+        if self.company_id is not None and self.start_visit is not None:
+            self.start_visit(self.company_id)
+
+    def delete_child(self, entity: str, table: QTableWidget) -> None:
+        """Delete the selected row of one of the tabs (visit, opening, contact or mentor) after a question."""
+        row = table.currentRow()
+        item = table.item(row, 0) if row >= 0 else None
+        if item is None:
+            QMessageBox.information(self, tr("Feltbog"), tr("Select a row first."))
+            return
+        name = item.text() if entity != "visit" else f"{self.heading.text()} · {item.text()}"
+        delete_record(self.ctx, self, entity, item.data(ID_ROLE), name)
 
     def edit_child(self, entity: str, fields: tuple[str, ...], table: QTableWidget, index: QModelIndex) -> None:
         """Edit the record in a double-clicked row of one of the tables."""

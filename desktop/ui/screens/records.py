@@ -19,6 +19,7 @@ from desktop.ui.i18n import fmt_date, tr, week
 from desktop.ui.operation import Op
 from desktop.ui.screens.list_screen import Export, ListScreen
 from desktop.ui.table_models.paged import Column, PageRequest
+from desktop.ui.widgets.delete import delete_record
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,16 @@ class RecordList(ListScreen):
 
     open_selected = edit_selected
 
+    def row_name(self, row: Any) -> str:
+        """How the delete question names a row."""
+        return str(getattr(row, "title", None) or getattr(row, "name", ""))
+
+    def delete_selected(self) -> None:
+        """Delete the selected row after a question ("Slet"/"Behold")."""
+        row = self.selected()
+        if row is not None:
+            delete_record(self.ctx, self, self.entity, row.id, self.row_name(row))
+
     def new_for_company(self) -> None:
         """Pick a company, then create a record for it."""
         picker = CompanyPicker(self.ctx, self)
@@ -134,6 +145,7 @@ class OpeningsScreen(RecordList):
         self.add_export_button()
         self.add_button(tr("New opening"), self.new_for_company, "new_opening")
         self.add_button(tr("Edit"), self.edit_selected, "edit")
+        self.add_button(tr("Delete"), self.delete_selected, "delete")
 
     export_name = "jobaabninger"
 
@@ -172,6 +184,7 @@ class MentorsScreen(RecordList):
         self.add_export_button()
         self.add_button(tr("Add mentor"), self.new_for_company, "new_mentor")
         self.add_button(tr("Edit"), self.edit_selected, "edit")
+        self.add_button(tr("Delete"), self.delete_selected, "delete")
 
     export_name = "mentorer"
 
@@ -195,8 +208,9 @@ class FollowUpsScreen(RecordList):
         columns = [
             Column(i18n.label("follow_up", "due_on"), lambda r: fmt_date(r.due_on), "due_on"),
             Column(tr("Week"), lambda r: week(r.due_on)),
+            Column(i18n.label("visit", "company_id"), lambda r: r.company_name),
             Column(tr("Type"), lambda r: i18n.choice("follow_up", "subject_kind", r.subject_kind)),
-            Column(tr("Concerns"), lambda r: r.subject_title),
+            Column(tr("Concerns"), lambda r: r.subject_title if r.subject_title != r.company_name else ""),
             Column(i18n.label("follow_up", "note"), lambda r: r.note),
             Column(i18n.label("follow_up", "done"), lambda r: tr("Yes") if r.done else ""),
         ]
@@ -219,6 +233,11 @@ class FollowUpsScreen(RecordList):
         self.add_export_button()
         self.add_button(tr("Mark done"), self.toggle_done, "mark_done")
         self.add_button(tr("Edit"), self.edit_selected, "edit")
+        self.add_button(tr("Delete"), self.delete_selected, "delete")
+
+    def row_name(self, row: Any) -> str:
+        """A follow-up is named by its date, what it concerns and its note."""
+        return " · ".join(filter(None, [fmt_date(row.due_on), row.company_name, row.note]))
 
     def current_filter(self) -> FollowUpFilter:
         """The filter widgets as plain values (GUI thread)."""
