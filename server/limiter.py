@@ -134,10 +134,12 @@ class LoginLimiter:
         if keys.known_device:  # the owner mistyping on their own laptop: not a lock on the office
             rows.pop(PAIR), rows.pop(ADDRESS)
         fresh = [{"key": k, "failures": 0, "window_start": now, "lockouts": 0, "locked_until": 0.0,
-                  "expires_at": now + self.window} for k in rows.values()]
+                  "expires_at": now + self.window} for k in sorted(rows.values())]
         if conn.dialect.name == "postgresql":
             conn.execute(pg_insert(LoginLimit).values(fresh).on_conflict_do_nothing())
-            query = select(LoginLimit).where(LoginLimit.key.in_(list(rows.values()))).with_for_update()
+            # Locked in key order, so two logins counting the same rows never deadlock.
+            query = (select(LoginLimit).where(LoginLimit.key.in_(list(rows.values()))).order_by(LoginLimit.key)
+                     .with_for_update())
         else:  # the IMMEDIATE transaction holds SQLite's write lock already
             have = set(conn.execute(select(LoginLimit.key).where(LoginLimit.key.in_(list(rows.values())))).scalars())
             missing = [f for f in fresh if f["key"] not in have]
