@@ -103,4 +103,4 @@ def test_migrations_match_the_tables_and_rerun_harmlessly(api):
     migrate(api.engine)  # already at head: nothing to do
     with api.engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
-        assert MigrationContext.configure(conn).get_current_revision() == "0002"
+        assert MigrationContext.configure(conn).get_current_revision() == "0003"

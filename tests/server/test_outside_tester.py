@@ -289,6 +289,32 @@ def test_7_the_audit_log_keeps_no_free_text_and_an_erase_scrubs_it(web):
         assert "Zwyrtkæmpe".encode() not in _disk(web.url)
 
 
+def test_7_an_upgrade_clears_the_free_text_older_audit_rows_kept(template, tmp_path):
+    from alembic import command
+    from alembic.config import Config
+
+    from server.db import MIGRATIONS, make_engine, migrate
+    from tests.support.live_server import make_database_url
+
+    old_rows = {"login_failed": "min-hemmelige-kode-1", "review:has_issues": f"Skriv ikke {NAME}",
+                "refused:invalid": "Ukendt felt: Zwyrtkæmpe.", "admin:create_user": "mette.hansen",
+                "refused:token_unknown": '{"address": "127.0.0.1"}', "admin:erase_person": '{"records": 1}'}
+    with make_database_url(template.kind, tmp_path) as url:
+        engine = make_engine(url)
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        cfg.attributes["engine"] = engine
+        command.upgrade(cfg, "0002")
+        with engine.begin() as conn:
+            conn.execute(insert(AuditEntry), [{"at": utcnow(), "action": a, "detail": d} for a, d in old_rows.items()])
+        migrate(engine)
+        with engine.connect() as conn:
+            kept = dict(conn.execute(select(AuditEntry.action, AuditEntry.detail)).all())
+        engine.dispose()
+    assert kept == {**{action: None for action in old_rows}, "refused:token_unknown": '{"address": "127.0.0.1"}',
+                    "admin:erase_person": '{"records": 1}'}
+
+
 # -- 8. weak passwords ---------------------------------------------------------------------------
 
 
