@@ -158,6 +158,8 @@ class Operations:
                 planning.plan_centre_follow_up(writer, centre, self.today())
         elif entity == "visit":
             visit = session.get(Visit, record_id)
+            if visit is not None and (changed is None or "follow_up_on" in changed):
+                planning.plan_visit_follow_up(writer, visit)
             company = session.get(Company, visit.company_id) if visit is not None else None
             if company is not None and company.is_centre:
                 planning.plan_centre_follow_up(writer, company, self.today())

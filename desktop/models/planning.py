@@ -3,7 +3,10 @@
 * An opening with a duration gets a midway and an end follow-up; a changed
   start or duration moves them, a removed duration removes the open ones.
 * A company centre gets a follow-up once its visit interval has run out
-  since the last visit; a later visit closes it.
+  since the last visit; a later visit closes it. A centre whose agreement
+  has ended gets no more.
+* A visit's "Opfølgning den" date is a follow-up on that date for the
+  visit's consultant; a new date moves it, no date removes it (if not done).
 
 Centre follow-ups get ids derived from the centre and the due date, so two
 consultants' laptops planning the same follow-up offline create the same
@@ -17,12 +20,13 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from desktop.models.entities import Company, FollowUp, Opening
+from desktop.models.entities import Company, FollowUp, Opening, Visit
 from desktop.models.writer import RecordWriter
 
 MIDWAY = "opening_midway"
 END = "opening_end"
 CENTRE = "centre_visit"
+VISIT = "visit_follow_up"
 _NAMESPACE = uuid.UUID("6f1c1f0e-5d0b-4c38-9a57-3f1f0b6b2d11")
 
 
@@ -93,7 +97,8 @@ def plan_centre_follow_up(writer: RecordWriter, centre: Company, today: date) ->
             FollowUp.deleted.is_(False),
         )
     ).all()
-    if not centre.is_centre or centre.deleted:
+    ended = centre.centre_agreement_end is not None and centre.centre_agreement_end < today
+    if not centre.is_centre or centre.deleted or ended:
         for follow_up in open_ones:
             writer.delete("follow_up", follow_up)
         return
@@ -129,3 +134,41 @@ def plan_all_centres(writer: RecordWriter, today: date) -> None:
     ).all()
     for centre in centres:
         plan_centre_follow_up(writer, centre, today)
+
+
+def visit_follow_up_id(visit_id: str) -> str:
+    """The id of the follow-up a visit's "Opfølgning den" plans (one per visit, the same on every device)."""
+    return str(uuid.uuid5(_NAMESPACE, f"{VISIT}:{visit_id}"))
+
+
+def plan_visit_follow_up(writer: RecordWriter, visit: Visit) -> None:
+    """Keep the follow-up of a visit's "Opfølgning den" date in step with it."""
+    session = writer.session
+    follow_up = session.get(FollowUp, visit_follow_up_id(visit.id))
+    live = follow_up if follow_up is not None and not follow_up.deleted else None
+    due = None if visit.deleted else visit.follow_up_on
+    if due is None:
+        if live is not None and not live.done:
+            writer.delete("follow_up", live)
+        return
+    if live is not None:
+        if not live.done and live.due_on != due:
+            writer.update("follow_up", live, {"due_on": due})
+        return
+    if follow_up is not None:  # deleted by someone on purpose, or done and removed: do not plan it again
+        return
+    company = session.get(Company, visit.company_id)
+    writer.insert(
+        "follow_up",
+        {
+            "due_on": due,
+            "subject_kind": "visit",
+            "subject_id": visit.id,
+            "assignee_id": visit.consultant_id or writer.actor.user_id,
+            "note": f"Opfølgning på besøg: {company.name if company else ''}".strip(),
+            "done": False,
+            "auto_key": VISIT,
+        },
+        record_id=visit_follow_up_id(visit.id),
+        team_id=visit.team_id,
+    )

@@ -481,18 +481,21 @@ _CENTRE_COLUMNS = ", ".join(CompanyRow.__dataclass_fields__)
 
 
 def centres_due(session: Session, today: date) -> list[tuple[CompanyRow, date | None]]:
-    """Company centres whose visit interval has run out, with the last visit date."""
+    """Company centres whose visit interval has run out, with the last visit date (not those whose agreement ended)."""
     # INDEXED BY the partial index of centres: without it SQLite prefers walking
     # every live company in name order (100,000 rows for 45 centres).
     centres = session.execute(text(
-        f"SELECT {_CENTRE_COLUMNS}, centre_visit_interval_days, centre_agreement_start, created_at "
+        f"SELECT {_CENTRE_COLUMNS}, centre_visit_interval_days, centre_agreement_start, centre_agreement_end, "
+        "created_at "
         "FROM company INDEXED BY ix_company_centres WHERE is_centre = 1 AND deleted = 0 ORDER BY name COLLATE danish"
     ).columns(*[getattr(Company, f) for f in CompanyRow.__dataclass_fields__], Company.centre_visit_interval_days,
-              Company.centre_agreement_start, Company.created_at)).all()
+              Company.centre_agreement_start, Company.centre_agreement_end, Company.created_at)).all()
     last_visits = latest_visit_dates(session, [row.id for row in centres])
     out = []
     for row in centres:
-        *company, interval, agreement_start, created = row
+        *company, interval, agreement_start, agreement_end, created = row
+        if agreement_end is not None and agreement_end < today:
+            continue  # the agreement has ended: no more visits are due (desktop.models.planning)
         last = last_visits.get(row.id)
         base = last or agreement_start or created.date()  # the same rule as desktop.models.planning
         if (today - base).days >= (interval or 21):

@@ -262,3 +262,50 @@ def test_two_devices_plan_the_same_follow_up_with_the_same_id(tmp_path, user_id,
     assert planned_ids[0] == planned_ids[1]
     [(follow_up_id, due)] = planned_ids[0]
     assert follow_up_id == centre_follow_up_id(centre_id, due)
+
+
+def test_a_centre_whose_agreement_ended_gets_no_more_reminders(timed_ops, db, clock):
+    company = centre(timed_ops, centre_agreement_start=TODAY - timedelta(days=90),
+                     centre_agreement_end=TODAY + timedelta(days=10))
+    assert len(follow_ups(db, company)) == 1  # due while the agreement runs
+    clock.today = TODAY + timedelta(days=11)
+    timed_ops.plan_centre_follow_ups()
+    assert follow_ups(db, company) == []  # the open reminder goes with the agreement
+    with db.read() as session:
+        assert company not in {row.id for row, _last in centres_due(session, clock.today)}
+
+
+# -- a visit's "Opfølgning den" -------------------------------------------------------------------
+
+
+def test_a_visits_follow_up_date_plans_a_follow_up_naming_the_company(timed_ops, db, user_id):
+    company = timed_ops.create_company(name="Brovst Tømrerforretning").id
+    visit = timed_ops.create_visit(company, follow_up_on=TODAY + timedelta(days=14)).id
+    [row] = follow_ups(db, visit)
+    assert (row.due_on, row.subject_kind, row.auto_key, row.assignee_id, row.done) == (
+        TODAY + timedelta(days=14), "visit", "visit_follow_up", user_id, False)
+    assert "Brovst Tømrerforretning" in row.note
+
+
+def test_a_new_date_moves_it_and_no_date_removes_it(timed_ops, db):
+    company = timed_ops.create_company(name="Aabybro Maskinstation").id
+    visit = timed_ops.create_visit(company, follow_up_on=TODAY + timedelta(days=7)).id
+    timed_ops.save_visit_draft(visit, follow_up_on=TODAY + timedelta(days=21))
+    assert [f.due_on for f in follow_ups(db, visit)] == [TODAY + timedelta(days=21)]
+    timed_ops.save_visit_draft(visit, body="Noter uden betydning for datoen")
+    assert [f.due_on for f in follow_ups(db, visit)] == [TODAY + timedelta(days=21)]
+    timed_ops.save_visit_draft(visit, follow_up_on=None)
+    assert follow_ups(db, visit) == []
+
+
+def test_a_done_visit_follow_up_stays_done_and_a_deleted_visit_takes_its_open_one(timed_ops, db):
+    company = timed_ops.create_company(name="Pandrup Auto").id
+    visit = timed_ops.create_visit(company, follow_up_on=TODAY + timedelta(days=7)).id
+    [row] = follow_ups(db, visit)
+    timed_ops.complete_follow_up(row.id)
+    timed_ops.save_visit_draft(visit, follow_up_on=TODAY + timedelta(days=30))
+    [kept] = follow_ups(db, visit)
+    assert kept.done and kept.due_on == TODAY + timedelta(days=7)
+    other = timed_ops.create_visit(company, follow_up_on=TODAY + timedelta(days=3)).id
+    timed_ops.delete("visit", other)
+    assert follow_ups(db, other) == []

@@ -132,8 +132,9 @@ def test_supervisor_report_counts_visits_openings_hours_and_centres(db, dataset,
         weeks=(Week(2026, 45, NOV_2), Week(2026, 46, date(2026, 11, 9)), Week(2026, 47, date(2026, 11, 16)),
                Week(2026, 48, date(2026, 11, 23))),
         consultants=(
+            # open: one planned by hand, one by the visit's "Opfølgning den" (24-11)
             ConsultantStats(user_id, "Mette Kjær", (0, 1, 1, 0), visits=2, drafts=1, approved=1, has_issues=0,
-                            openings=1, follow_ups_done=1, follow_ups_open=1),
+                            openings=1, follow_ups_done=1, follow_ups_open=2),
             ConsultantStats(SOREN, "Søren Østergaard", (1, 0, 0, 0), visits=1, drafts=0, approved=0,
                             has_issues=0, openings=0, follow_ups_done=0, follow_ups_open=0),
         ),
@@ -191,6 +192,9 @@ def test_follow_up_list_is_by_date_with_weeks_and_overdue_marked(db, dataset, us
                          done=True, overdue=False),
             FollowUpLine(date(2026, 11, 20), "visit", "Jammerbugt Rengøring ApS", "Ring til Lone om praktikstart",
                          done=False, overdue=True),
+            # The visit's "Opfølgning den" planned one by itself.
+            FollowUpLine(date(2026, 11, 24), "visit", "Jammerbugt Rengøring ApS",
+                         "Opfølgning på besøg: Jammerbugt Rengøring ApS", done=False, overdue=False),
             # The internship (13 weeks from 16-11-2026) planned its midway and end follow-ups by itself.
             FollowUpLine(date(2026, 12, 31), "opening", internship, f"Midtvejsopfølgning: {internship}",
                          done=False, overdue=False),
@@ -199,9 +203,9 @@ def test_follow_up_list_is_by_date_with_weeks_and_overdue_marked(db, dataset, us
         ),
         generated_on=TODAY,
     )
-    assert [f.week for f in data.items] == [46, 47, 53, 7]
-    assert [f.subject_kind_label for f in data.items] == ["Virksomhed", "Besøg", "Jobåbning", "Jobåbning"]
-    assert (data.done_count, data.open_count, data.overdue_count) == (1, 3, 1)
+    assert [f.week for f in data.items] == [46, 47, 48, 53, 7]
+    assert [f.subject_kind_label for f in data.items] == ["Virksomhed", "Besøg", "Besøg", "Jobåbning", "Jobåbning"]
+    assert (data.done_count, data.open_count, data.overdue_count) == (1, 4, 1)
 
 
 def test_follow_up_list_of_the_colleague_holds_the_overdue_centre_visit(db, dataset):

@@ -80,7 +80,8 @@ def test_follow_up_pdf(reports, tmp_path):
     pages, text = pdf_text(render_pdf(reports["follow_ups"], tmp_path / "opf.pdf"))
     assert pages == 1
     for expected in ("Opfølgninger", "Mette Kjær · 01-11-2026 – 28-02-2027",
-                     "4 opfølgninger: 1 udført, 3 åbne (1 overskredet)", "Ring til Lone om praktikstart",
+                     "5 opfølgninger: 1 udført, 4 åbne (1 overskredet)", "Ring til Lone om praktikstart",
+                     "Opfølgning på besøg: Jammerbugt Rengøring ApS",
                      "Midtvejsopfølgning: Rengøring af værksted og kantine", "31-12-2026", "Jobåbning"):
         assert expected in text, expected
 
