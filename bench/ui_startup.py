@@ -26,19 +26,21 @@ from pathlib import Path
 STARTED = time.perf_counter()
 
 
-def build(folder: Path, companies: int, visits: int) -> None:
+def build(folder: Path, companies: int, visits: int, contacts_per_company: float = 0.0) -> None:
     """Make the database once (it takes a minute); later runs reuse it."""
     from bench.datagen import Sizes, load_local, records
     from desktop.models import Database
 
-    marker = folder / f"built-{companies}-{visits}"
+    marker = folder / f"built-{companies}-{visits}" if not contacts_per_company else \
+        folder / f"built-{companies}-{visits}-contacts-{contacts_per_company}"
     if marker.exists():
         return
     db = Database.in_folder(folder)
     team, consultants = str(uuid.uuid4()), [str(uuid.uuid4()) for _ in range(8)]
     started = time.perf_counter()
     count = load_local(db, records(42, Sizes(companies=companies, visits=visits, centre_share=0.01,
-                                             openings=5_000, follow_ups=5_000), team, consultants))
+                                             openings=5_000, follow_ups=5_000,
+                                             contacts_per_company=contacts_per_company), team, consultants))
     db.close()
     marker.touch()
     print(json.dumps({"benchmark": "build_local_database", "records": count,

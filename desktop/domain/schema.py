@@ -122,9 +122,9 @@ CONTACT = EntitySpec(
     (
         _f("company_id", UUID, "Virksomhed", "Company", required=True, ref="company"),
         _f("name", TEXT, "Navn", "Name", required=True, searchable=True),
-        _f("title", TEXT, "Stilling", "Title"),
-        _f("phone", TEXT, "Telefon", "Phone", check="phone", max_len=20),
-        _f("email", TEXT, "E-mail", "Email", check="email", max_len=254),
+        _f("title", TEXT, "Stilling", "Title", searchable=True),
+        _f("phone", TEXT, "Telefon", "Phone", check="phone", max_len=20, searchable=True),
+        _f("email", TEXT, "E-mail", "Email", check="email", max_len=254, searchable=True),
     ),
 )
 
@@ -136,8 +136,8 @@ MENTOR = EntitySpec(
         _f("company_id", UUID, "Virksomhed", "Company", required=True, ref="company"),
         _f("name", TEXT, "Navn", "Name", required=True, searchable=True),
         _f("title", TEXT, "Stilling", "Title", searchable=True),
-        _f("phone", TEXT, "Telefon", "Phone", check="phone", max_len=20),
-        _f("email", TEXT, "E-mail", "Email", check="email", max_len=254),
+        _f("phone", TEXT, "Telefon", "Phone", check="phone", max_len=20, searchable=True),
+        _f("email", TEXT, "E-mail", "Email", check="email", max_len=254, searchable=True),
         _f("trained_on", DATE, "Mentoruddannet", "Mentor training date"),
         _f("capacity", INT, "Kapacitet (borgere ad gangen)", "Capacity (citizens at once)",
            minimum=1, maximum=50, default=1),

@@ -1,4 +1,4 @@
-"""Full-text search over companies, visit notes, openings and mentors (FTS5).
+"""Full-text search over companies, contacts, mentors, visit notes, openings and follow-ups (FTS5).
 
 Danes without a Danish keyboard type "tomrer" or "toemrer" for "tømrer" and
 "aagade" for "Ågade". ``fold`` maps text and queries to one spelling (æ→ae,
@@ -6,6 +6,11 @@ Danes without a Danish keyboard type "tomrer" or "toemrer" for "tømrer" and
 "tømr", "tomrer" and "toemrer" all find "Tømrer". The index stores folded
 text and is kept in step by the operations and by sync, in the same
 transaction as the row it describes.
+
+Each document also carries its kind (``company``, ``followup``, ...) in a third
+column, ``kind``, so a search within one kind is a merge of two word lists
+inside FTS5 (a few ms) rather than a walk over every match of a common prefix.
+What users type only ever searches the ``title`` and ``body`` columns.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from desktop.domain.folding import fold
 from desktop.domain.schema import ENTITIES
 from desktop.models.raw import raw_cursor
 
-SEARCHED_ENTITIES = ("company", "visit", "opening", "mentor")
+SEARCHED_ENTITIES = ("company", "contact", "mentor", "visit", "opening", "follow_up")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -35,13 +40,25 @@ def searchable_fields(entity: str) -> tuple[str, ...]:
     return tuple(names)
 
 
+def kind_token(entity: str) -> str:
+    """The word an entity's documents carry in the ``kind`` column (FTS5 words have no "_")."""
+    return entity.replace("_", "")
+
+
 def document_for(entity: str, record: Mapping[str, Any]) -> tuple[str, str]:
     """Return the folded (title, body) an entity's record is indexed under."""
     names = searchable_fields(entity)
     title_field = names[0]
     title = record.get(title_field) or ""
-    body = " ".join(str(record.get(n) or "") for n in names[1:])
-    return fold(str(title)), fold(body)
+    parts = [str(record.get(n) or "") for n in names[1:]]
+    # A phone number is also one run of digits, so "98234567" finds "98 23 45 67" and "+45 98 23 45 67".
+    parts += [_digits(record.get(n)) for n in names if ENTITIES[entity].field_map[n].check == "phone"]
+    return fold(str(title)), fold(" ".join(p for p in parts if p))
+
+
+def _digits(value: object) -> str:
+    digits = "".join(c for c in str(value or "") if c.isdigit())
+    return f"{digits} {digits[-8:]}" if len(digits) > 8 else digits  # the Danish number without +45
 
 
 def match_expression(query: str) -> str | None:
@@ -51,6 +68,12 @@ def match_expression(query: str) -> str | None:
     if not words:
         return None
     return " AND ".join(f'"{w}"*' for w in words)
+
+
+def scoped(expression: str, entity: str | None = None, columns: str = "title body") -> str:
+    """``expression`` over the typed-text ``columns`` only, within one kind of record if ``entity`` is given."""
+    typed = f"{{{columns}}} : ({expression})"
+    return typed if entity is None else f"{{kind}} : {kind_token(entity)} AND {typed}"
 
 
 def index_records(session: Session, entity: str, records: Iterable[Mapping[str, Any]]) -> None:
@@ -75,8 +98,9 @@ def index_records(session: Session, entity: str, records: Iterable[Mapping[str, 
     first = cursor.execute("SELECT coalesce(max(doc_id), 0) + 1 FROM search_doc").fetchone()[0]
     cursor.executemany("INSERT INTO search_doc (doc_id, entity, entity_id) VALUES (?, ?, ?)",
                        [(first + n, entity, r["id"]) for n, r in enumerate(live)])
-    cursor.executemany("INSERT INTO search_index (rowid, title, body) VALUES (?, ?, ?)",
-                       [(first + n, *document_for(entity, r)) for n, r in enumerate(live)])
+    kind = kind_token(entity)
+    cursor.executemany("INSERT INTO search_index (rowid, title, body, kind) VALUES (?, ?, ?, ?)",
+                       [(first + n, *document_for(entity, r), kind) for n, r in enumerate(live)])
 
 
 def remove_records(session: Session, ids: list[str], cursor: Any = None) -> None:
@@ -114,12 +138,12 @@ def search(
     placeholders = ",".join(f":e{n}" for n in range(len(entities)))
     rows = session.connection().execute(
         text(
-            "SELECT d.entity, d.entity_id, bm25(search_index, 10.0, 1.0) AS rank "
+            "SELECT d.entity, d.entity_id, bm25(search_index, 10.0, 1.0, 0.0) AS rank "
             "FROM search_index JOIN search_doc d ON d.doc_id = search_index.rowid "
             f"WHERE search_index MATCH :q AND d.entity IN ({placeholders}) "
             "ORDER BY rank LIMIT :limit"
         ),
-        {"q": expression, "limit": limit, **{f"e{n}": e for n, e in enumerate(entities)}},
+        {"q": scoped(expression), "limit": limit, **{f"e{n}": e for n, e in enumerate(entities)}},
     ).all()
     return [SearchHit(e, i, r) for e, i, r in rows]
 
@@ -141,10 +165,9 @@ def search_filter(query: str, entity: str, cap: int = SEARCH_CAP) -> Subquery | 
     return (
         text(
             "SELECT d.entity_id FROM search_index JOIN search_doc d ON d.doc_id = search_index.rowid "
-            "WHERE search_index MATCH :q AND d.entity = :entity "
-            "ORDER BY search_index.rowid DESC LIMIT :cap"
+            "WHERE search_index MATCH :q ORDER BY search_index.rowid DESC LIMIT :cap"
         )
-        .bindparams(q=expression, entity=entity, cap=cap)
+        .bindparams(q=scoped(expression, entity), cap=cap)
         .columns(column("entity_id"))
         .subquery()
     )

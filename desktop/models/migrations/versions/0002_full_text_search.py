@@ -6,8 +6,6 @@ Revises: 0001
 from __future__ import annotations
 
 from alembic import op
-from sqlalchemy import text
-from sqlalchemy.orm import Session
 
 revision = "0002"
 down_revision = "0001"
@@ -26,13 +24,8 @@ def upgrade() -> None:
         "CREATE VIRTUAL TABLE search_index USING fts5(title, body, "
         "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4')"
     )
-    # Index what an older database already holds.
-    from desktop.models.search import SEARCHED_ENTITIES, index_records
-
-    session = Session(bind=op.get_bind())
-    for entity in SEARCHED_ENTITIES:
-        rows = session.connection().execute(text(f"SELECT * FROM {entity} WHERE deleted = 0")).mappings()
-        index_records(session, entity, [dict(r) for r in rows])
+    # What an older database already holds is indexed by 0007, which builds the
+    # index again from the tables (with the columns the code of today writes).
 
 
 def downgrade() -> None:
