@@ -39,6 +39,7 @@ _ALL_FIELDS = {name: tuple(f.name for f in spec.fields) for name, spec in ENTITI
 # Fields that name a user: the user must be in the record's team (checked when the value is set).
 _USER_FIELDS = {"company": ("responsible_user_id",), "visit": ("consultant_id",), "follow_up": ("assignee_id",)}
 MAX_ERRORS = 20  # field errors listed per refused mutation
+MAX_BATCH_ERRORS = 1_000  # field errors listed in one push's answer (the codes and reasons are always there)
 MAX_REASON = 300  # characters of a refusal's reason
 
 
@@ -133,6 +134,7 @@ def apply_push(
                  .values(last_mutation_id=new_last, last_seen=utcnow()))
     ctx = WriteContext(conn, user_id, device_id, teams, Sequence(conn), supervisor=supervisor)
     ctx.load([m["id"] for m in fresh if canonical_id(m["id"])] + _referenced_ids(fresh))
+    budget = MAX_BATCH_ERRORS
     for m in fresh:
         # The audit log keeps who, what, when and ids: never a text the client sent (a name it does
         # not know, a refusal quoting one), so an erasure never has to hunt for it there.
@@ -141,6 +143,9 @@ def apply_push(
         try:
             version = apply_one(ctx, m)
         except Refused as refused:
+            if refused.errors:
+                refused.errors = refused.errors[:budget] or None
+                budget -= len(refused.errors or ())
             results.append(_result(m, refused=refused))
             ctx.audit.append(audit(user_id, f"refused:{refused.code}", device_id=device_id, entity=entity,
                                    entity_id=record_id))

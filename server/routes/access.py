@@ -27,7 +27,8 @@ def access(me: DeviceAccess = Depends(device_access)) -> Any:
 
 
 @router.post("/access/wiped", status_code=204, responses=errors(401, 422))
-def wiped(device_id: str | None = Query(None, max_length=64), me: DeviceAccess = Depends(device_access),
+def wiped(device_id: str | None = Query(None, max_length=64, pattern=r"^[\x21-\x7e]+$"),
+          me: DeviceAccess = Depends(device_access),
           db: Engine = Depends(engine)) -> None:
     """The device has wiped what it may not keep; a closing token is then deleted for good."""
     confirm_wiped(db, me, device_id)

@@ -78,6 +78,12 @@ def test_1_a_million_field_push_is_refused_small_before_the_transaction(web):
     assert reply.status_code == 422 and len(reply.content) < 2_000
     with web.engine.connect() as conn:  # nothing reached the push transaction
         assert conn.execute(select(Device).where(Device.device_id == "attacker")).first() is None
+    # Within the bounds, each mutation is refused on its own, with a short list of errors.
+    results = web.push("mette", [{"entity": "company", "id": str(uuid.uuid4()), "fields": {
+        "team_id": web.team_a, "name": "X", **{f"ukendt_{i}_{'ø' * 50}": 1 for i in range(60)}}}] * 200)["results"]
+    assert {r["code"] for r in results} == {"invalid"} and all(len(r["reason"]) <= 300 for r in results)
+    assert all(len(r["errors"] or ()) <= 20 for r in results)
+    assert sum(len(r["errors"] or ()) for r in results) == 1_000
 
 
 # -- 2. login lock-outs can be wiped, and each worker counts on its own ----------------------------
