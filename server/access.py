@@ -30,7 +30,6 @@ read) into teams it had; every such push is in the audit log.
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import NoReturn
@@ -63,18 +62,23 @@ def _aware(value: datetime | None) -> datetime | None:
     return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
 
 
+def _when(value: datetime) -> datetime:
+    """A stored time that is never empty, as an aware datetime (SQLite gives it back naive)."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 REVOKE_ACTIONS = ("admin:revoke", "admin:revoke_device")
-_CURRENT_USER_PARAMS = set(inspect.signature(current_user).parameters)
 
 
 def _history(conn: Connection, user_id: str, digest: str) -> list[tuple[str, str | None, datetime]]:
+    # Audit and departure rows always carry their time: _aware() of a real datetime is a datetime.
     """The admin actions that end access: this user's revocations, this token's revocation, and the
     user's ended memberships (only real ones: ``team_departures``, never an audit row)."""
-    revocations = [(a, t, _aware(at)) for a, t, at in conn.execute(
+    revocations: list[tuple[str, str | None, datetime]] = [(a, t, _when(at)) for a, t, at in conn.execute(
         select(AuditEntry.action, AuditEntry.team_id, AuditEntry.at).where(
             AuditEntry.entity_id.in_([user_id, device_key(digest)]), AuditEntry.action.in_(REVOKE_ACTIONS))
     )]
-    departures = [("left_team", t, _aware(at)) for t, at in conn.execute(
+    departures: list[tuple[str, str | None, datetime]] = [("left_team", t, _when(at)) for t, at in conn.execute(
         select(TeamDeparture.team_id, TeamDeparture.left_at).where(TeamDeparture.user_id == user_id))]
     return revocations + departures
 
@@ -103,12 +107,12 @@ def resolve(db: Engine, credentials: HTTPAuthorizationCredentials | None) -> Dev
             return None
         row = rows[0]
         history = _history(conn, row.id, digest)
-    created, revoked = _aware(row.created_at), _aware(row.revoked_at)
+    created, revoked = _when(row.created_at), _aware(row.revoked_at)
     by_admin = revoked is not None and any(
         action == "admin:revoke_device" or (action == "admin:revoke" and at >= created)
         for action, _team, at in history)
     closing = not row.active or by_admin
-    expired = _aware(row.expires_at) <= now
+    expired = _when(row.expires_at) <= now
     if not closing and (expired or revoked is not None):
         return None
     current = tuple(sorted({r.team_id for r in rows if r.team_id is not None}))
@@ -122,10 +126,7 @@ def resolve(db: Engine, credentials: HTTPAuthorizationCredentials | None) -> Dev
 
 def _refuse(request: Request, credentials: HTTPAuthorizationCredentials | None, db: Engine) -> NoReturn:
     # The usual dependency refuses (and audits the attempt) exactly as every other endpoint does.
-    if "request" in _CURRENT_USER_PARAMS:
-        current_user(request=request, credentials=credentials, db=db)
-    else:
-        current_user(credentials=credentials, db=db)
+    current_user(request=request, credentials=credentials, db=db)
     raise HTTPException(401, AUTH_FAILED, headers={"WWW-Authenticate": "Bearer"})
 
 

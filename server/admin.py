@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -146,7 +147,7 @@ def device_key(digest: str) -> str:
     return f"token:{digest[:30]}"
 
 
-def list_devices(conn: Connection, user: str) -> list[dict]:
+def list_devices(conn: Connection, user: str) -> list[dict[str, Any]]:
     """A user's sign-ins (one per device and login): name, dates, whether revoked; never the token."""
     user_id = find_user(conn, user)
     return [
@@ -177,7 +178,7 @@ def set_active(conn: Connection, user: str, active: bool, actor: str | None = No
                             entity_id=user_id)])
 
 
-def list_users(conn: Connection) -> list[dict]:
+def list_users(conn: Connection) -> list[dict[str, Any]]:
     """Every user with role, state and teams."""
     teams: dict[str, list[str]] = {}
     for user_id, team_id in conn.execute(select(Membership.user_id, Membership.team_id)):
@@ -189,7 +190,7 @@ def list_users(conn: Connection) -> list[dict]:
     ]
 
 
-def list_teams(conn: Connection) -> list[dict]:
+def list_teams(conn: Connection) -> list[dict[str, Any]]:
     """Every team."""
     return [{"id": t.id, "name": t.name} for t in conn.execute(select(Team).order_by(Team.name))]
 

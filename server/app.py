@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
@@ -120,7 +121,7 @@ def create_app(database_url: str | None = None, *, settings: Settings | None = N
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         # Every error has the same shape, {"detail": {"code", "message", ...}}, also Starlette's own.
-        detail = exc.detail
+        detail: Any = exc.detail
         if not isinstance(detail, dict):
             code = {400: "invalid_request", 404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "error")
             # Starlette's own texts are English (e.g. a body that is not JSON): the user gets Danish.
@@ -130,7 +131,7 @@ def create_app(database_url: str | None = None, *, settings: Settings | None = N
         return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
 
     @app.get("/api/v1/health", response_model=HealthResponse, tags=["health"])
-    def health() -> dict:
+    def health() -> dict[str, Any]:
         """Is the server up, and what time is it there."""
         return {"status": "ok", "version": __version__, "schema_version": SCHEMA_VERSION,
                 "server_time": iso(utcnow())}

@@ -8,6 +8,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection
 
@@ -20,7 +21,7 @@ from server.store import audit, audit_rows
 DB_HELP = "database URL, e.g. postgresql+psycopg://user@host/feltbog (default: SQLite in the user data folder)"
 
 
-def _admin_parser(sub: argparse._SubParsersAction) -> None:
+def _admin_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     # --db is accepted before "admin", after it, or after the command.
     db = argparse.ArgumentParser(add_help=False)
     db.add_argument("--db", default=argparse.SUPPRESS, help=DB_HELP)
@@ -28,7 +29,8 @@ def _admin_parser(sub: argparse._SubParsersAction) -> None:
     cmds = p.add_subparsers(dest="command", required=True)
 
     def command(name: str, text: str) -> argparse.ArgumentParser:
-        return cmds.add_parser(name, help=text, parents=[db])
+        parser: argparse.ArgumentParser = cmds.add_parser(name, help=text, parents=[db])
+        return parser
 
     command("create-team", "create a team, e.g. 'Jobcenter Jammerbugt'").add_argument("name")
     c = command("create-user", "create a user")
@@ -155,7 +157,7 @@ def run_admin(args: argparse.Namespace) -> int:
     return 0
 
 
-def uvicorn_limits(forwarded_allow_ips: str) -> dict:
+def uvicorn_limits(forwarded_allow_ips: str) -> dict[str, Any]:
     """What one connection may hold: uvicorn's own limits (docs/deploy.md has nginx's in front of them).
 
     Only the listed proxies may name the client in ``X-Forwarded-For``; from any

@@ -41,7 +41,8 @@ def json_response(data: object, status_code: int = 200) -> Response:
 
 def engine(request: Request) -> Engine:
     """The app's database engine."""
-    return request.app.state.engine
+    db: Engine = request.app.state.engine
+    return db
 
 
 def client_address(request: Request) -> str:

@@ -122,7 +122,8 @@ def identifiers_hash(person: Person) -> str:
     return hashlib.sha256(orjson.dumps(person.describe(), option=orjson.OPT_SORT_KEYS)).hexdigest()[:16]
 
 
-def erase_person(conn: Connection, person: Person, *, dry_run: bool = False, actor: str | None = None) -> dict:
+def erase_person(conn: Connection, person: Person, *, dry_run: bool = False,
+                 actor: str | None = None) -> dict[str, Any]:
     """Anonymise the person's records and replace their mentions; returns the plan and counts."""
     seq = Sequence(conn)  # taken first: no push can change the records between plan and write
     plan = erase_plan(conn, person)
@@ -158,7 +159,8 @@ def years_before(day: date, years: int) -> date:
 
 def _json_text(conn: Connection, name: str) -> ColumnElement[Any]:
     if conn.dialect.name == "postgresql":
-        return cast(Record.fields, JSONB)[name].astext
+        text: ColumnElement[Any] = cast(Record.fields, JSONB)[name].astext
+        return text
     return func.json_extract(Record.fields, f"$.{name}")
 
 
@@ -197,7 +199,7 @@ def retention_plan(conn: Connection, years: int, today: date | None = None) -> l
 
 
 def apply_retention(conn: Connection, years: int, *, dry_run: bool = False, actor: str | None = None,
-                    today: date | None = None) -> dict:
+                    today: date | None = None) -> dict[str, Any]:
     """Anonymise visit notes older than ``years`` as new versions that sync; returns the plan and counts."""
     seq = Sequence(conn)
     plan = retention_plan(conn, years, today)

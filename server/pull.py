@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from typing import Any
 
 import orjson
 from sqlalchemy import Connection, Engine, func, or_, select, union_all
@@ -111,7 +112,7 @@ def visible_cursor(conn: Connection, teams: list[str]) -> int:
     return max((value or 0 for value in conn.execute(union_all(*parts)).scalars()), default=0)
 
 
-def summary(conn: Connection, teams: list[str]) -> dict:
+def summary(conn: Connection, teams: list[str]) -> dict[str, Any]:
     """Counts per entity, the XOR checksum and the newest visible sequence number."""
     counts: dict[str, int] = {}
     checksum = 0

@@ -88,7 +88,7 @@ def clone_database(url: str, tmp_path: Path) -> Iterator[str]:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         copy = Path(tmp_path) / f"server-{uuid.uuid4().hex[:8]}.sqlite"
-        shutil.copyfile(parsed.database, copy)
+        shutil.copyfile(parsed.database or "", copy)
         yield f"sqlite:///{copy}"
         return
     with _pg_database(template=parsed.database) as clone:

@@ -171,5 +171,6 @@ def pipeline(conn: Connection) -> Iterator[None]:
     if conn.dialect.name != "postgresql":
         yield
         return
-    with conn.connection.driver_connection.pipeline():
+    raw: Any = conn.connection.driver_connection  # a psycopg Connection on PostgreSQL
+    with raw.pipeline():
         yield

@@ -10,7 +10,7 @@ from server.tables import Base
 
 def run() -> None:
     engine = context.config.attributes.get("engine") or create_engine(
-        context.config.get_main_option("sqlalchemy.url")
+        context.config.get_main_option("sqlalchemy.url") or "sqlite://"
     )
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)

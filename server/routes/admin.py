@@ -26,26 +26,30 @@ def run_admin(db: Engine, action: Callable[[Connection], Any]) -> Any:
 
 
 @router.get("/teams", response_model=list[TeamOut])
-def teams(_: CurrentUser = Depends(admin_user), db: Engine = Depends(engine)) -> list[dict]:
+def teams(_: CurrentUser = Depends(admin_user), db: Engine = Depends(engine)) -> list[dict[str, Any]]:
     """All teams."""
-    return run_admin(db, admin.list_teams)
+    listed: list[dict[str, Any]] = run_admin(db, admin.list_teams)
+    return listed
 
 
 @router.post("/teams", response_model=TeamOut, status_code=201)
-def create_team(body: TeamCreate, me: CurrentUser = Depends(admin_user), db: Engine = Depends(engine)) -> dict:
+def create_team(body: TeamCreate, me: CurrentUser = Depends(admin_user),
+                db: Engine = Depends(engine)) -> dict[str, Any]:
     """Create a team (one per job centre)."""
     team_id = run_admin(db, lambda c: admin.create_team(c, body.name, me.id))
     return {"id": team_id, "name": body.name.strip()}
 
 
 @router.get("/users", response_model=list[UserAdminOut])
-def users(_: CurrentUser = Depends(admin_user), db: Engine = Depends(engine)) -> list[dict]:
+def users(_: CurrentUser = Depends(admin_user), db: Engine = Depends(engine)) -> list[dict[str, Any]]:
     """All users with roles and teams."""
-    return run_admin(db, admin.list_users)
+    listed: list[dict[str, Any]] = run_admin(db, admin.list_users)
+    return listed
 
 
 @router.post("/users", response_model=UserAdminOut, status_code=201)
-def create_user(body: UserCreate, me: CurrentUser = Depends(admin_user), db: Engine = Depends(engine)) -> dict:
+def create_user(body: UserCreate, me: CurrentUser = Depends(admin_user),
+                db: Engine = Depends(engine)) -> dict[str, Any]:
     """Create a user with a role."""
     user_id = run_admin(db, lambda c: admin.create_user(c, body.username, body.full_name, body.role, body.password,
                                                      body.email, me.id))

@@ -57,7 +57,7 @@ def export(body: PersonQuery, me: CurrentUser = Depends(admin_user), db: Engine 
     """Everything the server stores about a person: accounts, contacts, mentors, mentions, audit entries."""
     person = _person(body)
 
-    def run(conn: Connection) -> dict:
+    def run(conn: Connection) -> dict[str, Any]:
         document = export_person(conn, person)
         audit_rows(conn, [audit(me.id, "admin:export_person", detail={"records": len(document["records"])})])
         return document

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from sqlalchemy import Engine
 
@@ -25,7 +27,7 @@ def review_queue(
     company_id: str | None = Query(None, max_length=64),
     user: CurrentUser = Depends(current_user),
     db: Engine = Depends(engine),
-) -> dict:
+) -> dict[str, Any]:
     """Visits marked ready (or edited after a verdict), newest first."""
     if not user.is_supervisor:
         audit_refusal(request, user.id, "refused:review_queue")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 from sqlalchemy import Engine, select
@@ -25,7 +27,7 @@ class MembersResponse(BaseModel):
 
 
 @router.get("/teams/members", response_model=MembersResponse, responses=errors(401))
-def members(user: CurrentUser = Depends(current_user), db: Engine = Depends(engine)) -> dict:
+def members(user: CurrentUser = Depends(current_user), db: Engine = Depends(engine)) -> dict[str, Any]:
     """Everyone in the caller's teams (no usernames, emails or other personal data)."""
     if not user.teams:
         return {"members": []}
