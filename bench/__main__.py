@@ -14,6 +14,8 @@ Runs, each in a process of its own so none pays for another's memory:
 * bench.ui_startup: start-up to a usable window with 100,000 companies and
   200,000 visits, and search-as-you-type over those notes;
 * bench.pdf_catalogue: the PDF catalogue of 500 company centres;
+* bench.hostile_push: a million-field push while another team's device pushes;
+* bench.startup_check: what the start-up health check of the laptop database costs;
 * with ``--with-load``, bench.load: 200 devices at once on PostgreSQL.
 
 Every figure is printed as a JSON line as it comes, then a table of figures
@@ -168,9 +170,12 @@ def run_all(args: argparse.Namespace) -> list[dict[str, Any]]:
     folder = Path(tempfile.mkdtemp(prefix="feltbog-bench-ui-"))
     try:
         figures += run_json([python, "-m", "bench.ui_startup", "--folder", str(folder)], 1800)
+        figures += run_json([python, "-m", "bench.startup_check", "--folder", str(folder)], 1800)  # same database
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     figures += run_json([python, "-m", "bench.pdf_catalogue"], 600)
+    figures += run_json([python, "-m", "bench.hostile_push", "--backend", "sqlite" if args.skip_postgres else "both"],
+                        600)
     if args.with_load:
         figures += run_json([python, "-m", "bench.load"], 1200)
     figures.append({"benchmark": "bench_all", "minutes": round((time.perf_counter() - started) / 60, 1)})
