@@ -70,10 +70,13 @@ def match_expression(query: str) -> str | None:
     return " AND ".join(f'"{w}"*' for w in words)
 
 
-def scoped(expression: str, entity: str | None = None, columns: str = "title body") -> str:
-    """``expression`` over the typed-text ``columns`` only, within one kind of record if ``entity`` is given."""
+def scoped(expression: str, entity: str | tuple[str, ...] | None = None, columns: str = "title body") -> str:
+    """``expression`` over the typed-text ``columns`` only, within the kind(s) of record ``entity`` if given."""
     typed = f"{{{columns}}} : ({expression})"
-    return typed if entity is None else f"{{kind}} : {kind_token(entity)} AND {typed}"
+    if entity is None:
+        return typed
+    kinds = " OR ".join(kind_token(e) for e in ((entity,) if isinstance(entity, str) else entity))
+    return f"{{kind}} : ({kinds}) AND {typed}"
 
 
 def index_records(session: Session, entity: str, records: Iterable[Mapping[str, Any]]) -> None:

@@ -1,11 +1,16 @@
 """Search across everything (Ctrl+K): companies, contacts, mentors, visits, openings and follow-ups.
 
-One query per kind on the full-text index (desktop.models.search), each a
-merge of word lists inside FTS5 scoped to that kind, so a common two-letter
-prefix over 300,000 records costs a few milliseconds per kind
-(bench/search_everything.py). Within a kind, records whose title (a name, an
-opening's title, a follow-up's note) has every typed word come first, then
-the rest, the most recently indexed first. The hits name their company.
+Companies, contacts, mentors, openings and follow-ups whose title (a name,
+an opening's title, a follow-up's note) has every typed word come first,
+found by queries on the full-text index scoped to those kinds and to the
+title column: one for the 100,000 companies, one for the smaller kinds
+together. The remaining places of each kind (and all of the visits', whose
+notes are what people search them by) go to the most recent records that match
+anywhere, found in one pass over the newest :data:`BUDGET` matches of all
+kinds. Every query reads the typed prefixes' word lists once, and a common
+prefix costs a few milliseconds per read, so the number of queries is what
+bench/search_everything.py measures per keystroke on the 100,000-company
+database. The hits name their company.
 """
 
 from __future__ import annotations
@@ -50,29 +55,43 @@ def search_everything(session: Session, query: str, limit_per_kind: int = 5) -> 
     expression = match_expression(query)
     if expression is None:
         return {}
+    ids: dict[str, list[str]] = {kind: [] for kind in KINDS}
+    passes = [scoped(expression, kinds, "title") for kinds in _BY_TITLE] + [scoped(expression)]
+    for match in passes:
+        for kind, record_id in _newest_matches(session, match, limit_per_kind):
+            found = ids.get(kind)
+            if found is not None and len(found) < limit_per_kind and record_id not in found:
+                found.append(record_id)
+        if all(len(found) >= limit_per_kind for found in ids.values()):
+            break
     out: dict[str, list[Found]] = {}
-    for kind in KINDS:
-        ids = _matching_ids(session, expression, kind, limit_per_kind)
-        if ids:
-            found = {f.id: f for f in _LOADERS[kind](session, ids)}
-            out[kind] = [found[i] for i in ids if i in found]
+    for kind, found in ids.items():
+        if found:
+            loaded = {f.id: f for f in _LOADERS[kind](session, found)}
+            out[kind] = [loaded[i] for i in found if i in loaded]
     return {k: v for k, v in out.items() if v}
 
 
-def _matching_ids(session: Session, expression: str, kind: str, limit: int) -> list[str]:
-    ids: list[str] = []
-    for columns in ("title", "title body"):  # title matches first, then any
-        rows = session.connection().execute(
-            text(
-                "SELECT d.entity_id FROM search_index JOIN search_doc d ON d.doc_id = search_index.rowid "
-                "WHERE search_index MATCH :q ORDER BY search_index.rowid DESC LIMIT :limit"
-            ),
-            {"q": scoped(expression, kind, columns), "limit": limit},
-        ).scalars()
-        ids += [i for i in rows if i not in ids]
-        if len(ids) >= limit:
-            break
-    return ids[:limit]
+BUDGET = 2_000  # matches read per query, newest first
+# Kinds found by their title first: the big one alone (its matches would crowd out the others), the small together.
+_BY_TITLE = (("company",), ("contact", "mentor", "opening", "follow_up"))
+
+
+def _newest_matches(session: Session, match: str, limit: int) -> list[tuple[str, str]]:
+    """(kind, id) of the newest records matching ``match``, at most ``limit`` of each kind, newest first."""
+    rows = session.connection().execute(
+        text(
+            "SELECT entity, entity_id FROM ("
+            " SELECT d.entity, d.entity_id, m.rowid AS doc,"
+            "  row_number() OVER (PARTITION BY d.entity ORDER BY m.rowid DESC) AS n"
+            " FROM (SELECT rowid FROM search_index WHERE search_index MATCH :q"
+            "       ORDER BY rowid DESC LIMIT :budget) AS m"
+            " JOIN search_doc d ON d.doc_id = m.rowid"
+            ") WHERE n <= :limit ORDER BY doc DESC"
+        ),
+        {"q": match, "budget": BUDGET, "limit": limit},
+    ).all()
+    return [(r[0], r[1]) for r in rows]
 
 
 def _excerpt(value: str | None) -> str:

@@ -209,7 +209,6 @@ def test_a_failed_migration_leaves_the_old_database_and_the_next_start_succeeds(
         # Each migration is one transaction (SQLite has no transactional DDL in Alembic's sense):
         # the steps before the one that crashed stay, the crashed one leaves nothing.
         assert plain.execute("SELECT version_num FROM alembic_version").fetchone() == ("0006",)
-        assert plain.execute("SELECT count(*) FROM search_doc").fetchone() == (0,)
         columns = plain.execute("SELECT * FROM search_index LIMIT 0").description
         assert [c[0] for c in columns] == ["title", "body"]  # 0007's new index was rolled back
         assert plain.execute("SELECT name FROM company WHERE id = ?", (COMPANY,)).fetchone() is not None

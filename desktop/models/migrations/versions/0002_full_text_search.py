@@ -6,6 +6,7 @@ Revises: 0001
 from __future__ import annotations
 
 from alembic import op
+from sqlalchemy import text
 
 revision = "0002"
 down_revision = "0001"
@@ -24,8 +25,29 @@ def upgrade() -> None:
         "CREATE VIRTUAL TABLE search_index USING fts5(title, body, "
         "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4')"
     )
-    # What an older database already holds is indexed by 0007, which builds the
-    # index again from the tables (with the columns the code of today writes).
+    _index_existing()
+
+
+def _index_existing() -> None:
+    """Index what an older database already holds, in this revision's two columns.
+
+    Written out here rather than through desktop.models.search, whose
+    index has a third column since 0007.
+    """
+    from desktop.domain.folding import fold
+    from desktop.models.search import searchable_fields
+
+    connection = op.get_bind()
+    doc_id = 0
+    for entity in ("company", "visit", "opening", "mentor"):
+        names = searchable_fields(entity)
+        for row in connection.execute(text(f"SELECT * FROM {entity} WHERE deleted = 0")).mappings().all():
+            doc_id += 1
+            body = " ".join(str(row.get(n) or "") for n in names[1:])
+            connection.execute(text("INSERT INTO search_doc (doc_id, entity, entity_id) VALUES (:d, :e, :i)"),
+                               {"d": doc_id, "e": entity, "i": row["id"]})
+            connection.execute(text("INSERT INTO search_index (rowid, title, body) VALUES (:d, :t, :b)"),
+                               {"d": doc_id, "t": fold(str(row.get(names[0]) or "")), "b": fold(body)})
 
 
 def downgrade() -> None:
