@@ -47,7 +47,8 @@ class MainWindow(QMainWindow):
         self.resize(1200, 780)
         self.visits = VisitsScreen(ctx)
         self.companies = CompaniesScreen(ctx, open_visit=self.open_visit, start_visit=self.start_visit)
-        self.today = TodayScreen(ctx, open_company=self.open_company, open_visit=self.open_visit)
+        self.today = TodayScreen(ctx, open_company=self.open_company, open_visit=self.open_visit,
+                                 open_review=self.open_review)
         self.openings = OpeningsScreen(ctx)
         self.mentors = MentorsScreen(ctx)
         self.follow_ups = FollowUpsScreen(ctx)
@@ -116,6 +117,10 @@ class MainWindow(QMainWindow):
         """Open a visit note in the editor."""
         self.sidebar.setCurrentRow(2)
         self.visits.show_visit(visit_id)
+
+    def open_review(self) -> None:
+        """Show the review queue (supervisors)."""
+        self.sidebar.setCurrentRow(len(self.screens) - 1)
 
     def start_visit(self, company_id: str) -> None:
         """Start a new visit note for a company (stored once something is typed)."""

@@ -436,10 +436,6 @@
         <translation>Mere end %n rækker: skriv mere for at indsnævre søgningen</translation>
     </message>
     <message>
-        <source>%n row(s)</source>
-        <translation>%n række(r)</translation>
-    </message>
-    <message>
         <source>Export…</source>
         <translation>Eksportér…</translation>
     </message>
@@ -552,6 +548,14 @@
         <translation>Ingen besøg endnu.</translation>
     </message>
     <message>
+        <source>1 visit waits for review</source>
+        <translation>1 besøg venter på gennemsyn</translation>
+    </message>
+    <message>
+        <source>%1 visits wait for review</source>
+        <translation>%1 besøg venter på gennemsyn</translation>
+    </message>
+    <message>
         <source>No comments.</source>
         <translation>Ingen kommentarer.</translation>
     </message>
@@ -648,8 +652,24 @@
         <translation>Mine besøg</translation>
     </message>
     <message>
+        <source>1 change not sent</source>
+        <translation>1 ændring ikke sendt</translation>
+    </message>
+    <message>
+        <source>%1 changes not sent</source>
+        <translation>%1 ændringer ikke sendt</translation>
+    </message>
+    <message>
         <source>Offline (not signed in)</source>
         <translation>Offline (ikke logget ind)</translation>
+    </message>
+    <message>
+        <source>Waiting for the server…</source>
+        <translation>Venter på serveren…</translation>
+    </message>
+    <message>
+        <source>The server has not answered for %1 seconds. Your work is saved on this computer.</source>
+        <translation>Serveren har ikke svaret i %1 sekunder. Dit arbejde er gemt på denne computer.</translation>
     </message>
     <message>
         <source>Syncing…</source>
@@ -666,10 +686,6 @@
     <message>
         <source>Online</source>
         <translation>Online</translation>
-    </message>
-    <message>
-        <source>%n change(s) not sent</source>
-        <translation>%n ændring(er) ikke sendt</translation>
     </message>
     <message>
         <source>All changes sent</source>

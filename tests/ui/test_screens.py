@@ -116,6 +116,6 @@ def test_status_bar_words(window, language):
 
     window.sync_widget.show_status(SyncStatus(pending=3, online=False), signed_in=True)
     if language == "da":
-        assert window.sync_widget.pending.text() == "3 ændring(er) ikke sendt"
+        assert window.sync_widget.pending.text() == "3 ændringer ikke sendt"
         assert window.sync_widget.state.text() == "Offline"
     assert window.findChild(QLabel, "pending") is window.sync_widget.pending

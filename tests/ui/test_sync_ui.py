@@ -21,7 +21,7 @@ def test_offline_work_then_sync_brings_the_count_to_zero(make_ctx, qtbot, tmp_pa
         # Offline at a company: nothing signed in, the work is kept locally.
         ctx.write(lambda ops: ops.create_company(name="Jammerbugt Rengøring ApS"))
         ctx.write(lambda ops: ops.create_company(name="Aars Tømrer"))
-        qtbot.waitUntil(lambda: window.sync_widget.pending.text() == "2 ændring(er) ikke sendt", timeout=5000)
+        qtbot.waitUntil(lambda: window.sync_widget.pending.text() == "2 ændringer ikke sendt", timeout=5000)
         assert window.sync_widget.state.text() == "Offline (ikke logget ind)"
         # Back at the office: sign in.
         dialog = LoginDialog(ctx, window)

@@ -32,6 +32,7 @@ from desktop.ui.context import AppContext
 from desktop.ui.i18n import tr
 from desktop.ui.operation import Op
 from desktop.ui.table_models.paged import Column, Fetch, PagedTableModel
+from desktop.ui.widgets.counts import counted
 
 # export(session, path) -> what was written; a closure over plain values, run on the database worker
 Export = Callable[[Any, str], Any]
@@ -115,7 +116,7 @@ class ListScreen(QWidget):
         if self.model.capped:
             self.count.setText(tr("More than %n rows: type more to narrow the search").replace("%n", number))
         else:
-            self.count.setText(tr("%n row(s)").replace("%n", number))
+            self.count.setText(counted(self.model.total, tr("1 row"), tr("%1 rows"), number))
         if not self._sized and self.model.rows:
             # Size columns to the first page once; after that the user's widths stay.
             self._sized = True

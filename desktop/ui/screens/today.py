@@ -1,4 +1,5 @@
-"""I dag: follow-ups due, centres due for a visit, recent visits, supervisors' comments."""
+"""I dag: follow-ups due, centres due for a visit, recent visits, and the supervisor's comments on my notes
+(for a supervisor: the visits that wait for review)."""
 
 from __future__ import annotations
 
@@ -21,10 +22,13 @@ from desktop.models.queries import (
     record_title,
     reviews_on_my_visits,
 )
+from desktop.models.review_queries import QueueRow, review_queue
 from desktop.ui import i18n
 from desktop.ui.context import AppContext
 from desktop.ui.i18n import fmt_date, tr, week
 from desktop.ui.operation import Op
+from desktop.ui.visit_state import visit_state_text
+from desktop.ui.widgets.counts import counted
 
 
 @dataclass
@@ -33,19 +37,22 @@ class TodayData:
     centres: list[tuple[CompanyRow, object]]
     visits: list[VisitRow]
     reviews: list[tuple[ReviewRow, str]]
+    queue: list[QueueRow] | None = None  # a supervisor's: the visits waiting for review
 
 
 class TodayScreen(QWidget):
     """The consultant's start page."""
 
     def __init__(self, ctx: AppContext, open_company: Callable[[str], None],
-                 open_visit: Callable[[str], None]) -> None:
+                 open_visit: Callable[[str], None], open_review: Callable[[], None] | None = None) -> None:
         super().__init__()
         self.ctx = ctx
         self.open_company = open_company
         self.open_visit = open_visit
+        self.open_review = open_review
         self.heading = QLabel()
         self.heading.setProperty("role", "title")
+        self.groups: dict[str, QGroupBox] = {}
         self.follow_ups = self._box("follow_ups")
         self.centres = self._box("centres")
         self.visits = self._box("visits")
@@ -56,6 +63,8 @@ class TodayScreen(QWidget):
             (tr("Recent visits"), self.visits), (tr("Comments from your supervisor"), self.reviews),
         )):
             group = QGroupBox(title)
+            group.setObjectName(f"group_{widget.objectName()}")
+            self.groups[widget.objectName()] = group
             QVBoxLayout(group).addWidget(widget)
             grid.addWidget(group, i // 2, i % 2)
         layout = QVBoxLayout(self)
@@ -63,7 +72,7 @@ class TodayScreen(QWidget):
         layout.addLayout(grid, 1)
         self.centres.itemActivated.connect(lambda item: self.open_company(item.data(256)))
         self.visits.itemActivated.connect(lambda item: self.open_visit(item.data(256)))
-        self.reviews.itemActivated.connect(lambda item: self.open_visit(item.data(256)))
+        self.reviews.itemActivated.connect(self._open_review_item)
         self.follow_ups.itemActivated.connect(self._open_follow_up)
         ctx.events.changes_applied.connect(self._changed)
         ctx.events.account_changed.connect(self._changed)  # signed in as someone: their follow-ups
@@ -84,7 +93,7 @@ class TodayScreen(QWidget):
 
     def refresh(self) -> None:
         """Read today's lists on the worker (the user and date captured here)."""
-        today, user = self.ctx.today(), self.ctx.account.user_id
+        today, user, supervisor = self.ctx.today(), self.ctx.account.user_id, self.ctx.account.supervisor
 
         def query(session: Any) -> TodayData:
             reviews = [(r, record_title(session, "visit", r.visit_id)) for r in reviews_on_my_visits(session, user)] \
@@ -94,6 +103,7 @@ class TodayScreen(QWidget):
                 centres_due(session, today),
                 list_visits(session, consultant_id=user, limit=15).items,
                 reviews,
+                review_queue(session) if supervisor else None,
             )
 
         Op.read(self.ctx, query, self).success(self._show).run()
@@ -103,8 +113,10 @@ class TodayScreen(QWidget):
         overdue = tr("overdue")
         self.heading.setText(tr("Today, %1").replace("%1", f"{fmt_date(today)} ({week(today)})"))
         self._fill(self.follow_ups, [
-            (f"{fmt_date(f.due_on)} · {f.subject_title} — {f.note or ''}"
-             + (f"  ({overdue})" if f.due_on < today else ""), f"{f.subject_kind}:{f.subject_id}")
+            (" · ".join(filter(None, [fmt_date(f.due_on), f.company_name,
+                                      f.subject_title if f.subject_title != f.company_name else ""]))
+             + (f" — {f.note}" if f.note else "") + (f"  ({overdue})" if f.due_on < today else ""),
+             f"{f.subject_kind}:{f.subject_id}")
             for f in data.follow_ups
         ], tr("Nothing due. Well done."))
         self._fill(self.centres, [
@@ -112,9 +124,20 @@ class TodayScreen(QWidget):
              c.id) for c, last in data.centres
         ], tr("All centres have been visited in time."))
         self._fill(self.visits, [
-            (f"{fmt_date(v.visited_at)} · {v.company_name} · {i18n.choice('visit', 'status', v.status)}", v.id)
+            (f"{fmt_date(v.visited_at)} · {v.company_name} · {visit_state_text(v.status, v.review_state)}", v.id)
             for v in data.visits
         ], tr("No visits yet."))
+        group = self.groups["reviews"]
+        if data.queue is not None:  # a supervisor: what waits for me, not comments from a supervisor
+            names = self.ctx.account.names
+            group.setTitle(counted(len(data.queue), tr("1 visit waits for review"), tr("%1 visits wait for review")))
+            self._fill(self.reviews, [
+                (" · ".join(filter(None, [fmt_date(q.visited_at), q.company_name, names.get(q.consultant_id or "", ""),
+                                          i18n.choice("review", "state", q.state)])), f"queue:{q.visit_id}")
+                for q in data.queue
+            ], tr("No visits wait for review."))
+            return
+        group.setTitle(tr("Comments from your supervisor"))
         self._fill(self.reviews, [
             (f"{title}: {i18n.choice('review', 'state', r.state)}" + (f" — {r.comment}" if r.comment else ""),
              r.visit_id) for r, title in data.reviews
@@ -131,6 +154,15 @@ class TodayScreen(QWidget):
             item = QListWidgetItem(empty)
             item.setFlags(item.flags() & ~item.flags().ItemIsEnabled)
             widget.addItem(item)
+
+    def _open_review_item(self, item: QListWidgetItem) -> None:
+        """A comment opens the visit; a supervisor's waiting visit opens the review queue."""
+        data = item.data(256) or ""
+        if data.startswith("queue:"):
+            if self.open_review is not None:
+                self.open_review()
+        elif data:
+            self.open_visit(data)
 
     def _open_follow_up(self, item: QListWidgetItem) -> None:
         kind, _, subject = (item.data(256) or "").partition(":")

@@ -81,6 +81,7 @@ class VisitEditor(QWidget):
         self.data: VisitData | None = None
         self._dirty = False
         self._saving = False
+        self._edits = 0  # keystrokes so far: a read begun before the last one must not refill the form
         self._after_create: list[Callable[[str], None]] = []
         back_button = QPushButton(tr("← Back"))
         back_button.clicked.connect(back)
@@ -148,7 +149,7 @@ class VisitEditor(QWidget):
         self.save_now()
         self._after_create.clear()
         self.visit_id = visit_id
-        self._read()
+        self._read(fill=True)
 
     def start_new(self, company_id: str) -> None:
         """Open an unsaved draft for ``company_id``: nothing is stored until something is typed."""
@@ -176,10 +177,12 @@ class VisitEditor(QWidget):
     def _set_heading(self, visited_at: date | None) -> None:
         self.heading.setText(f"{self.company} · {i18n.fmt_date(visited_at)}" if self.company else "")
 
-    def _read(self) -> None:
+    def _read(self, fill: bool = False) -> None:
+        """Read the visit; ``fill`` puts its fields in the form unless something is typed meanwhile."""
         visit_id = self.visit_id
         if visit_id is None:
             return
+        edits = self._edits
 
         def query(session: Any) -> VisitData:
             record = get_record(session, "visit", visit_id)
@@ -189,9 +192,9 @@ class VisitEditor(QWidget):
                              reviews_of_visit(session, visit_id),
                              list_openings(session, visit_id=visit_id, limit=50).items)
 
-        Op.read(self.ctx, query, self).success(self._show).run()
+        Op.read(self.ctx, query, self).success(lambda data: self._show(data, fill and edits == self._edits)).run()
 
-    def _show(self, data: VisitData) -> None:
+    def _show(self, data: VisitData, fill: bool = False) -> None:
         if data.record is not None and data.record.id != self.visit_id:
             return  # another visit was opened meanwhile
         self.data = data
@@ -203,7 +206,7 @@ class VisitEditor(QWidget):
         self.company_id = record.fields["company_id"]
         self.company = data.company
         self._set_heading(record.fields["visited_at"])
-        if not self._dirty:  # never overwrite what the user is typing
+        if fill and not self._dirty:  # never overwrite what the user is typing
             self.form.set_values(record.fields)
         state = record.review.state if record.review else None
         self.form.set_read_only(state == "approved")
@@ -262,7 +265,9 @@ class VisitEditor(QWidget):
     def _changed(self, changes: Changes) -> None:
         if not self.visit_id:
             return
-        if (changes.from_sync and changes.touches("visit", "review")) or changes.touches("opening"):
+        if changes.from_sync and changes.touches("visit", "review"):
+            self._read(fill=True)
+        elif changes.touches("opening"):
             self._read()
 
     # -- saving ----------------------------------------------------------------------------
@@ -271,6 +276,7 @@ class VisitEditor(QWidget):
         if self.visit_id is None and self.company_id is None:
             return
         self._dirty = True
+        self._edits += 1
         self.saved_label.setText(tr("Not saved yet…"))
         if not self._timer.isActive():  # typing on does not put the save off
             self._timer.start()
@@ -324,6 +330,8 @@ class VisitEditor(QWidget):
             self._saving = False
             self.form.show_errors(error)
             self.saved_label.setText(tr("Saved, except the fields marked in red"))
+            if self._dirty:  # typed on while this save ran
+                self._timer.start()
 
         def failed(error: BaseException) -> None:
             self._saving = False

@@ -30,6 +30,11 @@ from desktop.ui.i18n import tr
 SINGLE_LINE = {"participants", "target_group"}  # long limits, but one line is what people write
 TYPED_LENGTH = 40  # room for "DK 31 00 00 17" or "+45 98 23 45 67" before the rules tidy them
 NARROW = 170  # dates and numbers need no full-width box
+# Fields shown only while a check box is ticked: (entity, box) -> the fields it opens.
+SHOWN_WHEN = {
+    ("company", "is_centre"): ("centre_work_areas", "centre_target_groups", "centre_places",
+                               "centre_visit_interval_days", "centre_agreement_start", "centre_agreement_end"),
+}
 
 
 _ICONS: dict[str, QIcon] = {}
@@ -235,6 +240,12 @@ class EntityForm(QWidget):
             self.specs[name] = spec
             self.widgets[name] = widget
             self.errors[name] = error
+        self._rows = layout
+        for (form_entity, box_name), _shown in SHOWN_WHEN.items():
+            box_widget = self.widgets.get(box_name)
+            if form_entity == entity and isinstance(box_widget, QCheckBox):
+                box_widget.toggled.connect(lambda _on: self._show_dependent_rows())
+        self._show_dependent_rows()
 
     def _make(self, spec: FieldSpec) -> QWidget:
         if spec.kind == TEXT and spec.max_len >= MEDIUM and spec.name not in SINGLE_LINE:
@@ -276,6 +287,20 @@ class EntityForm(QWidget):
         if spec.kind in (INT, FLOAT) or spec.check:
             widget.editingFinished.connect(lambda name=spec.name: self._leave(name))
         return widget
+
+    def _show_dependent_rows(self) -> None:
+        """Show the centre fields only while "Virksomhedscenter" is ticked (and the like)."""
+        for (form_entity, box_name), shown in SHOWN_WHEN.items():
+            box = self.widgets.get(box_name)
+            if form_entity != self.entity or not isinstance(box, QCheckBox):
+                continue
+            for name in shown:
+                if name in self.widgets:
+                    self._rows.setRowVisible(self.widgets[name].parentWidget(), box.isChecked())
+
+    def row_shown(self, name: str) -> bool:
+        """False while the field's row is hidden (e.g. a centre field of a company that is not a centre)."""
+        return not self.widgets[name].parentWidget().isHidden()
 
     # -- reading what is typed ---------------------------------------------------------------
 
@@ -369,6 +394,7 @@ class EntityForm(QWidget):
             if self.errors[name].property("own"):
                 self._show_own_error(name)
         self.blockSignals(False)
+        self._show_dependent_rows()
 
     def show_errors(self, error: ValidationError | None) -> None:
         """Put each message under its field (clears the others).

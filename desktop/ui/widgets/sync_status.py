@@ -1,13 +1,24 @@
-"""The status bar's sync corner: online or not, unsent changes, last sync, Sync now."""
+"""The status bar's sync corner: online or not, unsent changes, last sync, Sync now.
+
+A sync that hears nothing from the server for ``WAIT_HINT_S`` seconds (a
+frozen server, a captive portal) says "Venter på serveren…" with how long,
+instead of "Synkroniserer…" until the client's read timeout gives up: the
+user sees that the work is safe and that the server, not the app, is slow.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from time import monotonic
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from desktop.sync.runner import SyncStatus
 from desktop.ui.i18n import fmt_datetime, tr
+from desktop.ui.widgets.counts import counted
+
+WAIT_HINT_S = 5.0  # no answer (and no progress) for this long: "waiting for the server"
 
 
 class SyncStatusWidget(QWidget):
@@ -35,11 +46,46 @@ class SyncStatusWidget(QWidget):
         layout.setSpacing(18)
         for widget in (self.state, self.busy, self.pending, self.last, self.button):
             layout.addWidget(widget)
+        self._status = SyncStatus()
+        self._signed_in = False
+        self._heard_at = 0.0  # when the running sync last moved (started, or reported progress)
+        self._ticker = QTimer(self, interval=1000)
+        self._ticker.timeout.connect(self._render_state)
 
     def show_status(self, status: SyncStatus, signed_in: bool) -> None:
         """Render one status (called on the GUI thread)."""
-        if not signed_in:
+        syncing = signed_in and status.syncing
+        if syncing and (not self._ticker.isActive() or status.progress != self._status.progress):
+            self._heard_at = monotonic()
+            self._ticker.start()
+        elif not syncing:
+            self._ticker.stop()
+        self._status, self._signed_in = status, signed_in
+        self._render_state()
+        self.busy.setVisible(status.syncing)
+        if status.pending:
+            self.pending.setText(counted(status.pending, tr("1 change not sent"), tr("%1 changes not sent")))
+        else:
+            self.pending.setText(tr("All changes sent"))
+        text = tr("Last sync: %1").replace("%1", fmt_datetime(status.last_success)) if status.last_success \
+            else tr("Not synced yet")
+        if status.clock_warning:
+            text += " · " + tr("The computer's clock is wrong")
+        self.last.setText(text)
+
+    def waiting_for_server(self) -> bool:
+        """True while a sync has heard nothing from the server for WAIT_HINT_S seconds."""
+        return self._ticker.isActive() and monotonic() - self._heard_at >= WAIT_HINT_S
+
+    def _render_state(self) -> None:
+        status = self._status
+        tip = status.last_error or ""
+        if not self._signed_in:
             self.state.setText(tr("Offline (not signed in)"))
+        elif status.syncing and self.waiting_for_server():
+            self.state.setText(tr("Waiting for the server…"))
+            tip = tr("The server has not answered for %1 seconds. Your work is saved on this computer.").replace(
+                "%1", str(int(monotonic() - self._heard_at)))
         elif status.syncing:
             self.state.setText(tr("Syncing…"))
         elif status.online is False:
@@ -48,14 +94,4 @@ class SyncStatusWidget(QWidget):
             self.state.setText(tr("Sync problem"))
         else:
             self.state.setText(tr("Online"))
-        self.state.setToolTip(status.last_error or "")
-        self.busy.setVisible(status.syncing)
-        if status.pending:
-            self.pending.setText(tr("%n change(s) not sent").replace("%n", str(status.pending)))
-        else:
-            self.pending.setText(tr("All changes sent"))
-        text = tr("Last sync: %1").replace("%1", fmt_datetime(status.last_success)) if status.last_success \
-            else tr("Not synced yet")
-        if status.clock_warning:
-            text += " · " + tr("The computer's clock is wrong")
-        self.last.setText(text)
+        self.state.setToolTip(tip)
