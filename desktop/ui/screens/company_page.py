@@ -50,6 +50,7 @@ from desktop.ui.operation import Op
 from desktop.ui.visit_state import visit_state_text
 from desktop.ui.widgets.ask import ask
 from desktop.ui.widgets.delete import delete_record
+from desktop.ui.widgets.links import company_link_values, link_label, person_links_html
 from desktop.ui.widgets.tables import ID_ROLE, fill_table, read_only_table
 
 
@@ -76,6 +77,7 @@ class CompanyPage(QWidget):
         self.heading = QLabel()
         self.heading.setProperty("role", "title")
         self.heading.setObjectName("company_heading")
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)  # a name with "<" is a name, not markup
         self.heading.setWordWrap(True)
         back_button = QPushButton(tr("← Back to the list"))
         back_button.clicked.connect(back)
@@ -88,9 +90,7 @@ class CompanyPage(QWidget):
             button.setObjectName(name)
             button.clicked.connect(slot)
             top.addWidget(button)
-        self.details = QLabel()
-        self.details.setWordWrap(True)
-        self.details.setObjectName("details")
+        self.details = link_label("details")  # CVR, address, phone, e-mail and web site open as links
         self.centre = QGroupBox(tr("Company centre agreement"))
         self.centre_text = QLabel()
         self.centre_text.setWordWrap(True)
@@ -109,6 +109,10 @@ class CompanyPage(QWidget):
         self.contacts.doubleClicked.connect(lambda i: self.edit_child("contact", CONTACT_FIELDS, self.contacts, i))
         self.mentors.doubleClicked.connect(lambda i: self.edit_child("mentor", MENTOR_FIELDS, self.mentors, i))
         self.openings.doubleClicked.connect(lambda i: self.edit_child("opening", OPENING_FIELDS, self.openings, i))
+        # The selected contact's or mentor's phone and e-mail as tel: and mailto: links under the table.
+        self.person_links = {"contact": link_label("contact_links"), "mentor": link_label("mentor_links")}
+        self.contacts.itemSelectionChanged.connect(lambda: self._person_links("contact"))
+        self.mentors.itemSelectionChanged.connect(lambda: self._person_links("mentor"))
         for table, text, add, name in (
             (self.visits, tr("Visits"), self.new_visit, "new_visit"),
             (self.openings, tr("Openings"), self.new_opening, "new_opening"),
@@ -129,6 +133,8 @@ class CompanyPage(QWidget):
             row.addWidget(delete)
             row.addWidget(button)
             column.addWidget(table)
+            if name in ("new_contact", "new_mentor"):
+                column.addWidget(self.person_links[name.removeprefix("new_")])
             column.addLayout(row)
             self.tabs.addTab(tab, text)
         layout = QVBoxLayout(self)
@@ -162,18 +168,18 @@ class CompanyPage(QWidget):
             return
         f = data.record.fields
         self.heading.setText(f["name"])
+        links = company_link_values(f)
         lines = [
-            (i18n.label("company", "cvr"), f.get("cvr")),
-            (i18n.label("company", "address"), " ".join(filter(None, [f.get("address"), f.get("postcode"),
-                                                                     f.get("city")]))),
-            (i18n.label("company", "municipality"), f.get("municipality")),
-            (i18n.label("company", "industry"), f.get("industry")),
-            (i18n.label("company", "phone"), f.get("phone")),
-            (i18n.label("company", "email"), f.get("email")),
-            (i18n.label("company", "website"), f.get("website")),
-            (i18n.label("company", "notes"), f.get("notes")),
+            (i18n.label("company", "cvr"), links["cvr"]),
+            (i18n.label("company", "address"), links["address"]),
+            (i18n.label("company", "municipality"), _escape(f.get("municipality") or "")),
+            (i18n.label("company", "industry"), _escape(f.get("industry") or "")),
+            (i18n.label("company", "phone"), links["phone"]),
+            (i18n.label("company", "email"), links["email"]),
+            (i18n.label("company", "website"), links["website"]),
+            (i18n.label("company", "notes"), _escape(f.get("notes") or "")),
         ]
-        self.details.setText("<br>".join(f"<b>{k}:</b> {_escape(v)}" for k, v in lines if v))
+        self.details.setText("<br>".join(f"<b>{k}:</b> {v}" for k, v in lines if v))
         self.centre.setVisible(bool(f.get("is_centre")))
         if f.get("is_centre"):
             self.centre_text.setText("<br>".join(f"<b>{k}:</b> {_escape(v)}" for k, v in [
@@ -195,9 +201,22 @@ class CompanyPage(QWidget):
         fill_table(self.openings, [[o.title, i18n.choice("opening", "kind", o.kind), o.hours_per_week,
                                     o.duration_weeks, i18n.choice("opening", "status", o.status)]
                                    for o in data.openings], [o.id for o in data.openings])
+        self._person_links("contact")
+        self._person_links("mentor")
         for index, count in enumerate((len(data.visits), len(data.openings), len(data.contacts), len(data.mentors))):
             base = self.tabs.tabText(index).split(" (")[0]
             self.tabs.setTabText(index, f"{base} ({count})")
+
+    def _person_links(self, entity: str) -> None:
+        """Show the selected (or only) contact's or mentor's phone and e-mail as links."""
+        data = self.data
+        rows: list[Any] = [] if data is None else (data.contacts if entity == "contact" else data.mentors)
+        table = self.contacts if entity == "contact" else self.mentors
+        index = table.currentRow() if table.selectedItems() else (0 if len(rows) == 1 else -1)
+        person = rows[index] if 0 <= index < len(rows) else None
+        label = self.person_links[entity]
+        label.setText(person_links_html(person.name, person.phone, person.email) if person else "")
+        label.setVisible(person is not None)
 
     def _changed(self, changes: Changes) -> None:
         if self.company_id and changes.touches("company", "contact", "mentor", "visit", "opening"):
