@@ -141,6 +141,11 @@ def look_after_the_file(ctx: AppContext, parent: QWidget) -> None:
     Op.network(ctx, check, parent).failure(damaged).run()
 
 
+def offer_sign_in_on_first_start(ctx: AppContext, window: Any) -> None:
+    """First start (no server known yet): the sign-in dialog, whose "Arbejd offline" leaves it for later."""
+    ctx.refresh_account(lambda account: None if account.server_url else window.sign_in())
+
+
 def run_app(data_dir: Path | None = None) -> int:
     """``python -m desktop``: show the main window (and the login on first run)."""
     folder = Path(data_dir) if data_dir else default_data_dir()
@@ -155,8 +160,7 @@ def run_app(data_dir: Path | None = None) -> int:
         return 1
     window = MainWindow(ctx)
     window.show()
-    # First run (no server yet): offer to sign in, or work offline.
-    ctx.refresh_account(lambda account: None if account.server_url else window.sign_in())
+    offer_sign_in_on_first_start(ctx, window)
     Op.write(ctx, lambda ops: ops.plan_centre_follow_ups()).run()
     look_after_the_file(ctx, window)
     code = app.exec()

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QUrl
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -21,9 +21,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.cancel import CancelToken, Progress
+from desktop.domain.dates import DateInputError
+from desktop.ui import i18n
 from desktop.ui.context import AppContext
 from desktop.ui.i18n import tr
 from desktop.ui.operation import Op
+from desktop.ui.widgets.form import NARROW, DateField
 
 KINDS = ("catalogue", "supervisor", "follow_ups")
 
@@ -64,14 +67,21 @@ class ReportsScreen(QWidget):
         for kind, text in zip(KINDS, (tr("Company centre catalogue"), tr("Supervisor report for a period"),
                                       tr("My follow-ups for a period")), strict=True):
             self.kind.addItem(text, kind)
+        # Typed as in every form ("1-11-26", "7/12", "i morgen"), with the same calendar button.
         today = ctx.today()
-        self.start = QDateEdit(QDate(today.year, today.month, 1))
-        self.end = QDateEdit(QDate(today.year, today.month, today.day).addDays(30))
-        for widget in (self.start, self.end):
-            widget.setDisplayFormat("dd-MM-yyyy")
-            widget.setCalendarPopup(True)
+        self.start = DateField(lambda: ctx.today())
+        self.end = DateField(lambda: ctx.today())
+        self.start.set_value(today.replace(day=1))
+        self.end.set_value(today + timedelta(days=30))
+        for widget, name in ((self.start, "report_start"), (self.end, "report_end")):
+            widget.setObjectName(name)
+            widget.setMaximumWidth(NARROW)
         self.explain = QLabel()
         self.explain.setWordWrap(True)
+        self.message = QLabel()
+        self.message.setObjectName("report_message")
+        self.message.setProperty("role", "error")
+        self.message.setWordWrap(True)
         form = QFormLayout()
         form.addRow(tr("Report"), self.kind)
         form.addRow(tr("From"), self.start)
@@ -86,6 +96,7 @@ class ReportsScreen(QWidget):
         layout.addWidget(title)
         layout.addLayout(form)
         layout.addWidget(self.explain)
+        layout.addWidget(self.message)
         layout.addLayout(row)
         layout.addStretch(1)
         self.kind.currentIndexChanged.connect(self._explain)
@@ -112,14 +123,26 @@ class ReportsScreen(QWidget):
         kind = self.kind.currentData()
         account = self.ctx.account  # the snapshot: no database or keychain read on the GUI thread
         names = account.names
-        start, end = self.start.date().toPython(), self.end.date().toPython()
+        start = end = self.ctx.today()
+        if kind != "catalogue":
+            try:
+                start, end = self.start.parsed(), self.end.parsed()
+            except DateInputError as error:
+                self.message.setText(error.message(i18n.language()))
+                return
+            today = self.ctx.today()
+            start, end = start or today.replace(day=1), end or today  # an emptied field: this month so far
+            start, end = min(start, end), max(start, end)
+        self.message.clear()
         if kind == "catalogue":
             build = lambda s: centre_catalogue_data(s, names=names)  # noqa: E731
             suggested = "virksomhedscenterkatalog.pdf"
         elif kind == "supervisor":
             team = account.default_team.id if account.default_team else None
             team_name = account.default_team.name if account.default_team else ""
-            build = lambda s: supervisor_report_data(s, team, start, end, names=names, team_name=team_name)  # noqa: E731
+            today = self.ctx.today()  # the app's day (centres overdue), not the clock's
+            build = lambda s: supervisor_report_data(s, team, start, end, names=names, team_name=team_name,  # noqa: E731
+                                                     today=today)
             suggested = f"lederrapport-{start:%Y-%m-%d}.pdf"
         else:
             user = account.user_id

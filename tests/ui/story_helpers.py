@@ -1,0 +1,216 @@
+"""What the story tests (test_story_*.py) do as a user does: click, type, answer modal dialogs, take screenshots.
+
+Modal dialogs (``exec()``) block the test until they close, so a test says
+what to do in the next one *before* the click that opens it::
+
+    answer_modal(qtbot, LoginDialog, lambda dialog: click(qtbot, dialog.findChild(QPushButton, "offline")))
+    window.sign_in()
+
+If the handler fails, the dialog is closed (so the test does not hang) and
+the error is raised again by :func:`raise_modal_errors` (called by the next
+``answer_modal`` and by the fixtures at the end).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QColor, QPalette
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QLineEdit,
+    QListWidget,
+    QMessageBox,
+    QPlainTextEdit,
+    QTableView,
+    QWidget,
+)
+
+SHOTS = Path("/tmp/story-shots")
+_errors: list[BaseException] = []
+
+
+class Clock:
+    """A movable ``ctx.today`` (the story takes months; the clock moves, the app does not restart)."""
+
+    def __init__(self, today: date) -> None:
+        self.today = today
+
+    def __call__(self) -> date:
+        return self.today
+
+    def set(self, today: date) -> None:
+        self.today = today
+
+
+def click(qtbot: Any, widget: QWidget) -> None:
+    """A left click on a visible, enabled widget (a button, a check box)."""
+    assert widget is not None, "no such widget"
+    assert widget.isVisible(), f"{widget.objectName() or widget} is not visible"
+    assert widget.isEnabled(), f"{widget.objectName() or widget} is disabled"
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def button(parent: QObject, name: str) -> QAbstractButton:
+    """The button called ``name`` under ``parent``."""
+    found = parent.findChild(QAbstractButton, name)
+    assert found is not None, f"no button {name}"
+    return found
+
+
+def button_with_text(parent: QWidget, text: str) -> QAbstractButton:
+    """A button by its (translated) text, for the few buttons without an object name."""
+    for candidate in parent.findChildren(QAbstractButton):
+        if candidate.text().replace("&", "") == text and candidate.isVisible():
+            return candidate
+    raise AssertionError(f"no visible button {text!r} in {[b.text() for b in parent.findChildren(QAbstractButton)]}")
+
+
+def type_into(qtbot: Any, widget: QWidget, text: str, *, replace: bool = True) -> None:
+    """Click into the field, (select what is there,) type, and leave it with Tab, as a person does."""
+    window = widget.window()
+    if not window.isActiveWindow():  # clicking into a field brings its window to the front
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    widget.setFocus()
+    if replace and isinstance(widget, QLineEdit | QPlainTextEdit):
+        widget.selectAll()
+        if text == "":
+            qtbot.keyClick(widget, Qt.Key.Key_Delete)
+    if text:
+        qtbot.keyClicks(widget, text)
+    qtbot.keyClick(widget, Qt.Key.Key_Tab)
+
+
+def choose(combo: QComboBox, data: Any) -> None:
+    """Pick the entry whose data is ``data`` in a drop-down (as picking it from the list does)."""
+    index = combo.findData(data)
+    assert index >= 0, f"{data!r} is not in {combo.objectName()}"
+    combo.setCurrentIndex(index)
+
+
+def fill(qtbot: Any, form: Any, values: dict[str, Any]) -> None:
+    """Fill an EntityForm as a user: type text, dates and numbers, tick boxes, pick choices."""
+    for name, value in values.items():
+        widget = form.widgets[name]
+        if isinstance(widget, QCheckBox):
+            if widget.isChecked() != bool(value):
+                click(qtbot, widget)
+        elif isinstance(widget, QComboBox):
+            choose(widget, value)
+        else:
+            type_into(qtbot, widget, str(value))
+
+
+def ok_button(dialog: QDialog) -> QAbstractButton:
+    """The OK ("Gem") button of an EntityDialog."""
+    return dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+
+
+def raise_modal_errors() -> None:
+    """Raise what a modal handler raised (its dialog was closed so the test could go on)."""
+    if _errors:
+        error = _errors.pop(0)
+        _errors.clear()
+        raise error
+
+
+def answer_modal(qtbot: Any, kind: type[QWidget], handle: Callable[[Any], None], *, timeout_ms: int = 10000) -> None:
+    """When a modal ``kind`` opens (next), call ``handle(dialog)`` on it; it should close the dialog."""
+    raise_modal_errors()
+    waited = {"ms": 0}
+
+    def poll() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, kind):
+            waited["ms"] += 20
+            if waited["ms"] < timeout_ms:
+                QTimer.singleShot(20, poll)
+            return
+        dialog.activateWindow()
+        try:
+            qtbot.waitUntil(dialog.isActiveWindow, timeout=2000)  # typing and Tab need the focus
+            handle(dialog)
+        except BaseException as error:  # noqa: BLE001 - re-raised by raise_modal_errors
+            _errors.append(error)
+            if isinstance(dialog, QDialog):
+                dialog.reject()
+            else:
+                dialog.close()
+
+    QTimer.singleShot(0, poll)
+
+
+def menu_action(window: QWidget, text: str) -> QAction:
+    """A menu action by its (translated) text, ignoring the & of its shortcut letter."""
+    for action in window.findChildren(QAction):
+        if action.text().replace("&", "") == text:
+            return action
+    raise AssertionError(f"no action {text!r}")
+
+
+def go_to(qtbot: Any, window: Any, row: int) -> None:
+    """Click a sidebar entry."""
+    sidebar = window.sidebar
+    item = sidebar.item(row)
+    assert not item.isHidden(), item.text()
+    rect = sidebar.visualItemRect(item)
+    qtbot.mouseClick(sidebar.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert sidebar.currentRow() == row
+
+
+def list_texts(widget: QListWidget) -> list[str]:
+    """The lines of a list widget."""
+    return [widget.item(i).text() for i in range(widget.count())]
+
+
+def select_row(qtbot: Any, view: QTableView, matches: Callable[[str], bool], column: int = 0) -> int:
+    """Click the first row of a table view whose text in ``column`` matches."""
+    model = view.model()
+    for row in range(model.rowCount()):
+        if matches(str(model.index(row, column).data() or "")):
+            rect = view.visualRect(model.index(row, column))
+            qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+            assert view.currentIndex().row() == row
+            return row
+    raise AssertionError(f"no matching row in {[model.index(r, column).data() for r in range(model.rowCount())]}")
+
+
+def answer_question(qtbot: Any, yes: bool = True) -> None:
+    """Answer the next question box (``ask``) with yes or no."""
+    answer_modal(qtbot, QMessageBox, lambda box: click(qtbot, box.button(
+        QMessageBox.StandardButton.Yes if yes else QMessageBox.StandardButton.No)))
+
+
+def shoot(widget: QWidget, name: str) -> Path:
+    """A screenshot of a window or dialog into /tmp/story-shots/<name>.png."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    QApplication.processEvents()
+    path = SHOTS / f"{name}.png"
+    assert widget.grab().save(str(path)), path
+    return path
+
+
+def dark_palette() -> QPalette:
+    """What Qt gives a window when the operating system is in dark mode (Windows 11, macOS)."""
+    palette = QPalette()
+    dark, text = QColor(45, 45, 45), QColor(230, 230, 230)
+    for role, color in (
+        (QPalette.ColorRole.Window, dark), (QPalette.ColorRole.WindowText, text),
+        (QPalette.ColorRole.Base, QColor(30, 30, 30)), (QPalette.ColorRole.AlternateBase, dark),
+        (QPalette.ColorRole.Text, text), (QPalette.ColorRole.Button, dark),
+        (QPalette.ColorRole.ButtonText, text), (QPalette.ColorRole.ToolTipBase, dark),
+        (QPalette.ColorRole.ToolTipText, text), (QPalette.ColorRole.Highlight, QColor(42, 130, 218)),
+        (QPalette.ColorRole.HighlightedText, QColor(0, 0, 0)), (QPalette.ColorRole.PlaceholderText,
+                                                                QColor(140, 140, 140)),
+    ):
+        palette.setColor(role, color)
+    return palette

@@ -1,0 +1,429 @@
+"""The Jammerbugt story (DESIGN.md, seed 001), walked through the real main window against the real server.
+
+Mette is a company consultant at Jobcenter Jammerbugt; Sara is her supervisor. Each has a laptop (a data
+folder of their own). Everything the story does, a user does: clicks on the sidebar, buttons, tabs and menu
+entries, typing into fields (dates and numbers too) and answering dialogs. Operations and report data are
+called only to check what the screens did.
+
+1. First start, out at the company, no network: the sign-in dialog, "Arbejd offline".
+2. Jammerbugt Rengøring ApS: the company (CVR typed with spaces and DK), a contact person, a mentor.
+3. The visit note: skilled staff do the cleaning. From the visit, "Opret jobåbning fra besøget": an
+   internship (virksomhedspraktik) of 13 weeks (3 months) at 8 hours a week, from 1 December. The midway and
+   end follow-ups are planned by themselves. The note is marked ready for review.
+4. Back at the office: File > Log ind..., the server address, username and password typed; the sync sends it all.
+5. Sara signs in on her laptop and approves the note with a comment in Gennemsyn.
+6. Mette syncs: the comment is on her I dag. Mid-January the midway follow-up is on I dag; she marks it done.
+7. 2 March, the end follow-up: a follow-up visit; the citizen is hired for 8 ordinary hours a week (the
+   opening becomes a småjob, filled) and the company asks for a second internship in another area, created
+   from that visit.
+8. Sara syncs; the supervisor report counts both visits and both openings for Mette; the PDF is made from
+   Rapporter.
+
+Screenshots of every screen on the way go to /tmp/story-shots/jammerbugt-*.png; afterwards the same screens
+in English and with a dark palette (as Qt gives a window when the OS is in dark mode).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QApplication, QFileDialog
+
+from desktop.credentials import Credentials
+from desktop.models.queries import get_record, list_follow_ups, list_openings, list_visits
+from desktop.reports import supervisor_report_data
+from server.seeding import PASSWORD, seed_user
+from tests.support.live_server import LiveServer, make_database_url
+from tests.ui.story_helpers import (
+    Clock,
+    answer_modal,
+    button,
+    choose,
+    click,
+    fill,
+    go_to,
+    list_texts,
+    menu_action,
+    ok_button,
+    raise_modal_errors,
+    select_row,
+    shoot,
+    type_into,
+)
+
+START = date(2026, 11, 23)  # a Monday: the first visit
+INTERNSHIP_STARTS = date(2026, 12, 1)
+MIDWAY = date(2027, 1, 15)  # 1 December + 45 days (half of 13 weeks)
+END = date(2027, 3, 2)  # 1 December + 13 weeks (91 days)
+TODAY, COMPANIES, VISITS, OPENINGS, MENTORS, FOLLOW_UPS, CONFLICTS, REPORTS, REVIEW = range(9)
+
+
+def shot(widget, name):
+    return shoot(widget, f"jammerbugt-{name}")
+
+
+@pytest.fixture
+def office(make_ctx, tmp_path):
+    """The real server with Mette and Sara, and a laptop (data folder, sync runner, keychain entry) for each."""
+    with make_database_url("sqlite", tmp_path) as url, LiveServer(url) as server:
+        ids = {
+            "mette": seed_user(server.engine, "mette", "consultant", [server.team_id], full_name="Mette Kjær"),
+            "sara": seed_user(server.engine, "sara", "supervisor", [server.team_id], full_name="Sara Holm"),
+        }
+        clock = Clock(START)
+        laptops = {}
+        for name in ids:
+            ctx = make_ctx(tmp_path / name, start_sync=True, interval=3600, debounce=3600,
+                           credentials=Credentials(account=f"token-{name}"))
+            ctx.today = clock
+            laptops[name] = ctx
+        yield server, ids, laptops, clock
+    raise_modal_errors()
+
+
+def open_window(ctx, qtbot):
+    from desktop.ui.main_window import MainWindow
+
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    return window
+
+
+def sign_in_from_menu(qtbot, window, server_url, username, name):
+    """File > Log ind...: type the server address, username and password; the sign-in syncs at once."""
+    from desktop.ui.dialogs.login import LoginDialog
+
+    def sign_in(dialog):
+        type_into(qtbot, dialog.server, server_url)
+        type_into(qtbot, dialog.username, username)
+        type_into(qtbot, dialog.password, PASSWORD)
+        shot(dialog, f"{name}-login")
+        click(qtbot, dialog.sign_in)
+        qtbot.waitUntil(lambda: dialog.result() == dialog.DialogCode.Accepted, timeout=15000)
+
+    answer_modal(qtbot, LoginDialog, sign_in)
+    menu_action(window, "Log ind…").trigger()
+    raise_modal_errors()
+
+
+def sync_by_button(qtbot, window):
+    """The status bar's "Synkronisér nu"; waits until everything is sent and the runner is idle."""
+    ctx = window.ctx
+    before = ctx.runner.status().last_success
+    click(qtbot, window.sync_widget.button)
+    qtbot.waitUntil(lambda: ctx.runner.status().last_success not in (None, before)
+                    and not ctx.runner.status().syncing, timeout=20000)
+    qtbot.waitUntil(lambda: window.sync_widget.pending.text() == "Alle ændringer er sendt", timeout=5000)
+
+
+def test_jammerbugt_offline_first_then_review_follow_ups_and_report(office, qtbot, tmp_path, monkeypatch):
+    from desktop.ui.app import offer_sign_in_on_first_start
+    from desktop.ui.dialogs.entity_dialog import EntityDialog
+    from desktop.ui.dialogs.login import LoginDialog
+
+    server, ids, laptops, clock = office
+    mette = laptops["mette"]
+    opened_urls = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened_urls.append(url) or True)
+
+    # 1. First start with no server: the sign-in dialog; "Arbejd offline".
+    window = open_window(mette, qtbot)
+    seen = {}
+
+    def work_offline(dialog):
+        seen["title"] = dialog.windowTitle()
+        seen["server"] = dialog.server.text()
+        shot(dialog, "01-first-start-login")
+        click(qtbot, button(dialog, "offline"))
+
+    answer_modal(qtbot, LoginDialog, work_offline)
+    offer_sign_in_on_first_start(mette, window)
+    qtbot.waitUntil(lambda: "title" in seen, timeout=10000)
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None, timeout=5000)
+    raise_modal_errors()
+    assert seen["title"] == "Log ind i Feltbog"
+    assert window.sync_widget.state.text() == "Offline (ikke logget ind)"
+    shot(window, "02-today-offline-empty")
+
+    # 2. The company, typed in the "Ny virksomhed" dialog; its page opens.
+    go_to(qtbot, window, COMPANIES)
+    companies = window.companies
+
+    def new_company(dialog):
+        fill(qtbot, dialog.form, {"name": "Jammerbugt Rengøring ApS", "cvr": "DK 29 40 34 73",
+                                  "address": "Østergade 4", "postcode": "9460", "city": "Brovst",
+                                  "municipality": "Jammerbugt", "industry": "Rengøring", "phone": "98 23 45 67"})
+        assert not dialog.form.row_shown("centre_work_areas")  # centre fields only for a centre
+        assert dialog.form.widgets["cvr"].text() == "29403473"  # tidied when the field was left
+        shot(dialog, "03-new-company")
+        click(qtbot, ok_button(dialog))
+
+    answer_modal(qtbot, EntityDialog, new_company)
+    click(qtbot, button(companies.list, "new_company"))
+    raise_modal_errors()
+    page = companies.page
+    qtbot.waitUntil(lambda: page.isVisible() and page.heading.text() == "Jammerbugt Rengøring ApS", timeout=5000)
+    assert "29403473" in page.details.text()
+
+    # A contact person ...
+    def open_tab(index):
+        tabs = page.tabs
+        qtbot.mouseClick(tabs.tabBar(), Qt.MouseButton.LeftButton, pos=tabs.tabBar().tabRect(index).center())
+        assert tabs.currentIndex() == index
+
+    open_tab(2)
+
+    def new_contact(dialog):
+        fill(qtbot, dialog.form, {"name": "Aysel Lindberg", "title": "Driftsleder", "phone": "41 91 14 54",
+                                  "email": "aysel@jammerbugt-rengoering.dk"})
+        shot(dialog, "04-new-contact")
+        click(qtbot, ok_button(dialog))
+
+    answer_modal(qtbot, EntityDialog, new_contact)
+    click(qtbot, button(page, "new_contact"))
+    raise_modal_errors()
+    qtbot.waitUntil(lambda: page.contacts.rowCount() == 1, timeout=5000)
+
+    # ... and a mentor: active and one citizen at a time unless changed (finding 3).
+    open_tab(3)
+    mentor_defaults = {}
+
+    def new_mentor(dialog):
+        form = dialog.form
+        mentor_defaults.update(active=form.widgets["active"].isChecked(), capacity=form.widgets["capacity"].text())
+        fill(qtbot, form, {"name": "Hanne Kjær", "title": "Faglært industrioperatør", "phone": "+45 22 33 44 55",
+                           "trained_on": "12.3.2024"})
+        assert form.widgets["trained_on"].text() == "12-03-2024"
+        shot(dialog, "05-new-mentor")
+        click(qtbot, ok_button(dialog))
+
+    answer_modal(qtbot, EntityDialog, new_mentor)
+    click(qtbot, button(page, "new_mentor"))
+    raise_modal_errors()
+    qtbot.waitUntil(lambda: page.mentors.rowCount() == 1, timeout=5000)
+    assert mentor_defaults == {"active": True, "capacity": "1"}
+    assert page.mentors.item(0, 4).text() == "Ja"
+    shot(window, "06-company-page")
+
+    # 3. The visit note, written on the company's page ("Nyt besøg").
+    open_tab(0)
+    click(qtbot, button(page, "new_visit"))
+    editor = window.visits.editor
+    qtbot.waitUntil(lambda: editor.isVisible() and editor.heading.text().startswith("Jammerbugt"), timeout=5000)
+    form = editor.form
+    assert form.widgets["visited_at"].text() == "23-11-2026"
+    choose(form.widgets["kind"], "first_contact")
+    type_into(qtbot, form.widgets["participants"], "Aysel Lindberg (driftsleder), Mette Kjær")
+    type_into(qtbot, form.widgets["body"], "Faglærte medarbejdere bruger timer på rengøring af kontor og "
+                                           "kantine. De kompetencer er bedre brugt i produktionen.")
+    type_into(qtbot, form.widgets["needs"], "Hjælp til rengøringsopgaverne, 8 timer om ugen.")
+    type_into(qtbot, form.widgets["next_step"], "Rådgiveren foreslår et praktikforløb på rengøringsopgaverne.")
+    qtbot.waitUntil(lambda: editor.visit_id is not None and editor.saved_label.text().startswith("Gemt"),
+                    timeout=5000)
+    visit_id = editor.visit_id
+
+    # "Opret jobåbning fra besøget": the internship, 3 months (13 weeks) at 8 hours a week from 1 December.
+    opening_dialog = {}
+
+    def new_internship(dialog):
+        opening_dialog["title"] = dialog.windowTitle()
+        opening_dialog["places"] = dialog.form.widgets["places"].text()
+        fill(qtbot, dialog.form, {"title": "Rengøring, kontor og kantine", "kind": "virksomhedspraktik",
+                                  "job_functions": "Rengøring af kontor, kantine og omklædning",
+                                  "hours_per_week": "8", "duration_weeks": "13", "starts_on": "1-12-26",
+                                  "target_group": "Ikke-jobparate borgere"})
+        assert dialog.form.widgets["starts_on"].text() == "01-12-2026"
+        assert dialog.form.widgets["hours_per_week"].text() == "8"
+        shot(dialog, "07-opening-from-visit")
+        click(qtbot, ok_button(dialog))
+
+    answer_modal(qtbot, EntityDialog, new_internship)
+    click(qtbot, button(editor, "opening_from_visit"))
+    raise_modal_errors()
+    qtbot.waitUntil(lambda: "Rengøring, kontor og kantine" in editor.openings_label.text(), timeout=5000)
+    assert opening_dialog == {"title": "Ny jobåbning hos Jammerbugt Rengøring ApS", "places": "1"}
+    click(qtbot, button(editor, "mark_ready"))
+    qtbot.waitUntil(lambda: not button(editor, "mark_ready").isEnabled(), timeout=5000)
+    shot(window, "08-visit-editor-ready")
+    with mette.db.read() as session:
+        [internship] = list_openings(session).items
+        assert (internship.kind, internship.hours_per_week, internship.duration_weeks) == ("virksomhedspraktik", 8, 13)
+        assert get_record(session, "opening", internship.id).fields["visit_id"] == visit_id
+        planned = list_follow_ups(session).items
+    assert sorted((f.due_on, f.note) for f in planned) == [
+        (MIDWAY, "Midtvejsopfølgning: Rengøring, kontor og kantine"),
+        (END, "Slutopfølgning: Rengøring, kontor og kantine")]
+
+    # The follow-ups are on Opfølgninger (all dates); not yet on I dag.
+    go_to(qtbot, window, FOLLOW_UPS)
+    follow_ups = window.follow_ups
+    qtbot.waitUntil(lambda: follow_ups.model.rowCount() == 2, timeout=5000)
+    assert [follow_ups.model.index(r, 2).data() for r in range(2)] == ["Jammerbugt Rengøring ApS"] * 2
+    shot(window, "09-follow-ups-offline")
+    go_to(qtbot, window, TODAY)
+    qtbot.waitUntil(lambda: any("Jammerbugt Rengøring ApS" in t for t in list_texts(window.today.visits)),
+                    timeout=5000)
+    assert list_texts(window.today.follow_ups) == ["Intet forfaldent. Godt gået."]
+    qtbot.waitUntil(lambda: window.sync_widget.pending.text().endswith("ændringer ikke sendt"), timeout=5000)
+    shot(window, "10-today-offline")
+
+    # 4. Back at the office: sign in (File > Log ind...), which syncs at once.
+    sign_in_from_menu(qtbot, window, server.url, "mette", "11-mette")
+    qtbot.waitUntil(lambda: window.sync_widget.pending.text() == "Alle ændringer er sendt", timeout=20000)
+    qtbot.waitUntil(lambda: window.sync_widget.state.text() == "Online", timeout=10000)
+    shot(window, "12-today-signed-in")
+    with mette.db.read() as session:
+        visit = get_record(session, "visit", visit_id)
+        assert visit.fields["consultant_id"] == ids["mette"]  # work done offline is Mette's (finding 1)
+        assert {f.assignee_id for f in list_follow_ups(session).items} == {ids["mette"]}
+    assert any("Jammerbugt Rengøring ApS" in t for t in list_texts(window.today.visits))
+
+    # 5. Sara's laptop: she signs in and approves the note with a comment.
+    sara = laptops["sara"]
+    boss = open_window(sara, qtbot)
+    sign_in_from_menu(qtbot, boss, server.url, "sara", "13-sara")
+    qtbot.waitUntil(lambda: not boss.sidebar.item(REVIEW).isHidden(), timeout=10000)
+    qtbot.waitUntil(lambda: boss.ctx.runner.status().last_success is not None, timeout=20000)
+    boss.today.refresh()
+    qtbot.waitUntil(lambda: boss.today.groups["reviews"].title() == "1 besøg venter på gennemsyn", timeout=5000)
+    shot(boss, "14-supervisor-today")
+    go_to(qtbot, boss, REVIEW)
+    queue = boss.review.queue
+    qtbot.waitUntil(lambda: queue.list.count() == 1, timeout=10000)
+    qtbot.waitUntil(lambda: "Faglærte medarbejdere" in queue.reading.toPlainText(), timeout=5000)
+    assert "Mette Kjær" in queue.list.item(0).text()
+    assert "Rengøring, kontor og kantine" in queue.reading.toPlainText()
+    type_into(qtbot, queue.comment, "Godt set med rengøringen. Husk at aftale midtvejsmødet med Aysel.")
+    shot(boss, "15-review-queue")
+    click(qtbot, queue.buttons["approved"])
+    qtbot.waitUntil(lambda: queue.message.text() == "Sendt.", timeout=10000)
+    qtbot.waitUntil(lambda: queue.list.count() == 0, timeout=20000)
+
+    # 6. Mette syncs: the comment is on her I dag, and the note reads "Godkendt" and is locked.
+    sync_by_button(qtbot, window)
+    reviews = window.today.reviews
+    qtbot.waitUntil(lambda: any("Husk at aftale midtvejsmødet" in t for t in list_texts(reviews)), timeout=10000)
+    assert "Godkendt" in list_texts(reviews)[0]
+    shot(window, "16-today-comment")
+
+    # Mid-January: the midway follow-up is due on I dag; she marks it done on Opfølgninger.
+    clock.set(MIDWAY)
+    window.today.refresh()
+    qtbot.waitUntil(lambda: any("Midtvejsopfølgning" in t for t in list_texts(window.today.follow_ups)),
+                    timeout=5000)
+    assert all("Slutopfølgning" not in t for t in list_texts(window.today.follow_ups))
+    shot(window, "17-today-midway-due")
+    go_to(qtbot, window, FOLLOW_UPS)
+    qtbot.waitUntil(lambda: follow_ups.model.rowCount() == 2, timeout=5000)
+    select_row(qtbot, follow_ups.table, lambda text: text == "15-01-2027")
+    click(qtbot, button(follow_ups, "mark_done"))
+    qtbot.waitUntil(lambda: follow_ups.model.rowCount() == 1, timeout=5000)
+    shot(window, "18-follow-ups-midway-done")
+    go_to(qtbot, window, TODAY)
+    qtbot.waitUntil(lambda: list_texts(window.today.follow_ups) == ["Intet forfaldent. Godt gået."], timeout=5000)
+
+    # 7. 2 March: the end follow-up, a follow-up visit, the citizen hired for 8 ordinary hours a week.
+    clock.set(END)
+    window.today.refresh()
+    qtbot.waitUntil(lambda: any("Slutopfølgning" in t for t in list_texts(window.today.follow_ups)), timeout=5000)
+    go_to(qtbot, window, COMPANIES)
+    companies.show_list()
+    type_into(qtbot, companies.list.search, "jammerbugt")
+    qtbot.waitUntil(lambda: companies.list.model.rowCount() == 1, timeout=5000)
+    select_row(qtbot, companies.list.table, lambda text: text.startswith("Jammerbugt"))
+    click(qtbot, button(companies.list, "open"))
+    qtbot.waitUntil(lambda: page.isVisible() and page.heading.text() == "Jammerbugt Rengøring ApS", timeout=5000)
+    open_tab(0)
+    click(qtbot, button(page, "new_visit"))
+    qtbot.waitUntil(lambda: editor.isVisible() and editor.visit_id is None, timeout=5000)
+    assert form.widgets["visited_at"].text() == "02-03-2027"
+    choose(form.widgets["kind"], "follow_up")
+    type_into(qtbot, form.widgets["body"], "Slutopfølgning på praktikken: virksomheden har fået det ønskede "
+                                           "udbytte, og borger kan løfte opgaven. Borger ansættes i de 8 timer.")
+    type_into(qtbot, form.widgets["needs"], "Samme model ønskes afprøvet i pakkeriet.")
+    qtbot.waitUntil(lambda: editor.visit_id is not None, timeout=5000)
+    second_visit = editor.visit_id
+
+    # The company asks for a second internship in another area: from this visit.
+    def second_internship(dialog):
+        fill(qtbot, dialog.form, {"title": "Pakkeri", "kind": "virksomhedspraktik",
+                                  "job_functions": "Pakning og etikettering", "hours_per_week": "7,5",
+                                  "duration_weeks": "13", "starts_on": "8/3"})
+        assert dialog.form.widgets["starts_on"].text() == "08-03-2027"
+        click(qtbot, ok_button(dialog))
+
+    answer_modal(qtbot, EntityDialog, second_internship)
+    click(qtbot, button(editor, "opening_from_visit"))
+    raise_modal_errors()
+    qtbot.waitUntil(lambda: "Pakkeri" in editor.openings_label.text(), timeout=5000)
+    click(qtbot, button(editor, "mark_ready"))
+    qtbot.waitUntil(lambda: not button(editor, "mark_ready").isEnabled(), timeout=5000)
+    shot(window, "19-second-visit")
+
+    # The end follow-up done; the internship becomes 8 ordinary hours a week (småjob), filled.
+    go_to(qtbot, window, FOLLOW_UPS)
+    qtbot.waitUntil(lambda: any(follow_ups.model.index(r, 0).data() == "02-03-2027"
+                                for r in range(follow_ups.model.rowCount())), timeout=5000)
+    select_row(qtbot, follow_ups.table, lambda text: text == "02-03-2027")
+    click(qtbot, button(follow_ups, "mark_done"))
+    qtbot.waitUntil(lambda: all(follow_ups.model.index(r, 0).data() != "02-03-2027"
+                                for r in range(follow_ups.model.rowCount())), timeout=5000)
+    go_to(qtbot, window, OPENINGS)
+    openings = window.openings
+    qtbot.waitUntil(lambda: openings.model.rowCount() == 2, timeout=5000)
+    select_row(qtbot, openings.table, lambda text: text == "Rengøring, kontor og kantine")
+
+    def hired(dialog):
+        assert dialog.form.widgets["kind"].currentData() == "virksomhedspraktik"
+        fill(qtbot, dialog.form, {"kind": "smaajob", "status": "filled", "duration_weeks": ""})
+        shot(dialog, "20-opening-becomes-smaajob")
+        click(qtbot, ok_button(dialog))
+
+    answer_modal(qtbot, EntityDialog, hired)
+    click(qtbot, button(openings, "edit"))
+    raise_modal_errors()
+    qtbot.waitUntil(lambda: any(openings.model.index(r, 2).data() == "Småjob"
+                                for r in range(openings.model.rowCount())), timeout=5000)
+    shot(window, "21-openings")
+    sync_by_button(qtbot, window)
+
+    # 8. Sara syncs; the report counts it all for Mette; the PDF from Rapporter.
+    sync_by_button(qtbot, boss)
+    with sara.db.read() as session:
+        report = supervisor_report_data(session, server.team_id, date(2026, 11, 1), date(2027, 3, 31),
+                                        names=sara.account.names, today=END)
+        visits = list_visits(session).items
+        opened = {o.title: o for o in list_openings(session).items}
+    assert {v.id for v in visits} == {visit_id, second_visit}
+    [stats] = report.consultants
+    assert (stats.consultant_id, stats.name) == (ids["mette"], "Mette Kjær")
+    assert (stats.visits, stats.openings, stats.approved) == (2, 2, 1)
+    assert (stats.follow_ups_done, stats.follow_ups_open) == (2, 0)  # the Pakkeri ones fall after March
+    assert report.total_openings == 2
+    assert {(r.kind, r.total) for r in report.openings_by_kind} == {("smaajob", 1), ("virksomhedspraktik", 1)}
+    assert (opened["Rengøring, kontor og kantine"].kind, opened["Rengøring, kontor og kantine"].status) == (
+        "smaajob", "filled")
+    assert [(p.title, p.hours_placed) for p in report.placed] == [("Rengøring, kontor og kantine", 8)]
+
+    go_to(qtbot, boss, REPORTS)
+    reports = boss.reports
+    choose(reports.kind, "supervisor")
+    type_into(qtbot, reports.start, "1-11-26")  # typed as in every form (a QDateEdit took "23-03--")
+    type_into(qtbot, reports.end, "31.3.2027")
+    assert (reports.start.text(), reports.end.text()) == ("01-11-2026", "31-03-2027")
+    target = tmp_path / "lederrapport.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF (*.pdf)"))
+    shot(boss, "22-reports")
+    click(qtbot, button(reports, "save_pdf"))
+    qtbot.waitUntil(lambda: reports.property("last_pdf") == str(target), timeout=20000)
+    from pypdf import PdfReader
+
+    text = "\n".join(page.extract_text() for page in PdfReader(target).pages)
+    assert "Mette Kjær" in text
+    assert opened_urls and opened_urls[-1].toLocalFile() == str(target)
