@@ -139,7 +139,7 @@ def answer_modal(qtbot: Any, kind: type[QWidget], handle: Callable[[Any], None],
         try:
             qtbot.waitUntil(dialog.isActiveWindow, timeout=2000)  # typing and Tab need the focus
             handle(dialog)
-        except BaseException as error:  # noqa: BLE001 - re-raised by raise_modal_errors
+        except BaseException as error:  # re-raised by raise_modal_errors
             _errors.append(error)
             if isinstance(dialog, QDialog):
                 dialog.reject()
