@@ -18,10 +18,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import __version__
+from desktop.models.search_everything import Found
 from desktop.paths import resource
 from desktop.sync.engine import SyncResult
 from desktop.sync.runner import SyncStatus
 from desktop.ui.account import AccountSnapshot
+from desktop.ui.calendar_keeper import CalendarKeeper
 from desktop.ui.context import AppContext
 from desktop.ui.i18n import tr
 from desktop.ui.screens.companies import CompaniesScreen
@@ -86,6 +88,7 @@ class MainWindow(QMainWindow):
         self._manual_sync = False
         self._status = ctx.runner.status() if ctx.runner else SyncStatus()
         self._menus()
+        self.calendar = CalendarKeeper(ctx, self)  # <data>/feltbog-kalender.ics follows every change
         ctx.events.sync_status.connect(self.show_sync_status)
         ctx.events.sync_finished.connect(self._sync_finished)
         ctx.events.account_changed.connect(self._account_changed)
@@ -94,7 +97,8 @@ class MainWindow(QMainWindow):
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu(tr("&File"))
-        for text, slot, shortcut in ((tr("Sync now"), self.sync_now, "F5"),
+        for text, slot, shortcut in ((tr("Search everything…"), self.search_everything, "Ctrl+K"),
+                                     (tr("Sync now"), self.sync_now, "F5"),
                                      (tr("Import from CSV or Excel…"), self.import_file, ""),
                                      (tr("Sign in…"), self.sign_in, ""),
                                      (tr("Settings…"), self.settings, "Ctrl+,"),
@@ -117,6 +121,20 @@ class MainWindow(QMainWindow):
         """Open a visit note in the editor."""
         self.sidebar.setCurrentRow(2)
         self.visits.show_visit(visit_id)
+
+    def open_found(self, found: Found) -> None:
+        """Open what a search hit shows on: its company's page, or the visit."""
+        entity, record_id = found.opens
+        if entity == "visit":
+            self.open_visit(record_id)
+        elif record_id:
+            self.open_company(record_id)
+
+    def search_everything(self) -> None:
+        """Ctrl+K: one search over companies, contacts, mentors, visits, openings and follow-ups."""
+        from desktop.ui.dialogs.search_all import SearchAllDialog
+
+        SearchAllDialog(self.ctx, self.open_found, self).exec()
 
     def open_review(self) -> None:
         """Show the review queue (supervisors)."""

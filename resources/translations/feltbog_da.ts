@@ -1035,5 +1035,25 @@
         <source>Delete the follow-up %1?</source>
         <translation>Slet opfølgningen %1?</translation>
     </message>
+    <message>
+        <source>Search everything…</source>
+        <translation>Søg i alt…</translation>
+    </message>
+    <message>
+        <source>Search everything</source>
+        <translation>Søg i alt</translation>
+    </message>
+    <message>
+        <source>Type a name, a word from a note, a phone number…</source>
+        <translation>Skriv et navn, et ord fra en note, et telefonnummer…</translation>
+    </message>
+    <message>
+        <source>Hits</source>
+        <translation>Resultater</translation>
+    </message>
+    <message>
+        <source>No hits</source>
+        <translation>Ingen resultater</translation>
+    </message>
 </context>
 </TS>
