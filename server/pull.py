@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, Engine, func, or_, select, union_all
 
-from desktop.domain.protocol import format_checksum
+from desktop.domain.protocol import MERGED_INTO, format_checksum
 from server.security import iso, utcnow
 from server.tables import Counter, Record, TeamExit, TeamStats
 
@@ -85,8 +85,11 @@ def pull_page(conn: Connection, teams: list[str], since: int, limit: int) -> byt
     items: list[tuple[int, bytes]] = []
     for version, entity, record_id, deleted, team_id, fields in rows:
         if deleted:
-            items.append((version, b'{"entity":"%s","id":%s,"op":"delete","version":%d,"fields":{"team_id":%s}}'
-                          % (entity.encode(), orjson.dumps(record_id), version, orjson.dumps(team_id))))
+            # A company merged into another (one per CVR) says which: the laptops re-point their rows to it.
+            into = orjson.loads(fields).get(MERGED_INTO) if entity == "company" else None
+            items.append((version, b'{"entity":"%s","id":%s,"op":"delete","version":%d,"fields":{"team_id":%s%s}}'
+                          % (entity.encode(), orjson.dumps(record_id), version, orjson.dumps(team_id),
+                             b',"%s":%s' % (MERGED_INTO.encode(), orjson.dumps(into)) if into else b"")))
         else:
             items.append((version, b'{"entity":"%s","id":%s,"op":"upsert","version":%d,"fields":%s}'
                           % (entity.encode(), orjson.dumps(record_id), version, fields.encode())))

@@ -23,7 +23,7 @@ from desktop.domain.errors import MESSAGES, FieldError, ValidationError
 from desktop.domain.protocol import APPLIED, OP_DELETE, OP_UPSERT, REJECTED
 from desktop.domain.schema import CLIENT_WRITABLE_ENTITIES, ENTITIES, TEXT
 from desktop.domain.validation import clean_fields, to_wire, validate_record
-from server import reviews
+from server import companies, reviews
 from server.hostile_input import encodable, safe_text
 from server.security import utcnow
 from server.store import Sequence, audit
@@ -290,6 +290,11 @@ def apply_one(ctx: WriteContext, m: dict[str, Any]) -> int | None:
         fields.pop(name, None)
     if record is None:
         return _create(ctx, m["id"], entity, team_id, fields)
+    if record.deleted and entity == "company" and (survivor := companies.survivor_of(ctx, record.id)):
+        # The company was merged into another (same CVR): the edit goes to the survivor, by the usual rules.
+        target = ctx.get(survivor)
+        if target is not None and not target.deleted and target.team_id in ctx.teams:
+            return _update(ctx, target, None, fields, 0)
     if record.deleted:
         _keep_text_lost_to_delete(ctx, record, fields)
         raise Refused("deleted", "Posten er slettet på serveren; din ændring er gemt som en konflikt.")
@@ -322,10 +327,13 @@ def _create(ctx: WriteContext, record_id: str, entity: str, team_id: str | None,
     if not team_id or team_id not in ctx.teams:
         raise Refused("not_allowed", message("not_allowed"))
     clean = _clean(entity, {**ENTITIES[entity].defaults(), **fields})
+    companies.redirect_refs(ctx, entity, clean, clean.get("subject_kind"))
     _check_people(ctx, entity, clean, team_id)
     _validate(entity, clean)
     _check_refs(ctx, entity, clean, team_id)
     full = {name: clean.get(name) for name in _ALL_FIELDS[entity]}  # every field, None when not set
+    if entity == "company" and (survivor := companies.cvr_holder(ctx, team_id, full.get("cvr"), record_id)):
+        return companies.merge_new(ctx, record_id, team_id, full, survivor)
     record = ctx.add(record_id, entity, team_id, full)
     record.meta = {name: meta for name, meta in record.meta.items() if name in clean}
     if entity == "visit":
@@ -336,6 +344,7 @@ def _create(ctx: WriteContext, record_id: str, entity: str, team_id: str | None,
 def _update(ctx: WriteContext, record: Loaded, team_id: str | None, fields: dict[str, Any], base: int) -> int:
     entity = record.entity
     clean = _clean(entity, fields)
+    companies.redirect_refs(ctx, entity, clean, clean.get("subject_kind", record.fields.get("subject_kind")))
     merged = {**record.fields, **clean}
     _validate(entity, merged)
     new_team = team_id if team_id and team_id != record.team_id else None
@@ -361,6 +370,10 @@ def _update(ctx: WriteContext, record: Loaded, team_id: str | None, fields: dict
         record.meta[name] = [version, *ctx.who]
     if new_team:
         ctx.exits.append({"seq": version, "entity": entity, "record_id": record.id, "old_team_id": old_team})
+        if entity == "company":  # its visits, openings, mentors, contacts, follow-ups... move with it
+            companies.carry_children(ctx, record, old_team)
+    if entity == "company" and (new_team or "cvr" in changed):
+        version = companies.check_cvr(ctx, record) or version
     if entity == "visit":
         reviews.after_visit_write(ctx, record)
     return version

@@ -67,6 +67,8 @@ class Token(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A refreshed token names the one it replaces; that one is revoked when this one is first used.
+    replaces: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class Device(Base):
@@ -96,6 +98,20 @@ class Record(Base):
         Index("ix_records_team_version", "team_id", "version"),
         Index("ix_records_entity_review", "entity", "review_state"),
     )
+
+
+class CompanyMerge(Base):
+    """A company merged into another (one CVR per team, or a manual merge): references to the duplicate
+    that arrive later are applied to the survivor."""
+
+    __tablename__ = "company_merges"
+    duplicate_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    surviving_id: Mapped[str] = mapped_column(String(36), index=True)
+    team_id: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(10))  # "cvr"
+    version: Mapped[int] = mapped_column(BigInteger)  # the sequence number of the merge
+    merged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    merged_by: Mapped[str | None] = mapped_column(String(36))
 
 
 class TeamExit(Base):

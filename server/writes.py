@@ -66,6 +66,7 @@ class WriteContext:
     now: str = field(default_factory=lambda: iso(utcnow()))
     supervisor: bool = False  # may name another user as a visit's author
     members: dict[str, set[str]] = field(default_factory=dict)  # team -> user ids, read when needed
+    aliases: dict[str, str | None] = field(default_factory=dict)  # company -> the company it was merged into
 
     @property
     def who(self) -> list[Any]:

@@ -19,6 +19,8 @@ OP_UPSERT = "upsert"
 OP_DELETE = "delete"
 APPLIED = "applied"
 REJECTED = "rejected"
+# In a pulled company delete: the company it was merged into (one company per CVR in a team).
+MERGED_INTO = "merged_into"
 
 
 def record_hash(record_id: str, version: int) -> int:

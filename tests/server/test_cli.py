@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import warnings
 from datetime import timedelta
 from pathlib import Path
 
@@ -101,6 +102,10 @@ def test_migrations_match_the_tables_and_rerun_harmlessly(api):
     from server.tables import Base
 
     migrate(api.engine)  # already at head: nothing to do
-    with api.engine.connect() as conn:
-        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
-        assert MigrationContext.configure(conn).get_current_revision() == "0003"
+    # The CVR index is on an expression (a JSON field), written per database in migration 0004.
+    expression_index = "ix_records_company_cvr"
+    opts = {"include_name": lambda name, kind, parent: not (kind == "index" and name == expression_index)}
+    with api.engine.connect() as conn, warnings.catch_warnings():
+        warnings.filterwarnings("ignore", f".*expression-based index {expression_index}")
+        assert compare_metadata(MigrationContext.configure(conn, opts=opts), Base.metadata) == []
+        assert MigrationContext.configure(conn).get_current_revision() == "0004"

@@ -24,6 +24,7 @@ from desktop.models.changes import Changes
 from desktop.models.entities import MODELS, TABLES
 from desktop.models.outbox import ALL_FIELDS, pending_fields
 from desktop.models.raw import raw_cursor
+from desktop.models.replica.merge import apply_merges, merges_in
 from desktop.models.search import SEARCHED_ENTITIES, index_records, remove_records
 from desktop.models.writer import record_fields
 
@@ -81,10 +82,16 @@ def apply_page(session: Session, changes: list[dict[str, Any]]) -> Changes:
             by_entity[change["entity"]].append(change)
     pending = pending_fields(session, (c["id"] for c in changes))
     touched_ids: set[str] = set()
+    entities = set(by_entity)
+    merges = merges_in(by_entity.get("company", ()))
+    if merges:  # companies merged into another (one per CVR): their rows move before the duplicates go
+        repointed = apply_merges(session, merges)
+        touched_ids |= repointed
+        entities |= {"visit", "opening", "mentor", "contact", "follow_up"} if repointed else set()
     for entity, items in by_entity.items():
         _apply_entity(session, entity, items, pending)
         touched_ids.update(c["id"] for c in items)
-    return Changes(frozenset(by_entity), frozenset(touched_ids), from_sync=True)
+    return Changes(frozenset(entities), frozenset(touched_ids), from_sync=True)
 
 
 def _apply_entity(
