@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QPushButton
@@ -12,7 +11,6 @@ from desktop.models.entities import Review
 from desktop.models.queries import get_record
 from desktop.ui.account import AccountSnapshot
 from tests.conftest import TODAY
-from tests.ui.test_ask import answer_when_shown
 
 SARA = "00000000-0000-4000-8000-0000000000a1"
 METTE = "00000000-0000-4000-8000-0000000000a2"
@@ -87,15 +85,17 @@ def test_centre_fields_appear_only_when_virksomhedscenter_is_ticked(window, qtbo
             QTimer.singleShot(20, look)
             return
         form = dialog.form
-        seen.append(form.row_shown("centre_places"))
-        box = form.widgets["is_centre"]
-        box.setFocus()
-        qtbot.keyClick(box, Qt.Key.Key_Space)  # ticked from the keyboard, as with a click on the box
-        seen.append(form.row_shown("centre_places") and form.row_shown("centre_agreement_end"))
-        qtbot.keyClick(box, Qt.Key.Key_Space)
-        seen.append(form.row_shown("centre_work_areas"))
-        seen.append(form.row_shown("name"))
-        dialog.reject()
+        try:
+            seen.append(form.row_shown("centre_places"))
+            box = form.widgets["is_centre"]
+            box.setFocus()
+            qtbot.keyClick(box, Qt.Key.Key_Space)  # ticked from the keyboard, as with a click on the box
+            seen.append(form.row_shown("centre_places") and form.row_shown("centre_agreement_end"))
+            qtbot.keyClick(box, Qt.Key.Key_Space)
+            seen.append(form.row_shown("centre_work_areas"))
+            seen.append(form.row_shown("name"))
+        finally:
+            dialog.reject()
 
     QTimer.singleShot(0, look)
     qtbot.mouseClick(window.companies.list.findChild(QPushButton, "new_company"), Qt.MouseButton.LeftButton)
@@ -162,29 +162,25 @@ def _body_saved(ctx, visit_id):
         return get_record(session, "visit", visit_id).fields["body"] or ""
 
 
-def test_leaving_a_field_saves_at_once(window, ctx, qtbot, monkeypatch):
-    from desktop.ui.screens import visit_editor
-
-    monkeypatch.setattr(visit_editor, "AUTOSAVE_MS", 60_000)  # no timer helps here
+def test_leaving_a_field_saves_at_once(window, ctx, qtbot):
     _company, visit = ready_visit(ctx, body="")
     window.open_visit(visit)
     editor = window.visits.editor
+    editor._timer.setInterval(60_000)  # no timer helps here
     qtbot.waitUntil(lambda: editor.record is not None, timeout=5000)
     body = editor.form.widgets["body"]
     body.setFocus()
     qtbot.keyClicks(body, "Sidste sætning")
     qtbot.keyClick(body, Qt.Key.Key_Tab)  # on to the next field
     ctx.tasks.wait_idle()
-    qtbot.waitUntil(lambda: _body_saved(ctx, visit) == "Sidste sætning", timeout=3000)
+    qtbot.waitUntil(lambda: _body_saved(ctx, visit) == "Sidste sætning", timeout=1000)
 
 
-def test_typing_on_without_a_pause_is_still_saved(window, ctx, qtbot, monkeypatch):
-    from desktop.ui.screens import visit_editor
-
-    monkeypatch.setattr(visit_editor, "AUTOSAVE_MS", 400)
+def test_typing_on_without_a_pause_is_still_saved(window, ctx, qtbot):
     _company, visit = ready_visit(ctx, body="")
     window.open_visit(visit)
     editor = window.visits.editor
+    editor._timer.setInterval(400)
     qtbot.waitUntil(lambda: editor.record is not None, timeout=5000)
     body = editor.form.widgets["body"]
     body.setFocus()
@@ -214,12 +210,26 @@ def test_list_counts_and_unsent_changes_use_real_plurals(window, ctx, qtbot):
 
 
 def test_the_syncs_own_question_has_danish_buttons(app, qtbot):
+    from PySide6.QtWidgets import QMessageBox
+
     from desktop.ui.app import GuiConfirmer
 
     confirmer = GuiConfirmer()
     seen: list = []
-    answer_when_shown(qtbot, "Ja", seen)
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, answer)
+            return
+        seen.append(sorted(b.text() for b in box.buttons()))
+        yes = [b for b in box.buttons() if b.text() == "Ja"]
+        if yes:
+            qtbot.mouseClick(yes[0], Qt.MouseButton.LeftButton)
+        else:
+            box.reject()
+
+    QTimer.singleShot(0, answer)
     box = {"event": threading.Event(), "answer": False, "count": 40, "total": 50, "reason": "mass_delete"}
     confirmer._ask(box)
     assert seen == [["Ja", "Nej"]] and box["answer"] is True and box["event"].is_set()
-    time.sleep(0)

@@ -70,7 +70,9 @@ def test_typing_in_a_new_visit_creates_it_once(window, ctx, qtbot):
 def _button(widget, name):
     from PySide6.QtWidgets import QPushButton
 
-    return widget.findChild(QPushButton, name)
+    button = widget.findChild(QPushButton, name)
+    assert button is not None, f"no {name} button"
+    return button
 
 
 def test_each_kind_of_record_can_be_deleted_after_a_danish_question(window, ctx, seeded, qtbot):
