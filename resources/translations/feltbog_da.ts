@@ -1055,5 +1055,13 @@
         <source>No hits</source>
         <translation>Ingen resultater</translation>
     </message>
+    <message>
+        <source>Calendar (.ics)…</source>
+        <translation>Kalender (.ics)…</translation>
+    </message>
+    <message>
+        <source>Calendar (*.ics)</source>
+        <translation>Kalender (*.ics)</translation>
+    </message>
 </context>
 </TS>

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from icalendar import Calendar
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from desktop.exchange.calendar_feed import CALENDAR_FILENAME
 from desktop.ui.account import AccountSnapshot
@@ -97,3 +97,45 @@ def test_the_calendar_file_follows_a_follow_up_typed_on_a_visit(window, ctx, qtb
     follow_up = uid.removesuffix("@feltbog")
     ctx.write(lambda o: o.complete_follow_up(follow_up))
     qtbot.waitUntil(lambda: events() == {}, timeout=5000)
+
+
+def test_the_follow_up_screen_exports_an_ics_of_the_chosen_period(window, ctx, qtbot, tmp_path, monkeypatch):
+    user = "5d1c2a0e-0000-4000-8000-000000000002"
+    ctx.set_account(AccountSnapshot(user_id=user, signed_in=True))
+    ops = ctx.ops()
+    company = ops.create_company(name="Bageriet Ølby").id
+    soon = ops.create_follow_up("company", company, due_on=TODAY + timedelta(days=3), note="Ring",
+                                assignee_id=user).id
+    ops.create_follow_up("company", company, due_on=TODAY + timedelta(days=60), note="Senere", assignee_id=user)
+    target = tmp_path / "uge.ics"
+    monkeypatch.setattr("PySide6.QtWidgets.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), ""))
+    window.sidebar.setCurrentRow(5)
+    screen = window.follow_ups
+    screen.next_weeks.setCurrentIndex(2)  # the next 4 weeks
+    screen.findChild(QPushButton, "export_calendar").click()
+    qtbot.waitUntil(target.exists, timeout=5000)
+    events = Calendar.from_ical(target.read_bytes()).walk("VEVENT")
+    assert [str(e["UID"]) for e in events] == [f"{soon}@feltbog"]
+    assert b"Ring" not in target.read_bytes()
+
+
+# By hand, as a Danish dictionary orders them (the same list as tests/models/test_danish_order.py).
+DANISH_ORDER = [
+    "Abildgaard VVS", "Andersen & Søn", "anker smed", "Bager Bech", "bageriet i Brovst", "Brovst Begravelse",
+    "Brønderslev Bilcenter", "Café Æblehaven", "Dansk Ølbryggeri", "Egholm Gartneri", "Fjerritslev Bryghus",
+    "Hals Is", "Hune Camping", "Jammerbugt Kommune", "Kås Bageri", "Kaas Træ", "Løkken Fisk", "Lønstrup Keramik",
+    "Nibe Tømrer", "Pandrup El", "Vesthimmerland Vand", "Zealand Logistik", "Æbelø Frugt", "Ærø Rederi",
+    "Øster Hurup Fiskeindustri", "Østergaard Smed", "Åby Maskinfabrik", "Aabybro Tømrer", "Aalborg Værft",
+    "Aars Auto",
+]
+
+
+def test_the_company_list_shows_thirty_danish_names_in_danish_order(window, ctx, qtbot):
+    ops = ctx.ops()
+    for name in sorted(DANISH_ORDER, key=len):  # any order but the right one
+        ops.create_company(name=name)
+    window.sidebar.setCurrentRow(1)
+    model = window.companies.list.model
+    model.refresh()
+    qtbot.waitUntil(lambda: len(model.rows) == 30, timeout=5000)
+    assert [row.name for row in model.rows] == DANISH_ORDER

@@ -231,6 +231,7 @@ class FollowUpsScreen(RecordList):
         self.filters.addWidget(self.next_weeks)
         self.filters.addStretch(1)
         self.add_export_button()
+        self.add_button(tr("Calendar (.ics)…"), self.export_calendar, "export_calendar")
         self.add_button(tr("Mark done"), self.toggle_done, "mark_done")
         self.add_button(tr("Edit"), self.edit_selected, "edit")
         self.add_button(tr("Delete"), self.delete_selected, "delete")
@@ -257,6 +258,39 @@ class FollowUpsScreen(RecordList):
         names = self.ctx.account.names
         return lambda session, path: export_follow_ups(session, path, names=names, done=filters.done,
                                                        assignee_id=filters.assignee_id)
+
+    def export_calendar(self) -> None:
+        """Write the signed-in user's open follow-ups and centre visits to an .ics file for Outlook.
+
+        The period is the date filter's (overdue ones included); "All dates" is a year ahead.
+        """
+        from pathlib import Path
+
+        from PySide6.QtWidgets import QFileDialog
+
+        from desktop.errors import UserFacingError
+        from desktop.exchange.calendar_feed import FUTURE_DAYS, PAST_DAYS, export_calendar
+        from desktop.ui.errors import show_error
+
+        user_id = self.ctx.account.user_id
+        if not user_id:
+            show_error(self, UserFacingError("Log ind for at eksportere dine opfølgninger til en kalender.",
+                                             "Sign in to export your follow-ups to a calendar."))
+            return
+        path, _ = QFileDialog.getSaveFileName(self, tr("Calendar (.ics)…"),
+                                              str(Path.home() / "feltbog-opfoelgninger.ics"), tr("Calendar (*.ics)"))
+        if not path:
+            return
+        today, days = self.ctx.today(), self.next_weeks.currentData()  # widgets read here, on the GUI thread
+        start, end = today - timedelta(days=PAST_DAYS), today + timedelta(days=days or FUTURE_DAYS)
+        db = self.ctx.db
+
+        def work(_progress: Any, _cancel: Any) -> Any:
+            with db.read() as session:
+                return export_calendar(session, path, user_id, start, end)
+
+        Op.long(self.ctx, work, tr("Exporting…"), self).success(
+            lambda written: self.setProperty("last_export", str(written))).run()
 
     def toggle_done(self) -> None:
         """Mark the selected follow-up done (or not done again)."""
