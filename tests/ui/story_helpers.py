@@ -30,6 +30,8 @@ from PySide6.QtWidgets import (
     QListWidget,
     QMessageBox,
     QPlainTextEdit,
+    QStyle,
+    QStyleOptionButton,
     QTableView,
     QWidget,
 )
@@ -57,6 +59,15 @@ def click(qtbot: Any, widget: QWidget) -> None:
     assert widget.isVisible(), f"{widget.objectName() or widget} is not visible"
     assert widget.isEnabled(), f"{widget.objectName() or widget} is disabled"
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def click_box(qtbot: Any, box: QCheckBox) -> None:
+    """A click on a check box's square (a form's boxes have no text: the row's label names them)."""
+    assert box.isVisible() and box.isEnabled(), box.objectName()
+    option = QStyleOptionButton()
+    box.initStyleOption(option)
+    square = box.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, option, box)
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=square.center())
 
 
 def button(parent: QObject, name: str) -> QAbstractButton:
@@ -103,7 +114,7 @@ def fill(qtbot: Any, form: Any, values: dict[str, Any]) -> None:
         widget = form.widgets[name]
         if isinstance(widget, QCheckBox):
             if widget.isChecked() != bool(value):
-                click(qtbot, widget)
+                click_box(qtbot, widget)
         elif isinstance(widget, QComboBox):
             choose(widget, value)
         else:
