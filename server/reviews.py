@@ -71,12 +71,15 @@ def queue(conn: Connection, teams: set[str], filters: dict[str, str | None]) -> 
             "body_excerpt": (fields.get("body") or "")[:EXCERPT], "version": version,
         })
     company_ids = list({item["company_id"] for item in items if item["company_id"]})
-    names: dict[str, str] = {}
+    names: dict[tuple[str, str], str] = {}
     for start in range(0, len(company_ids), 500):
-        query = select(Record.id, Record.fields).where(Record.id.in_(company_ids[start : start + 500]))
-        for company_id, text in conn.execute(query):
-            names[company_id] = orjson.loads(text).get("name") or ""
+        # Only a company of the visit's own team lends it a name (never one another team holds now).
+        query = select(Record.id, Record.team_id, Record.fields).where(
+            Record.id.in_(company_ids[start : start + 500]), Record.entity == "company", Record.team_id.in_(wanted),
+            Record.deleted.is_(False))
+        for company_id, team_id, text in conn.execute(query):
+            names[(company_id, team_id)] = orjson.loads(text).get("name") or ""
     for item in items:
-        item["company_name"] = names.get(item["company_id"], "")
+        item["company_name"] = names.get((item["company_id"], item["team_id"]), "")
     items.sort(key=lambda item: (item["visited_at"] or "", item["version"]), reverse=True)
     return items
