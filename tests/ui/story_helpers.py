@@ -225,3 +225,61 @@ def dark_palette() -> QPalette:
     ):
         palette.setColor(role, color)
     return palette
+
+
+def tour(qtbot: Any, ctx: Any, prefix: str, *, company_id: str | None = None, visit_id: str | None = None,
+         dialogs: tuple[Callable[[QWidget], QWidget], ...] = ()) -> list[Path]:
+    """A new main window on ``ctx`` (in the language and palette set now): every screen, a company's page, a
+    visit and some dialogs (made by ``dialogs``, shown without blocking), each saved as a screenshot."""
+    from desktop.ui.main_window import MainWindow
+
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    qtbot.waitUntil(lambda: window.sidebar.item(window.sidebar.count() - 1).isHidden() != ctx.account.supervisor,
+                    timeout=5000)
+    shots = []
+    for row in range(window.sidebar.count()):
+        item = window.sidebar.item(row)
+        if item.isHidden():
+            continue
+        go_to(qtbot, window, row)
+        qtbot.wait(250)  # the screen reads its rows on the worker
+        shots.append(shoot(window, f"{prefix}-{row:02d}-{item.text().lower()}"))
+    if company_id:
+        window.open_company(company_id)
+        qtbot.waitUntil(lambda: window.companies.page.data is not None, timeout=5000)
+        qtbot.wait(150)
+        shots.append(shoot(window, f"{prefix}-20-company-page"))
+    if visit_id:
+        window.open_visit(visit_id)
+        qtbot.waitUntil(lambda: window.visits.editor.record is not None, timeout=5000)
+        qtbot.wait(150)
+        shots.append(shoot(window, f"{prefix}-21-visit"))
+    for number, make in enumerate(dialogs, start=30):
+        dialog = make(window)
+        dialog.show()
+        qtbot.wait(100)
+        shots.append(shoot(dialog, f"{prefix}-{number}-{type(dialog).__name__.lower()}"))
+        dialog.close()
+    window.close()
+    return shots
+
+
+def in_language_and_palette(language: str, dark: bool) -> Callable[[], None]:
+    """Switch the UI language (and the OS palette); returns how to switch back to Danish and light."""
+    from desktop.ui import i18n
+
+    app = QApplication.instance()
+    before = app.palette()
+    i18n.set_language(language, app)
+    if dark:
+        app.setPalette(dark_palette())
+
+    def back() -> None:
+        i18n.set_language("da", app)
+        app.setPalette(before)
+
+    return back

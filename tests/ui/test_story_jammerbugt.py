@@ -45,12 +45,14 @@ from tests.ui.story_helpers import (
     click,
     fill,
     go_to,
+    in_language_and_palette,
     list_texts,
     menu_action,
     ok_button,
     raise_modal_errors,
     select_row,
     shoot,
+    tour,
     type_into,
 )
 
@@ -427,3 +429,26 @@ def test_jammerbugt_offline_first_then_review_follow_ups_and_report(office, qtbo
     text = "\n".join(page.extract_text() for page in PdfReader(target).pages)
     assert "Mette Kjær" in text
     assert opened_urls and opened_urls[-1].toLocalFile() == str(target)
+
+    # The screens on the way, in English and with the operating system in dark mode.
+    from desktop.ui.dialogs.import_dialog import ImportDialog
+    from desktop.ui.fields import MENTOR_FIELDS, OPENING_FIELDS
+    from desktop.ui.i18n import tr
+
+    company_id = page.company_id
+    dialogs = (
+        lambda parent: LoginDialog(mette, parent),
+        lambda parent: EntityDialog(mette, "opening", list(OPENING_FIELDS), lambda ops, v: None,
+                                    title=tr("New opening at %1").replace("%1", "Jammerbugt Rengøring ApS"),
+                                    parent=parent),
+        lambda parent: EntityDialog(mette, "mentor", list(MENTOR_FIELDS), lambda ops, v: None, parent=parent),
+        lambda parent: ImportDialog(mette, parent),
+    )
+    for language, dark in (("en", False), ("da", True), ("en", True)):
+        name = f"jammerbugt-{language}{'-dark' if dark else ''}"
+        back = in_language_and_palette(language, dark)
+        try:
+            tour(qtbot, mette, f"{name}-mette", company_id=company_id, visit_id=visit_id, dialogs=dialogs)
+            tour(qtbot, sara, f"{name}-sara")
+        finally:
+            back()
