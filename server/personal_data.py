@@ -12,11 +12,16 @@ records are found:
 
 Every synced record is one row of ``records`` with its fields as JSON text, so
 the database narrows the candidates with ``LIKE`` (``ILIKE`` on PostgreSQL)
-over that text, using the longest word of the name in its common Danish
-spellings (ø/oe, å/aa, æ/ae), and Python then decides exactly on the folded
-text at word boundaries. A spelling the narrowing cannot guess (an accent on a
-letter the query typed without one, "Jose" for "José") is not found; search
-with the spelling used in the notes then.
+over that text, and Python then decides exactly on the folded text
+(:func:`desktop.domain.folding.fold`, the app's own search folding) at word
+boundaries. The narrowing must never miss a spelling the fold treats as the
+same: "Soren Olgaard" typed on an English keyboard is "Søren Ølgaard",
+"Soeren Oelgaard" or "SØREN ØLGÅRD" in the notes. So each word of the name is
+looked for by what folding leaves alone, its consonants in order, with a
+wildcard where the fold may have changed letters (every run of vowels: ø, oe,
+ö and o all fold to o; å and aa to a; æ to ae; é to e): "%s%r%n%" and
+"%lg%rd%". An accent on a consonant ("Çelik" typed "Celik") is still missed;
+search with the spelling used in the notes then.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, or_, select
+from sqlalchemy import Connection, and_, or_, select
 
 from desktop.domain.privacy import ERASED, fold, fold_name, normalise_phone
 from desktop.domain.schema import ENTITIES, TEXT
@@ -36,7 +41,7 @@ from server.tables import AuditEntry, Record, User
 
 PERSON_ENTITIES = ("contact", "mentor")
 TEXT_FIELDS = {name: tuple(f.name for f in spec.fields if f.kind == TEXT) for name, spec in ENTITIES.items()}
-_DANISH_SPELLINGS = (("ø", ("oe", "o")), ("å", ("aa", "a")), ("æ", ("ae",)))  # how a keyboard without them writes
+_VOWELS = re.compile(r"[aeiouy]+")  # what folding may have changed: a wildcard in the narrowing
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,7 @@ class Person:
 
 
 _TOKEN = re.compile(r"[^\W_]+")  # a word: letters and digits
+ESC = "\\"  # LIKE's escape character
 
 
 @dataclass
@@ -145,23 +151,17 @@ class Matcher:
         )
 
 
-def _spellings(word: str) -> set[str]:
-    """A word in the spellings Danish text may use for it (ø/oe, å/aa, æ/ae, case)."""
-    forms = {word.lower()}
-    for letter, spellings in _DANISH_SPELLINGS:
-        forms |= {f.replace(spellings[0], letter) for f in forms}  # "aa" typed for "å" ...
-        forms |= {f.replace(letter, s) for f in forms for s in spellings}  # ... and every way back
-    # SQLite's LIKE ignores case for ASCII letters only: add the cases of the Danish ones.
-    return forms | {f.capitalize() for f in forms} | {f.upper() for f in forms}
+def _skeleton(word: str) -> str:
+    """A LIKE pattern for a word in any spelling that folds like it: its consonants in order (escaped)."""
+    parts = [_escape_like(part) for part in _VOWELS.split(fold(word))]
+    return "%" + "%".join(part for part in parts if part) + "%"
 
 
 def _like_terms(person: Person) -> set[str]:
+    """Terms any of which a matching record's text holds (the name's words are in :func:`_name_patterns`)."""
     terms: set[str] = set()
-    if person.name:
-        longest = max(re.findall(r"\w+", person.name), key=len)
-        terms |= _spellings(longest)
     if person.email:
-        terms.add(person.email)
+        terms.add(_escape_like(person.email))
     if person.phone:
         d = person.phone
         terms.add(d)
@@ -169,6 +169,23 @@ def _like_terms(person: Person) -> set[str]:
             terms |= {f"{d[:4]}%{d[4:]}", " ".join(d[i:i + 2] for i in range(0, 8, 2)),
                       "-".join(d[i:i + 2] for i in range(0, 8, 2)), ".".join(d[i:i + 2] for i in range(0, 8, 2))}
     return terms
+
+
+def _name_patterns(person: Person) -> list[str]:
+    """One pattern per word of the name; a record naming the person holds every one of them."""
+    return sorted({_skeleton(word) for word in _TOKEN.findall(person.name or "")})
+
+
+def _narrowing(column: Any, person: Person, postgres: bool) -> Any:
+    """The SQL condition a record (or audit detail) naming or reaching the person surely meets."""
+    def like(pattern: str) -> Any:
+        return column.ilike(pattern, escape=ESC) if postgres else column.like(pattern, escape=ESC)
+
+    clauses = [like(f"%{term}%") for term in sorted(_like_terms(person))]
+    names = _name_patterns(person)
+    if names:
+        clauses.append(and_(*[like(pattern) for pattern in names]))
+    return or_(*clauses)
 
 
 def _escape_like(term: str) -> str:
@@ -194,13 +211,8 @@ def find_records(conn: Connection, person: Person) -> list[Found]:
     """Every record (live or tombstone) that is the person or mentions them, in version order."""
     matcher = Matcher(person)
     postgres = conn.dialect.name == "postgresql"
-    likes = []
-    for term in sorted(_like_terms(person)):
-        pattern = f"%{_escape_like(term)}%"
-        likes.append(Record.fields.ilike(pattern, escape="\\") if postgres else
-                     Record.fields.like(pattern, escape="\\"))
     query = (select(Record.id, Record.entity, Record.team_id, Record.version, Record.deleted, Record.fields)
-             .where(or_(*likes)).order_by(Record.version))
+             .where(_narrowing(Record.fields, person, postgres)).order_by(Record.version))
     out = []
     for rid, entity, team_id, version, deleted, text in conn.execute(query):
         fields = orjson.loads(text)
@@ -220,11 +232,8 @@ def find_audit_mentions(conn: Connection, person: Person) -> list[tuple[int, str
     """
     matcher = Matcher(person)
     postgres = conn.dialect.name == "postgresql"
-    likes = [AuditEntry.detail.ilike(f"%{_escape_like(t)}%", escape="\\") if postgres else
-             AuditEntry.detail.like(f"%{_escape_like(t)}%", escape="\\") for t in sorted(_like_terms(person))]
-    if not likes:
-        return []
-    rows = conn.execute(select(AuditEntry.id, AuditEntry.detail).where(or_(*likes)).order_by(AuditEntry.id))
+    rows = conn.execute(select(AuditEntry.id, AuditEntry.detail).where(_narrowing(AuditEntry.detail, person, postgres))
+                        .order_by(AuditEntry.id))
     return [(row_id, detail) for row_id, detail in rows if detail and matcher.mentions(detail)]
 
 

@@ -169,3 +169,28 @@ def test_only_an_admin_revocation_makes_a_device_wipe(api):
     assert api.client.post("/api/v1/sync/access/wiped", headers=h).status_code == 204
     assert api.client.get("/api/v1/sync/access", headers=h).status_code == 401  # the token is gone
     api.push("jens-old", [{"entity": "company", "id": company, "fields": {"name": "Igen"}}], expect=401)
+
+
+def test_a_name_typed_without_danish_letters_finds_and_erases_the_person(api, tmp_path, capsys):
+    """Issue 18, 4: "Soren Olgaard" from an English keyboard is "Søren Ølgaard" (the app's own fold)."""
+    ids = _people(api)
+    typed = "Soren Olgaard"
+    doc = api.client.post(EXPORT, json={"name": typed}, headers=api.h("ada")).json()
+    by_id = {r["id"]: r for r in doc["records"]}
+    assert by_id[ids["contact"]]["match"] == "person"  # "SOEREN OLGÅRD"
+    assert by_id[ids["visit"]]["matched_fields"] == ["participants"]
+    assert by_id[ids["other_team"]]["matched_fields"] == ["body"]  # "søren ølgaard"
+    assert ids["other_visit"] not in by_id  # "Ølgaardsen" is another name
+    for spelling in ("SØREN ØLGÅRD", "soeren oelgaard", "Søren Ølgaard"):
+        again = api.client.post(EXPORT, json={"name": spelling}, headers=api.h("ada")).json()
+        assert {r["id"] for r in again["records"]} == set(by_id), spelling
+    out = tmp_path / "soren.json"
+    assert main(["admin", "export-person", "--name", typed, "--out", str(out), "--db", api.url]) == 0
+    exported = json.loads(out.read_text(encoding="utf-8"))
+    assert {r["id"] for r in exported["records"]} == set(by_id)
+    assert main(["admin", "erase-person", "--name", typed, "--db", api.url]) == 0
+    capsys.readouterr()
+    assert api.latest("mette", ids["contact"])["fields"]["name"] == ERASED
+    assert api.latest("mette", ids["visit"])["fields"]["participants"] == ERASED
+    assert api.latest("otto", ids["other_team"])["fields"]["body"].startswith(f"Ringede til {ERASED}")
+    assert api.client.post(EXPORT, json={"name": NAME}, headers=api.h("ada")).json()["records"] == []
