@@ -30,6 +30,7 @@ from desktop.ui.i18n import tr
 from desktop.ui.operation import Op
 from desktop.ui.sync_relay import SyncRelay
 from desktop.ui.tasks import TaskRunner
+from desktop.ui.theme import ThemeKeeper
 from desktop.ui.widgets.ask import ask
 
 log = logging.getLogger(__name__)
@@ -92,7 +93,8 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName("Feltbog")
     app.setApplicationName("Feltbog")
     app.setWindowIcon(QIcon(str(resource("icons", "feltbog.svg"))))
-    app.setStyleSheet(resource("styles", "feltbog.qss").read_text(encoding="utf-8"))
+    if app.findChild(ThemeKeeper) is None:
+        ThemeKeeper(app)  # feltbog.qss, with its dark-mode additions when the system is dark
     i18n.set_language(i18n.saved_language(), app)
     return app
 

@@ -50,9 +50,15 @@ def test_new_visit_backed_out_leaves_nothing_and_the_company_can_be_deleted(wind
 
 def test_typing_in_a_new_visit_creates_it_once(window, ctx, qtbot):
     company = ctx.ops().create_company(name="Aabybro Auto").id
-    window.start_visit(company)
+    earlier = ctx.ops().create_visit(company, body="Sidste uges besøg", participants="Ejeren").id
+    window.open_visit(earlier)
     editor = window.visits.editor
-    qtbot.waitUntil(lambda: editor.heading.text().startswith("Aabybro Auto"), timeout=5000)
+    qtbot.waitUntil(lambda: editor.form.widgets["body"].toPlainText() == "Sidste uges besøg", timeout=5000)
+    window.start_visit(company)
+    qtbot.waitUntil(lambda: editor.heading.text().startswith("Aabybro Auto") and editor.visit_id is None,
+                    timeout=5000)
+    # A clean sheet: nothing of the visit shown before is left in the form.
+    assert editor.form.widgets["body"].toPlainText() == "" and editor.form.widgets["participants"].text() == ""
     body = editor.form.widgets["body"]
     body.setFocus()
     qtbot.keyClicks(body, "Værkstedet mangler en lærling.")
@@ -62,7 +68,7 @@ def test_typing_in_a_new_visit_creates_it_once(window, ctx, qtbot):
     ctx.tasks.wait_idle()
     qtbot.waitUntil(lambda: not editor._saving, timeout=5000)
     with ctx.db.read() as session:
-        visits = session.scalars(select(MODELS["visit"])).all()
+        visits = session.scalars(select(MODELS["visit"]).where(MODELS["visit"].id != earlier)).all()
     assert [v.body for v in visits] == ["Værkstedet mangler en lærling. Ring i næste uge."]
     assert visits[0].company_id == company
 

@@ -159,7 +159,9 @@ class VisitEditor(QWidget):
         self.record = None
         self.company_id = company_id
         self._dirty = False
-        self.form.set_values({**ENTITIES["visit"].defaults(), "visited_at": self.ctx.today()})
+        # Every field, so nothing of the visit shown before is left in the form.
+        self.form.set_values({**dict.fromkeys(VISIT_FIELDS), **ENTITIES["visit"].defaults(),
+                              "visited_at": self.ctx.today()})
         self.form.show_errors(None)
         self.form.set_read_only(False)
         self.review.hide()
