@@ -224,6 +224,8 @@ def dark_palette() -> QPalette:
                                                                 QColor(140, 140, 140)),
     ):
         palette.setColor(role, color)
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(120, 120, 120))  # greyed out, as the OS does
     return palette
 
 
@@ -246,7 +248,7 @@ def tour(qtbot: Any, ctx: Any, prefix: str, *, company_id: str | None = None, vi
         if item.isHidden():
             continue
         go_to(qtbot, window, row)
-        qtbot.wait(250)  # the screen reads its rows on the worker
+        qtbot.wait(150)  # the screen reads its rows on the worker
         shots.append(shoot(window, f"{prefix}-{row:02d}-{item.text().lower()}"))
     if company_id:
         window.open_company(company_id)

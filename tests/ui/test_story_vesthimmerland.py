@@ -43,11 +43,13 @@ from tests.ui.story_helpers import (
     click,
     fill,
     go_to,
+    in_language_and_palette,
     list_texts,
     menu_action,
     ok_button,
     raise_modal_errors,
     shoot,
+    tour,
     type_into,
 )
 
@@ -247,6 +249,7 @@ def test_vesthimmerland_centre_mentors_reminder_and_catalogue(jobcentre, qtbot, 
                                            "Pedelopgaverne kan rumme en borger mere fra januar.")
     qtbot.waitUntil(lambda: editor.visit_id is not None and editor.saved_label.text().startswith("Gemt"),
                     timeout=5000)
+    centre_visit = editor.visit_id
     shot(window, "09-centre-visit")
     go_to(qtbot, window, TODAY)
     qtbot.waitUntil(lambda: list_texts(today.centres) == ["Alle centre er besøgt i tide."], timeout=5000)
@@ -298,3 +301,21 @@ def test_vesthimmerland_centre_mentors_reminder_and_catalogue(jobcentre, qtbot, 
     with jens.db.read() as session:
         centre_follow_ups = list_follow_ups(session, subject_id=centre_id).items
     assert all(f.assignee_id in (None, ids["jens"]) for f in centre_follow_ups)
+
+    # The screens on the way, in English and with the operating system in dark mode.
+    from desktop.ui.fields import COMPANY_FIELDS
+
+    def centre_dialog(parent):
+        dialog = EntityDialog(jens, "company", list(COMPANY_FIELDS), lambda ops, v: None, parent=parent)
+        dialog.form.widgets["is_centre"].setChecked(True)
+        return dialog
+
+    dialogs = (centre_dialog, lambda parent: ImportDialog(jens, parent))
+    for language, dark in (("en", False), ("da", True)):
+        name = f"vesthimmerland-{language}{'-dark' if dark else ''}"
+        back = in_language_and_palette(language, dark)
+        try:
+            tour(qtbot, jens, f"{name}-jens", company_id=centre_id, visit_id=centre_visit, dialogs=dialogs)
+            tour(qtbot, lone, f"{name}-lone")
+        finally:
+            back()
