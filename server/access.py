@@ -43,6 +43,7 @@ from server.deps import AUTH_FAILED, CurrentUser, bearer, current_user, engine
 from server.security import token_hash, utcnow
 from server.store import audit, audit_rows
 from server.tables import AuditEntry, Membership, TeamDeparture, Token, User
+from server.tokens import first_use
 
 GRACE_DAYS = 14
 ACTIVE, CLOSING = "active", "closing"
@@ -98,7 +99,7 @@ def resolve(db: Engine, credentials: HTTPAuthorizationCredentials | None) -> Dev
     with db.connect() as conn:
         rows = conn.execute(
             select(User.id, User.username, User.full_name, User.role, User.active, Token.created_at,
-                   Token.expires_at, Token.revoked_at, Membership.team_id)
+                   Token.expires_at, Token.revoked_at, Token.replaces, Membership.team_id)
             .join(Token, Token.user_id == User.id)
             .join(Membership, Membership.user_id == User.id, isouter=True)
             .where(Token.token_hash == digest)
@@ -115,6 +116,8 @@ def resolve(db: Engine, credentials: HTTPAuthorizationCredentials | None) -> Dev
     expired = _when(row.expires_at) <= now
     if not closing and (expired or revoked is not None):
         return None
+    if row.replaces and not closing and not expired:  # a refreshed token's first use ends the old one
+        first_use(db, digest, row.replaces)
     current = tuple(sorted({r.team_id for r in rows if r.team_id is not None}))
     grace = now - timedelta(days=GRACE_DAYS)
     left = {team for action, team, at in history if action == "left_team" and at >= grace and team}

@@ -27,6 +27,7 @@ class Settings:
 
     database_url: str
     token_days: int = 30
+    token_refresh_grace_seconds: int = 600  # a refreshed token works on until its successor is used, at most this
     max_body_bytes: int = 20 * 1024 * 1024
     max_json_members: int = 250_000  # colons in a body: 5,000 mutations of ~40 fields; more is refused unparsed
     body_timeout_seconds: float = 60.0  # the whole body must have arrived by then (408)

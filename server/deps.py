@@ -13,6 +13,7 @@ from sqlalchemy import Engine, select
 from server.security import token_hash, utcnow
 from server.store import audit, audit_rows
 from server.tables import Membership, Token, User
+from server.tokens import first_use
 
 bearer = HTTPBearer(auto_error=False)
 AUTH_FAILED = {"code": "auth", "message": "Log ind igen (ugyldigt eller udløbet login)."}
@@ -95,7 +96,7 @@ def current_user(
     with db.connect() as conn:  # one round trip: the token, its user and the user's teams
         rows = conn.execute(
             select(User.id, User.username, User.full_name, User.role, User.active, Token.expires_at,
-                   Token.revoked_at, Membership.team_id)
+                   Token.revoked_at, Token.replaces, Membership.team_id)
             .join(Token, Token.user_id == User.id)
             .join(Membership, Membership.user_id == User.id, isouter=True)
             .where(Token.token_hash == digest)
@@ -108,6 +109,8 @@ def current_user(
            else "token_expired" if expires <= utcnow() else None)
     if why:
         raise _unauthorised(request, row.id, why, digest)
+    if row.replaces:  # the first use of a refreshed token ends the old one (server/tokens.py)
+        first_use(db, digest, row.replaces)
     teams = tuple(sorted(r.team_id for r in rows if r.team_id is not None))
     return CurrentUser(row.id, row.username, row.full_name, row.role, teams, digest)
 

@@ -13,6 +13,7 @@ import logging
 import platform
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from desktop.cancel import CancelToken, Progress, no_progress
 from desktop.credentials import Credentials
@@ -173,7 +174,7 @@ class SyncService:
         if expires and datetime.fromisoformat(expires.replace("Z", "+00:00")) - self.clock() > REFRESH_WITHIN:
             return False
         try:
-            reply = self.client().refresh()
+            reply = self._refresh_once_more_if_lost()
         except SyncError as exc:
             log.info("Token refresh failed (%s); trying again after the next sync", exc.kind.value)
             return False
@@ -181,3 +182,18 @@ class SyncService:
         with self.db.write() as session:
             state.set_value(session, state.TOKEN_EXPIRES, reply["expires_at"])
         return True
+
+    def _refresh_once_more_if_lost(self) -> dict[str, Any]:
+        """Ask for a new token; once more at once if the reply was lost on the way.
+
+        The server keeps the old token working until the new one is used (or a
+        short grace ends), and a second refresh with the old token replaces the
+        one whose reply was lost, so asking again is always safe.
+        """
+        try:
+            return self.client().refresh()
+        except SyncError as exc:
+            if exc.kind is not SyncErrorKind.NETWORK:
+                raise
+            log.info("Token refresh reply lost; asking once more")
+            return self.client().refresh()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi import APIRouter, Depends, HTTPException, Request
 from sqlalchemy import Engine, func, insert, select, update
 
@@ -11,6 +13,7 @@ from server.schemas import LoginRequest, LoginResponse, RefreshResponse, errors
 from server.security import expiry, iso, new_token, token_hash, utcnow, verify_password
 from server.store import audit, audit_rows
 from server.tables import Membership, Team, Token, User
+from server.tokens import replace_token
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 # The same words for an unknown user and a wrong password: no user enumeration.
@@ -70,16 +73,17 @@ def login(body: LoginRequest, request: Request, db: Engine = Depends(engine)) ->
 @router.post("/refresh", response_model=RefreshResponse, responses=errors(401))
 def refresh(request: Request, user: CurrentUser = Depends(current_user),
             db: Engine = Depends(engine)) -> RefreshResponse:
-    """Exchange a valid, unexpired token for a new one with a full lifetime; the old one is revoked."""
+    """Exchange a valid, unexpired token for a new one with a full lifetime.
+
+    The old one is revoked when the new one is first used, and stops working after a short grace anyway.
+    """
     token, expires, now = new_token(), expiry(request.app.state.settings.token_days), utcnow()
+    grace = timedelta(seconds=request.app.state.settings.token_refresh_grace_seconds)
     with db.execution_options(write=True).begin() as conn:
-        # Revoke first, and only if still live: of two refreshes racing with one token, one wins.
-        revoked = conn.execute(update(Token).where(Token.token_hash == user.token_hash, Token.revoked_at.is_(None))
-                               .values(revoked_at=now)).rowcount
-        if revoked == 1:
-            device = conn.execute(select(Token.device_name).where(Token.token_hash == user.token_hash)).scalar_one()
-            conn.execute(insert(Token).values(token_hash=token_hash(token), user_id=user.id, device_name=device,
-                                              created_at=now, expires_at=expires))
+        # The old token stays good until the new one is first used, or the grace ends (server/tokens.py):
+        # a lost reply must not sign the laptop out.
+        revoked = 1 if replace_token(conn, user.token_hash, token_hash(token), user.id, expires, grace) else 0
+        if revoked:
             audit_rows(conn, [audit(user.id, "token_refresh")])
     if revoked != 1:
         audit_refusal(request, user.id, "refused:token_revoked", token_prefix=user.token_hash[:12])
