@@ -8,6 +8,7 @@ from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -26,6 +27,7 @@ from desktop.ui.account import AccountSnapshot
 from desktop.ui.calendar_keeper import CalendarKeeper
 from desktop.ui.context import AppContext
 from desktop.ui.i18n import tr
+from desktop.ui.reminders import Reminders
 from desktop.ui.screens.companies import CompaniesScreen
 from desktop.ui.screens.conflicts import ConflictsScreen
 from desktop.ui.screens.records import FollowUpsScreen, MentorsScreen, OpeningsScreen
@@ -67,13 +69,14 @@ class MainWindow(QMainWindow):
             (tr("Openings"), self.openings), (tr("Mentors"), self.mentors), (tr("Follow-ups"), self.follow_ups),
             (tr("Conflicts"), self.conflicts), (tr("Reports"), self.reports), (tr("Review"), self.review),
         ]
+        self.go_actions: list[QAction] = []  # Ctrl+1..9, listed in the Go menu
         for number, (title, screen) in enumerate(self.screens, start=1):
             self.sidebar.addItem(QListWidgetItem(title))
             self.stack.addWidget(screen)
-            action = QAction(self)
+            action = QAction(title, self)
             action.setShortcut(QKeySequence(f"Ctrl+{number}"))
             action.triggered.connect(lambda _c=False, n=number - 1: self.sidebar.setCurrentRow(n))
-            self.addAction(action)
+            self.go_actions.append(action)
         self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -88,6 +91,8 @@ class MainWindow(QMainWindow):
         self._manual_sync = False
         self._status = ctx.runner.status() if ctx.runner else SyncStatus()
         self._menus()
+        self.reminders = Reminders(ctx, self.open_reminder, self)  # the tray: due items even when I dag is not open
+        self.reminders.start()
         self.calendar = CalendarKeeper(ctx, self)  # <data>/feltbog-kalender.ics follows every change
         ctx.events.sync_status.connect(self.show_sync_status)
         ctx.events.sync_finished.connect(self._sync_finished)
@@ -107,6 +112,16 @@ class MainWindow(QMainWindow):
             action.triggered.connect(slot)
             if shortcut:
                 action.setShortcut(QKeySequence(shortcut))
+        work_menu = self.menuBar().addMenu(tr("&Work"))
+        for text, slot, shortcut in ((tr("New visit…"), self.new_visit, "Ctrl+N"),
+                                     (tr("Find in the list"), self.find, "Ctrl+F"),
+                                     (tr("Save report as PDF…"), self.save_pdf, "Ctrl+P")):
+            action = work_menu.addAction(text)
+            action.triggered.connect(slot)
+            action.setShortcut(QKeySequence(shortcut))
+        go_menu = self.menuBar().addMenu(tr("&Go to"))
+        for action in self.go_actions:
+            go_menu.addAction(action)
         help_menu = self.menuBar().addMenu(tr("&Help"))
         help_menu.addAction(tr("About Feltbog")).triggered.connect(self.about)
 
@@ -139,6 +154,50 @@ class MainWindow(QMainWindow):
     def open_review(self) -> None:
         """Show the review queue (supervisors)."""
         self.sidebar.setCurrentRow(len(self.screens) - 1)
+
+    def new_visit(self) -> None:
+        """Ctrl+N: a new visit note, for the company whose page is open, else for a company picked."""
+        page = self.companies.page
+        if self.stack.currentWidget() is self.companies and self.companies.stack.currentWidget() is page \
+                and page.company_id:
+            self.start_visit(page.company_id)
+            return
+        self.sidebar.setCurrentRow(2)
+        self.visits.show_list()
+        self.visits.list.new_visit()
+
+    def find(self) -> None:
+        """Ctrl+F: the search box of the list on screen (the company list's from screens without one)."""
+        screen = self.stack.currentWidget()
+        if screen in (self.companies, self.visits):
+            screen.show_list()
+            box = screen.list.search
+        elif isinstance(getattr(screen, "search", None), QLineEdit) and screen.search.isVisible():
+            box = screen.search
+        else:
+            self.sidebar.setCurrentRow(1)
+            self.companies.show_list()
+            box = self.companies.list.search
+        box.setFocus()
+        box.selectAll()
+
+    def save_pdf(self) -> None:
+        """Ctrl+P: save the report chosen on Rapporter as PDF."""
+        self.sidebar.setCurrentRow(self.stack.indexOf(self.reports))
+        self.reports.save()
+
+    def open_reminder(self, kind: str, record_id: str) -> None:
+        """A reminder clicked in the tray or its notification: bring the window up and show the item."""
+        if self.isMinimized():
+            self.showNormal()
+        self.raise_()
+        self.activateWindow()
+        if kind == "company" and record_id:
+            self.open_company(record_id)
+        elif kind == "visit" and record_id:
+            self.open_visit(record_id)
+        else:
+            self.sidebar.setCurrentRow(0)
 
     def start_visit(self, company_id: str) -> None:
         """Start a new visit note for a company (stored once something is typed)."""
@@ -228,4 +287,5 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.visits.editor.save_now()  # the last keystrokes are saved before we go
+        self.reminders.stop()
         super().closeEvent(event)

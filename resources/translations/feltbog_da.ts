@@ -40,6 +40,10 @@
         <translation>Gem</translation>
     </message>
     <message>
+        <source>Team</source>
+        <translation>Team</translation>
+    </message>
+    <message>
         <source>Sign in to Feltbog</source>
         <translation>Log ind i Feltbog</translation>
     </message>
@@ -200,6 +204,26 @@
         <translation>Indstillinger…</translation>
     </message>
     <message>
+        <source>&amp;Work</source>
+        <translation>&amp;Arbejde</translation>
+    </message>
+    <message>
+        <source>New visit…</source>
+        <translation>Nyt besøg…</translation>
+    </message>
+    <message>
+        <source>Find in the list</source>
+        <translation>Søg i listen</translation>
+    </message>
+    <message>
+        <source>Save report as PDF…</source>
+        <translation>Gem rapport som PDF…</translation>
+    </message>
+    <message>
+        <source>&amp;Go to</source>
+        <translation>&amp;Gå til</translation>
+    </message>
+    <message>
         <source>daily</source>
         <translation>daglig</translation>
     </message>
@@ -324,8 +348,60 @@
         <translation>Ny virksomhed</translation>
     </message>
     <message>
+        <source>centre visit due</source>
+        <translation>centerbesøg forfalder</translation>
+    </message>
+    <message>
+        <source>Feltbog: 1 follow-up or visit due</source>
+        <translation>Feltbog: 1 opfølgning eller besøg forfalder</translation>
+    </message>
+    <message>
+        <source>Feltbog: %1 follow-ups or visits due</source>
+        <translation>Feltbog: %1 opfølgninger eller besøg forfalder</translation>
+    </message>
+    <message>
+        <source>Feltbog: nothing due</source>
+        <translation>Feltbog: intet forfalder</translation>
+    </message>
+    <message>
         <source>Open</source>
         <translation>Åbn</translation>
+    </message>
+    <message>
+        <source>Remind me again in 1 hour</source>
+        <translation>Påmind mig igen om 1 time</translation>
+    </message>
+    <message>
+        <source>Remind me again tomorrow</source>
+        <translation>Påmind mig igen i morgen</translation>
+    </message>
+    <message>
+        <source>%1 more on Today</source>
+        <translation>%1 mere på I dag</translation>
+    </message>
+    <message>
+        <source>Remind me of all again in 1 hour</source>
+        <translation>Påmind mig om alle igen om 1 time</translation>
+    </message>
+    <message>
+        <source>Remind me of all again tomorrow</source>
+        <translation>Påmind mig om alle igen i morgen</translation>
+    </message>
+    <message>
+        <source>Open Today</source>
+        <translation>Åbn I dag</translation>
+    </message>
+    <message>
+        <source>Due today</source>
+        <translation>Forfalder i dag</translation>
+    </message>
+    <message>
+        <source>1 follow-up or visit due</source>
+        <translation>1 opfølgning eller besøg forfalder</translation>
+    </message>
+    <message>
+        <source>%1 follow-ups or visits due</source>
+        <translation>%1 opfølgninger eller besøg forfalder</translation>
     </message>
     <message>
         <source>← Back to the list</source>
