@@ -3,6 +3,8 @@ widget is read off the GUI thread (Qt forbids it; the page reads run on the data
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFileDialog, QLineEdit, QPushButton
@@ -98,7 +100,8 @@ def test_every_other_screen_too(window, seeded, qtbot, guard):
         qtbot.waitUntil(screen.isVisible, timeout=5000)
     window.review.tabs.setCurrentIndex(1)
     overview = window.review.overview
-    overview.start.setDate(overview.start.date().addDays(-40))
+    overview.start.set_value(overview.start.parsed() - timedelta(days=40))
+    overview.refresh()
     window.ctx.tasks.wait_idle()
     qtbot.wait(50)
     assert guard.violations == []

@@ -430,6 +430,25 @@ def test_jammerbugt_offline_first_then_review_follow_ups_and_report(office, qtbo
     assert "Mette Kjær" in text
     assert opened_urls and opened_urls[-1].toLocalFile() == str(target)
 
+    # Gennemsyn > Overblik says the same for the period (the openings were registered today by the wall
+    # clock, not the story's, so the period reaches today).
+    go_to(qtbot, boss, REVIEW)
+    tabs = boss.review.tabs
+    qtbot.mouseClick(tabs.tabBar(), Qt.MouseButton.LeftButton, pos=tabs.tabBar().tabRect(1).center())
+    overview = boss.review.overview
+    first, last = min(date(2026, 11, 1), date.today()), max(date(2027, 3, 31), date.today())
+    type_into(qtbot, overview.start, first.strftime("%-d-%-m-%y"))  # as "1-11-26"
+    type_into(qtbot, overview.end, last.strftime("%-d.%-m.%Y"))  # as "31.3.2027"
+    assert (overview.start.parsed(), overview.end.parsed()) == (first, last)
+    table = overview.consultants
+
+    def overview_rows():
+        return [[table.item(r, c).text() for c in range(table.columnCount())] for r in range(table.rowCount())]
+
+    qtbot.waitUntil(lambda: any(row[1] == "2" for row in overview_rows()), timeout=5000)
+    shot(boss, "23-review-overview")
+    assert overview_rows() == [["Mette Kjær", "2", "2", "1", "8"]]
+
     # The screens on the way, in English and with the operating system in dark mode.
     from desktop.ui.dialogs.import_dialog import ImportDialog
     from desktop.ui.fields import MENTOR_FIELDS, OPENING_FIELDS

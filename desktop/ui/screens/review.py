@@ -6,11 +6,9 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QDate
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -24,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.dates import DateInputError
 from desktop.models.changes import Changes
 from desktop.models.queries import Record, get_record, list_openings
 from desktop.models.review_queries import (
@@ -38,6 +37,7 @@ from desktop.ui import i18n
 from desktop.ui.context import AppContext
 from desktop.ui.i18n import fmt_date, tr
 from desktop.ui.operation import Op
+from desktop.ui.widgets.form import NARROW, DateField
 from desktop.ui.widgets.tables import fill_table, read_only_table
 
 VERDICTS = (("approved", "Approve"), ("has_issues", "Has issues"), ("rejected", "Reject"))
@@ -217,13 +217,20 @@ class Overview(QWidget):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
+        # Typed as in every form ("1-11-26", "31.3"); a QDateEdit turned "31" typed into November's day into 30.
         today = ctx.today()
-        self.start = QDateEdit(QDate(today.year, today.month, 1))
-        self.end = QDateEdit(QDate(today.year, today.month, today.day))
-        for widget in (self.start, self.end):
-            widget.setDisplayFormat("dd-MM-yyyy")
-            widget.setCalendarPopup(True)
-            widget.dateChanged.connect(lambda _d: self.refresh())
+        self.start = DateField(lambda: ctx.today())
+        self.end = DateField(lambda: ctx.today())
+        self.start.set_value(today.replace(day=1))
+        self.end.set_value(today)
+        for widget, name in ((self.start, "overview_start"), (self.end, "overview_end")):
+            widget.setObjectName(name)
+            widget.setMaximumWidth(NARROW)
+            widget.editingFinished.connect(self.refresh)
+            widget.picked.connect(self.refresh)
+        self.period_error = QLabel()
+        self.period_error.setObjectName("period_error")
+        self.period_error.setProperty("role", "error")
         self.consultants = read_only_table([tr("Consultant"), tr("Visits"), tr("Openings created"), tr("Filled"),
                                         tr("Hours per week placed")])
         self.consultants.setObjectName("by_consultant")
@@ -235,6 +242,7 @@ class Overview(QWidget):
         period.addWidget(self.start)
         period.addWidget(QLabel("–"))
         period.addWidget(self.end)
+        period.addWidget(self.period_error)
         period.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(period)
@@ -249,9 +257,15 @@ class Overview(QWidget):
 
     def refresh(self) -> None:
         """Read the overviews for the chosen period (on the worker)."""
-        start = self.start.date().toPython()
-        end = self.end.date().toPython()
         today = self.ctx.today()
+        try:
+            start, end = self.start.parsed(), self.end.parsed()
+        except DateInputError as error:
+            self.period_error.setText(error.message(i18n.language()))  # the last figures stay until it is fixed
+            return
+        self.period_error.clear()
+        start, end = start or today.replace(day=1), end or today  # an emptied field: this month so far
+        start, end = min(start, end), max(start, end)
         Op.read(self.ctx, lambda s: (overview_by_consultant(s, start, end), overview_by_centre(s, start, end, today)),
                 self).success(self._show).run()
 
