@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, text
 
 from desktop.domain.protocol import MERGED_INTO
+from desktop.domain.rules import normalise_cvr
 from desktop.domain.schema import ENTITIES
 from server.security import utcnow
 from server.store import audit
@@ -87,21 +88,57 @@ def redirect_refs(ctx: WriteContext, entity: str, clean: dict[str, Any], subject
 
 # --- one company per CVR -----------------------------------------------------------------------------------
 
+def prefetch_cvrs(ctx: WriteContext, mutations: list[dict[str, Any]]) -> None:
+    """Read the companies holding the CVRs a batch's company mutations name, in one query per 500 CVRs
+    (a push of thousands of new companies would otherwise ask once per company, under the sequence lock)."""
+    wanted: set[str] = set()
+    for m in mutations:
+        value = (m.get("fields") or {}).get("cvr") if m.get("entity") == "company" else None
+        if isinstance(value, str) and value.strip():
+            wanted.add(normalise_cvr(value))
+    teams = sorted(ctx.teams)
+    cvrs = sorted(wanted)
+    for start in range(0, len(cvrs), 500):
+        _read_holders(ctx, teams, cvrs[start:start + 500])
+
+
+def _read_holders(ctx: WriteContext, teams: list[str], cvrs: list[str]) -> None:
+    """Load the stored live companies of these teams with these CVRs, and note them by (team, CVR)."""
+    if not teams or not cvrs:
+        return
+    conn = ctx.conn
+    params = {**{f"t{i}": t for i, t in enumerate(teams)}, **{f"c{i}": c for i, c in enumerate(cvrs)}}
+    rows = conn.execute(text(
+        f"SELECT id, team_id, {_json(conn, 'cvr')} FROM records WHERE entity = 'company' AND {_live(conn)} "
+        f"AND team_id IN ({', '.join(f':t{i}' for i in range(len(teams)))}) "
+        f"AND {_json(conn, 'cvr')} IN ({', '.join(f':c{i}' for i in range(len(cvrs)))})"), params).all()
+    for team in teams:
+        for cvr in cvrs:
+            ctx.cvr_holders.setdefault((team, cvr), set())
+    for record_id, team, cvr in rows:
+        ctx.cvr_holders[(team, cvr)].add(record_id)
+    ctx.load([row[0] for row in rows])
+
+
 def cvr_holder(ctx: WriteContext, team_id: str, cvr: str | None, exclude: str) -> Loaded | None:
-    """The live company of the team that had this CVR first (other than ``exclude``), or None."""
+    """The live company of the team that had this CVR first (other than ``exclude``), or None.
+
+    ``exclude`` is the company being written with this CVR: it is noted as a holder from now on (if it is
+    merged instead, it is a tombstone, which no later look-up takes).
+    """
     if not cvr:
         return None
-    conn = ctx.conn
-    ids = list(conn.execute(text(
-        f"SELECT id FROM records WHERE entity = 'company' AND {_live(conn)} AND team_id = :team "
-        f"AND {_json(conn, 'cvr')} = :cvr"), {"team": team_id, "cvr": cvr}).scalars())
-    ctx.load(ids)
-    found = {r.id: r for r in ctx.records.values()
-             if r.entity == "company" and not r.deleted and r.team_id == team_id and r.id != exclude
-             and r.fields.get("cvr") == cvr}
+    key = (team_id, cvr)
+    if key not in ctx.cvr_holders:
+        _read_holders(ctx, [team_id], [cvr])
+    candidates = ctx.cvr_holders[key]
+    found = [r for r in (ctx.records.get(i) for i in candidates if i != exclude)
+             if r is not None and r.entity == "company" and not r.deleted and r.team_id == team_id
+             and r.fields.get("cvr") == cvr]
+    candidates.add(exclude)
     if not found:
         return None
-    return min(found.values(), key=lambda r: (r.fields.get("created_at") or "", r.version, r.id))
+    return min(found, key=lambda r: (r.fields.get("created_at") or "", r.version, r.id))
 
 
 def _fill_and_conflict(ctx: WriteContext, survivor: Loaded, fields: dict[str, Any], lost_by: str | None) -> list[str]:

@@ -134,6 +134,7 @@ def apply_push(
                  .values(last_mutation_id=new_last, last_seen=utcnow()))
     ctx = WriteContext(conn, user_id, device_id, teams, Sequence(conn), supervisor=supervisor)
     ctx.load([m["id"] for m in fresh if canonical_id(m["id"])] + _referenced_ids(fresh))
+    companies.prefetch_cvrs(ctx, fresh)
     budget = MAX_BATCH_ERRORS
     for m in fresh:
         # The audit log keeps who, what, when and ids: never a text the client sent (a name it does

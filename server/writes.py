@@ -67,6 +67,7 @@ class WriteContext:
     supervisor: bool = False  # may name another user as a visit's author
     members: dict[str, set[str]] = field(default_factory=dict)  # team -> user ids, read when needed
     aliases: dict[str, str | None] = field(default_factory=dict)  # company -> the company it was merged into
+    cvr_holders: dict[tuple[str, str], set[str]] = field(default_factory=dict)  # (team, CVR) -> company ids
 
     @property
     def who(self) -> list[Any]:

@@ -151,3 +151,33 @@ def test_giving_a_stored_company_a_used_cvr_moves_its_stored_visits(make_device,
         assert device.sync().verified
     assert a.snapshot() == b.snapshot() == c.snapshot()
     assert {v["company_id"] for v in server_records(server, "visit").values()} == {ca}
+
+
+def test_one_batch_with_the_same_cvr_twice_keeps_one_company(server):
+    """Duplicates inside one push (e.g. an import) merge the same way, the visit naming the second included."""
+    import uuid
+
+    from desktop.sync.client import SyncClient
+
+    username, _ = server.user("consultant")
+    token = server.token(username)
+    client = SyncClient(server.url, lambda: token)
+    first, second, third, visit = (str(uuid.uuid4()) for _ in range(4))
+
+    def company(n: int, record_id: str, cvr: str, **fields) -> dict:
+        return {"mutation_id": n, "entity": "company", "id": record_id, "op": "upsert", "base_version": 0,
+                "fields": {"team_id": server.team_id, "name": f"Firma {n}", "cvr": cvr, **fields}}
+
+    reply = client.push("importer", [
+        company(1, first, CVR),
+        company(2, second, "3100 0009", phone="98 62 11 00"),  # the same CVR as typed by a person
+        company(3, third, "12345674"),
+        {"mutation_id": 4, "entity": "visit", "id": visit, "op": "upsert", "base_version": 0,
+         "fields": {"team_id": server.team_id, "company_id": second, "visited_at": "2026-11-23", "body": "Hej"}},
+    ])
+    assert [r["status"] for r in reply["results"]] == ["applied"] * 4, reply
+    companies = server_records(server, "company")
+    assert set(companies) == {first, third} and companies[first]["phone"] == "98 62 11 00"
+    assert server_records(server, "visit")[visit]["company_id"] == first
+    pulled = {c["id"]: c for c in client.pull(0, 100)["changes"]}
+    assert pulled[second]["op"] == "delete" and pulled[second]["fields"]["merged_into"] == first
