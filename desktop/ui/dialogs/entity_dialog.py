@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QDialog, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QFormLayout, QScrollArea, QVBoxLayout, QWidget
 
 from desktop.domain.errors import ValidationError
 from desktop.domain.schema import ENTITIES
@@ -15,13 +15,15 @@ from desktop.ui.context import AppContext
 from desktop.ui.i18n import tr
 from desktop.ui.widgets.buttons import dialog_buttons
 from desktop.ui.widgets.form import EntityForm
+from desktop.ui.widgets.team import as_team, choosing_team, team_combo
 
 
 class EntityDialog(QDialog):
     """A form for ``fields`` of ``entity``; Save runs ``save(ops, values)`` in the background.
 
     ``values`` are the record being edited; without them (a new record) the
-    form shows the schema's defaults.
+    form shows the schema's defaults, and a user in more than one team picks
+    the team the record belongs to (``new`` says so when a new record comes with values).
     """
 
     def __init__(
@@ -33,6 +35,7 @@ class EntityDialog(QDialog):
         values: dict[str, Any] | None = None,
         title: str = "",
         parent: QWidget | None = None,
+        new: bool | None = None,
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -50,6 +53,14 @@ class EntityDialog(QDialog):
         buttons = dialog_buttons(tr("Save"), self.submit, self.reject)
         self.buttons = buttons
         layout = QVBoxLayout(self)
+        self.team = team_combo(ctx.account, self)
+        self.choosing_team = bool(values is None if new is None else new) and choosing_team(ctx.account)
+        if self.choosing_team:
+            teams = QFormLayout()
+            teams.addRow(tr("Team"), self.team)
+            layout.addLayout(teams)
+        else:
+            self.team.hide()
         layout.addWidget(scroll)
         layout.addWidget(buttons)
         self.resize(560, min(120 + 58 * len(fields), 720))
@@ -57,6 +68,7 @@ class EntityDialog(QDialog):
     def submit(self) -> None:
         """Validate and save through the operations; stay open on bad input."""
         values = self.form.values()
+        team = self.team.currentData() if self.choosing_team else None
         self.buttons.setEnabled(False)
 
         def saved(result: Any) -> None:
@@ -68,4 +80,4 @@ class EntityDialog(QDialog):
             self.buttons.setEnabled(True)
             self.form.show_errors(error)
 
-        self.ctx.write(lambda ops: self.save(ops, values), saved, invalid, parent=self)
+        self.ctx.write(lambda ops: self.save(as_team(ops, team), values), saved, invalid, parent=self)

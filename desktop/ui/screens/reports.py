@@ -27,6 +27,7 @@ from desktop.ui.context import AppContext
 from desktop.ui.i18n import tr
 from desktop.ui.operation import Op
 from desktop.ui.widgets.form import NARROW, DateField
+from desktop.ui.widgets.team import choosing_team, fill_teams, team_combo
 
 KINDS = ("catalogue", "supervisor", "follow_ups")
 
@@ -86,6 +87,11 @@ class ReportsScreen(QWidget):
         form.addRow(tr("Report"), self.kind)
         form.addRow(tr("From"), self.start)
         form.addRow(tr("To"), self.end)
+        # A user in two teams says which team the supervisor report is for.
+        self.team = team_combo(ctx.account, self)
+        form.addRow(tr("Team"), self.team)
+        self.form = form
+        ctx.events.account_changed.connect(self._account_changed)
         save = QPushButton(tr("Save as PDF…"))
         save.setObjectName("save_pdf")
         save.clicked.connect(self.save)
@@ -102,6 +108,10 @@ class ReportsScreen(QWidget):
         self.kind.currentIndexChanged.connect(self._explain)
         self._explain()
 
+    def _account_changed(self, account: Any) -> None:
+        fill_teams(self.team, account)
+        self._explain()
+
     def _explain(self) -> None:
         kind = self.kind.currentData()
         texts = {
@@ -115,6 +125,7 @@ class ReportsScreen(QWidget):
         period = kind != "catalogue"
         self.start.setEnabled(period)
         self.end.setEnabled(period)
+        self.form.setRowVisible(self.team, kind == "supervisor" and choosing_team(self.ctx.account))
 
     def save(self) -> None:
         """Build the chosen report for the period and save it as PDF."""
@@ -138,8 +149,9 @@ class ReportsScreen(QWidget):
             build = lambda s: centre_catalogue_data(s, names=names)  # noqa: E731
             suggested = "virksomhedscenterkatalog.pdf"
         elif kind == "supervisor":
-            team = account.default_team.id if account.default_team else None
-            team_name = account.default_team.name if account.default_team else ""
+            chosen = next((t for t in account.teams if t.id == self.team.currentData()), account.default_team)
+            team = chosen.id if chosen else None
+            team_name = chosen.name if chosen else ""
             today = self.ctx.today()  # the app's day (centres overdue), not the clock's
             build = lambda s: supervisor_report_data(s, team, start, end, names=names, team_name=team_name,  # noqa: E731
                                                      today=today)
