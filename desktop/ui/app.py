@@ -21,7 +21,7 @@ from desktop.models.health import DatabaseDamagedError
 from desktop.paths import resource
 from desktop.sync.runner import SyncRunner
 from desktop.sync.service import SyncService
-from desktop.ui import i18n
+from desktop.ui import accessibility, i18n
 from desktop.ui.context import AppContext
 from desktop.ui.dialogs.recovery import recover
 from desktop.ui.errors import CrashReporter
@@ -95,6 +95,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setWindowIcon(QIcon(str(resource("icons", "feltbog.svg"))))
     if app.findChild(ThemeKeeper) is None:
         ThemeKeeper(app)  # feltbog.qss, with its dark-mode additions when the system is dark
+    accessibility.install(app)  # every input of every window gets an accessible name when first shown
     i18n.set_language(i18n.saved_language(), app)
     return app
 

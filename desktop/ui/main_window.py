@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
+        self.sidebar.setAccessibleName(tr("Screens"))
         self.sidebar.setFixedWidth(190)
         self.sidebar.setIconSize(QSize(18, 18))
         self.screens = [

@@ -28,6 +28,10 @@
         <translation>Skriv en del af navnet…</translation>
     </message>
     <message>
+        <source>Companies found</source>
+        <translation>Fundne virksomheder</translation>
+    </message>
+    <message>
         <source>Choose</source>
         <translation>Vælg</translation>
     </message>
@@ -150,6 +154,10 @@
     <message>
         <source>Feltbog – field book for company consultants</source>
         <translation>Feltbog – feltbog for virksomhedskonsulenter</translation>
+    </message>
+    <message>
+        <source>Screens</source>
+        <translation>Skærmbilleder</translation>
     </message>
     <message>
         <source>Today</source>
@@ -1048,6 +1056,10 @@
         <translation>, %1 afvises.</translation>
     </message>
     <message>
+        <source>Result of the check</source>
+        <translation>Resultat af kontrollen</translation>
+    </message>
+    <message>
         <source>1 row</source>
         <translation>1 række</translation>
     </message>
@@ -1138,6 +1150,14 @@
     <message>
         <source>Calendar (*.ics)</source>
         <translation>Kalender (*.ics)</translation>
+    </message>
+    <message>
+        <source>Calendar</source>
+        <translation>Kalender</translation>
+    </message>
+    <message>
+        <source>Year</source>
+        <translation>År</translation>
     </message>
 </context>
 </TS>

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QListWidget, Q
 ROOT = Path(__file__).resolve().parents[2]
 TS = ROOT / "resources" / "translations" / "feltbog_da.ts"
 # Words that are the same in Danish ("Note" is also the follow-up field's Danish label in the schema).
-SAME_IN_BOTH = {"Feltbog", "Server", "Online", "Offline", "Type", "Note"}
+SAME_IN_BOTH = {"Feltbog", "Server", "Online", "Offline", "Type", "Note", "Team"}
 
 
 def messages() -> dict[str, str]:

@@ -23,6 +23,7 @@ class CompanyPicker(QDialog):
         self.search = QLineEdit()
         self.search.setPlaceholderText(tr("Type part of the name…"))
         self.results = QListWidget()
+        self.results.setAccessibleName(tr("Companies found"))
         self.results.itemDoubleClicked.connect(lambda _i: self.accept())
         buttons = dialog_buttons(tr("Choose"), self.accept, self.reject)
         layout = QVBoxLayout(self)

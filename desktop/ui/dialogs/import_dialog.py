@@ -92,6 +92,7 @@ class ImportDialog(QDialog):
         self.table.setObjectName("preview")
         self.report = QPlainTextEdit()
         self.report.setObjectName("report")
+        self.report.setAccessibleName(tr("Result of the check"))
         self.report.setReadOnly(True)
         self.report.setMaximumHeight(130)
         self.check = QPushButton(tr("Check rows"))

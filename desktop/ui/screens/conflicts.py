@@ -41,6 +41,7 @@ class ConflictsScreen(QWidget):
         explain.setWordWrap(True)
         self.list = QListWidget()
         self.list.setObjectName("conflict_list")
+        self.list.setAccessibleName(tr("Conflicts"))
         self.list.currentRowChanged.connect(self._select)
         self.kept = QPlainTextEdit()
         self.kept.setObjectName("kept")
