@@ -323,6 +323,10 @@ class VisitEditor(QWidget):
                 for callback in callbacks:
                     callback(result.created)
             self.form.show_errors(result.error)
+            visited = values.get("visited_at")
+            if isinstance(visited, date) and visit_id == self.visit_id and "visited_at" not in (
+                    result.error.by_field() if result.error else {}):
+                self._set_heading(visited)  # a date typed anew shows in the heading at once
             self.saved_label.setText(tr("Saved, except the fields marked in red") if result.error else
                                      tr("Saved %1").replace("%1", datetime.now().strftime("%H:%M:%S")))
             if self._dirty:
