@@ -106,8 +106,25 @@ def _check_sqlcipher(folder: Path) -> str:
     return f"encryption: SQLCipher {version} with FTS5"
 
 
+def _check_calendar(folder: Path) -> str:
+    from datetime import UTC, date, datetime
+
+    from icalendar import Calendar
+
+    from desktop.exchange.calendar_feed import CalendarEvent, calendar_bytes
+
+    event = CalendarEvent("selvtest@feltbog", date(2026, 11, 23), "Opfølgning", "Ågade ApS", "feltbog://company/x",
+                          datetime(2026, 11, 23, tzinfo=UTC))
+    path = folder / "selvtest.ics"
+    path.write_bytes(calendar_bytes([event]))
+    [parsed] = Calendar.from_ical(path.read_bytes()).walk("VEVENT")
+    assert str(parsed["SUMMARY"]) == "Opfølgning – Ågade ApS", parsed["SUMMARY"]
+    return "calendar: wrote and read back an .ics (icalendar)"
+
+
 CHECKS: list[Callable[[Path], str]] = [
     _check_database, _check_resources, _check_translations, _check_pdf, _check_keyring, _check_sqlcipher,
+    _check_calendar,
 ]
 
 
