@@ -233,3 +233,18 @@ def test_the_syncs_own_question_has_danish_buttons(app, qtbot):
     box = {"event": threading.Event(), "answer": False, "count": 40, "total": 50, "reason": "mass_delete"}
     confirmer._ask(box)
     assert seen == [["Ja", "Nej"]] and box["answer"] is True and box["event"].is_set()
+
+
+def test_every_column_of_a_list_starts_inside_the_table(window, ctx, qtbot):
+    """Long titles and company names no longer push Start and Status out of sight (cut-off headers)."""
+    company = ctx.ops().create_company(name="Jammerbugt Rengøring og Facility Service ApS, afdeling Aabybro").id
+    ctx.ops().create_opening(company, title="Rengøring af kontor, kantine og mødelokaler i stueetagen",
+                             kind="virksomhedspraktik", hours_per_week=8, duration_weeks=13)
+    window.sidebar.setCurrentRow(3)
+    screen = window.openings
+    qtbot.waitUntil(lambda: screen.model.total == 1, timeout=5000)
+    qtbot.waitUntil(lambda: screen._sized, timeout=5000)
+    header = screen.table.horizontalHeader()
+    last = screen.model.columnCount() - 1
+    assert header.sectionViewportPosition(last) < screen.table.viewport().width() - 40
+    assert screen.model.headerData(last, Qt.Orientation.Horizontal) == "Status"

@@ -123,6 +123,22 @@ class ListScreen(QWidget):
             for column in range(self.model.columnCount() - 1):
                 self.table.resizeColumnToContents(column)
                 self.table.setColumnWidth(column, min(max(self.table.columnWidth(column), 70), 340))
+            self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Narrow the widest columns so every column (the last one too) starts inside the table."""
+        header = self.table.horizontalHeader()
+        last = self.model.columnCount() - 1
+        room = self.table.viewport().width() - header.sectionSizeFromContents(last).width()
+        widths = [self.table.columnWidth(c) for c in range(last)]
+        if room < 300 or sum(widths) <= room:
+            return  # not laid out yet, or everything fits
+        wide = [c for c in range(last) if widths[c] > 120]
+        spare = sum(widths) - room
+        shrinkable = sum(widths[c] - 120 for c in wide)
+        for c in wide:
+            cut = round(spare * (widths[c] - 120) / shrinkable) if shrinkable else 0
+            self.table.setColumnWidth(c, max(widths[c] - cut, 120))
 
     def _changed(self, changes: Changes) -> None:
         if not changes.touches(*self.entities):

@@ -7,11 +7,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from PySide6.QtCore import QDate, QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPalette, QPen, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QCheckBox,
     QComboBox,
+    QDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -209,6 +210,7 @@ class EntityForm(QWidget):
     """
 
     edited = Signal()
+    rows_changed = Signal()  # rows were shown or hidden (the centre fields)
 
     def __init__(self, entity: str, fields: list[str], parent: QWidget | None = None,
                  today: Callable[[], date] = date.today) -> None:
@@ -237,10 +239,12 @@ class EntityForm(QWidget):
             column.addWidget(error)
             text = i18n.label(entity, name) + (" *" if spec.required else "")
             layout.addRow(text, box)
+            widget.setAccessibleName(i18n.label(entity, name))  # what a screen reader says for the field
             self.specs[name] = spec
             self.widgets[name] = widget
             self.errors[name] = error
         self._rows = layout
+        self._fitted = False
         for (form_entity, box_name), _shown in SHOWN_WHEN.items():
             box_widget = self.widgets.get(box_name)
             if form_entity == entity and isinstance(box_widget, QCheckBox):
@@ -297,6 +301,31 @@ class EntityForm(QWidget):
             for name in shown:
                 if name in self.widgets:
                     self._rows.setRowVisible(self.widgets[name].parentWidget(), box.isChecked())
+        self.rows_changed.emit()
+        if self.isVisible():
+            self.fit_dialog()
+
+    def fit_dialog(self) -> None:
+        """Make the dialog the form is in as tall as its shown rows need (a company that is no centre
+        gets no empty space; ticking "Virksomhedscenter" makes room for the centre fields)."""
+        dialog = self.window()
+        if not isinstance(dialog, QDialog):
+            return
+        rows = self.shown_rows()
+        extra = sum(80 for name in rows if isinstance(self.widgets[name], QPlainTextEdit))
+        height = min(100 + 34 * len(rows) + extra, 720)
+        if height > dialog.height() or not self._fitted:
+            self._fitted = True
+            dialog.resize(dialog.width(), height)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._fitted:
+            self.fit_dialog()
+
+    def shown_rows(self) -> list[str]:
+        """The fields whose rows are shown now."""
+        return [name for name in self.widgets if self.row_shown(name)]
 
     def row_shown(self, name: str) -> bool:
         """False while the field's row is hidden (e.g. a centre field of a company that is not a centre)."""
