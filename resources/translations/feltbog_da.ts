@@ -876,6 +876,14 @@
         <translation>Periode</translation>
     </message>
     <message>
+        <source>Visits per week</source>
+        <translation>Besøg pr. uge</translation>
+    </message>
+    <message>
+        <source>Openings by kind and status</source>
+        <translation>Jobåbninger efter type og status</translation>
+    </message>
+    <message>
         <source>Per consultant</source>
         <translation>Pr. konsulent</translation>
     </message>
@@ -886,6 +894,22 @@
     <message>
         <source>Unknown</source>
         <translation>Ukendt</translation>
+    </message>
+    <message>
+        <source>No visits in the period.</source>
+        <translation>Ingen besøg i perioden.</translation>
+    </message>
+    <message>
+        <source>No openings in the period.</source>
+        <translation>Ingen jobåbninger i perioden.</translation>
+    </message>
+    <message>
+        <source>Hours per week</source>
+        <translation>Timer pr. uge</translation>
+    </message>
+    <message>
+        <source>No openings filled in the period.</source>
+        <translation>Ingen besatte jobåbninger i perioden.</translation>
     </message>
     <message>
         <source>Review queue</source>

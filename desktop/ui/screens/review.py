@@ -37,6 +37,7 @@ from desktop.ui import i18n
 from desktop.ui.context import AppContext
 from desktop.ui.i18n import fmt_date, tr
 from desktop.ui.operation import Op
+from desktop.ui.widgets.bar_chart import BarChart
 from desktop.ui.widgets.form import NARROW, DateField
 from desktop.ui.widgets.tables import fill_table, read_only_table
 
@@ -244,12 +245,24 @@ class Overview(QWidget):
         period.addWidget(self.end)
         period.addWidget(self.period_error)
         period.addStretch(1)
+        # The charts of the supervisor report's PDF, drawn on screen.
+        self.visits_chart = BarChart(tr("Visits per week"))
+        self.visits_chart.setObjectName("visits_chart")
+        self.openings_chart = BarChart(tr("Openings by kind and status"))
+        self.openings_chart.setObjectName("openings_chart")
+        self.hours_chart = BarChart(tr("Hours per week placed"))
+        self.hours_chart.setObjectName("hours_chart")
+        charts = QHBoxLayout()
+        for chart in (self.visits_chart, self.openings_chart, self.hours_chart):
+            chart.setFixedHeight(200)  # the tables below keep room for a few rows each
+            charts.addWidget(chart, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(period)
+        layout.addLayout(charts)
         layout.addWidget(QLabel(tr("Per consultant")))
         layout.addWidget(self.consultants, 1)
         layout.addWidget(QLabel(tr("Per company centre")))
-        layout.addWidget(self.centres, 2)
+        layout.addWidget(self.centres, 1)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -266,11 +279,20 @@ class Overview(QWidget):
         self.period_error.clear()
         start, end = start or today.replace(day=1), end or today  # an emptied field: this month so far
         start, end = min(start, end), max(start, end)
-        Op.read(self.ctx, lambda s: (overview_by_consultant(s, start, end), overview_by_centre(s, start, end, today)),
-                self).success(self._show).run()
+        names = self.ctx.account.names  # the snapshot, read on the GUI thread
 
-    def _show(self, data: tuple[list[ConsultantOverview], list[CentreOverview]]) -> None:
-        consultants, centres = data
+        def query(session: Any) -> tuple[list[ConsultantOverview], list[CentreOverview], Any]:
+            from desktop.reports.supervisor import supervisor_report_data  # the PDF's numbers, for its charts
+
+            # Every team on this device, as the tables beside the charts.
+            report = supervisor_report_data(session, None, start, end, names=names, today=today)
+            return overview_by_consultant(session, start, end), overview_by_centre(session, start, end, today), report
+
+        Op.read(self.ctx, query, self).success(self._show).run()
+
+    def _show(self, data: tuple[list[ConsultantOverview], list[CentreOverview], Any]) -> None:
+        consultants, centres, report = data
+        self._charts(report)
         names = self.ctx.account.names
         overdue = tr("overdue")
         fill_table(self.consultants, [[names.get(c.consultant_id or "", c.consultant_id or tr("Unknown")), c.visits,
@@ -279,6 +301,20 @@ class Overview(QWidget):
         fill_table(self.centres, [[c.name, c.places, c.visits_in_period, fmt_date(c.last_visit),
                                    fmt_date(c.next_due) + (f" ({overdue})" if c.overdue else ""),
                                    c.open_openings] for c in centres])
+
+
+    def _charts(self, report: Any) -> None:
+        weeks = [i18n.week(w.monday) if len(report.weeks) <= 9 else str(w.week) for w in report.weeks]
+        visiting = [c for c in report.consultants if c.visits]
+        self.visits_chart.set_data(weeks, [(c.name, c.visits_per_week) for c in visiting], stacked=len(visiting) > 4,
+                                   empty=tr("No visits in the period."))
+        statuses = [i18n.choice("opening", "status", s) for s in report.statuses]
+        self.openings_chart.set_data([i18n.choice("opening", "kind", r.kind) for r in report.openings_by_kind],
+                                     [(name, [r.counts[i] for r in report.openings_by_kind])
+                                      for i, name in enumerate(statuses)],
+                                     stacked=True, empty=tr("No openings in the period."))
+        self.hours_chart.set_data(weeks, [(tr("Hours per week"), report.hours_placed_per_week)],
+                                  empty=tr("No openings filled in the period."))
 
 
 class ReviewScreen(QWidget):
