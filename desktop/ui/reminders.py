@@ -40,6 +40,7 @@ INTERVAL_MS = 10 * 60 * 1000  # read the due list again every ten minutes
 AFTER_CHANGE_MS = 2000  # and a moment after a change (autosave writes often; one read for a burst)
 MENU_ITEMS = 8  # the tray menu lists this many; "Åbn I dag" shows the rest
 SETTINGS_KEY = "reminders/snoozed"
+NOTE_CHARS = 70  # a menu line and a notification stay short; the note is read in full where it opens
 RELEVANT = ("follow_up", "company", "visit")
 
 
@@ -71,7 +72,11 @@ def badge_icon(base: QIcon, count: int, size: int = 64) -> QIcon:
 def item_text(item: DueItem) -> str:
     """One line of the menu: "23-11-2026 · Aars Tømrer — Ring om praktik (forfalden)"."""
     when = fmt_date(item.due_on) if item.due_on else tr("centre visit due")
-    text = f"{when} · {item.title}" + (f" — {item.note}" if item.note else "")
+    note = item.note if len(item.note) <= NOTE_CHARS else item.note[:NOTE_CHARS - 1].rstrip() + "…"
+    if item.title and item.title in item.note:  # "Besøg virksomhedscenter: <name>" names the company already
+        text = f"{when} · {note}"
+    else:
+        text = f"{when} · {item.title}" + (f" — {note}" if note else "")
     return text + (f" ({tr('overdue')})" if item.overdue else "")
 
 

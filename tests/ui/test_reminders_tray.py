@@ -113,3 +113,14 @@ def test_the_due_list_is_read_on_the_database_worker(ctx, window, qtbot, monkeyp
     qtbot.waitUntil(lambda: bool(threads), timeout=5000)
     assert threads[0] is not threading.main_thread()
     assert window.reminders.timer.isActive() and window.reminders.timer.interval() == 10 * 60 * 1000
+
+
+def test_a_line_names_the_company_once_and_a_long_note_is_shortened(app):
+    from desktop.domain.reminders import DueItem
+    from desktop.ui.reminders import item_text
+
+    centre = DueItem("follow_up:a", TODAY, "Vesthimmerland Virksomhedscenter",
+                     "Besøg virksomhedscenter: Vesthimmerland Virksomhedscenter", "company", "c", True)
+    assert item_text(centre) == "23-11-2026 · Besøg virksomhedscenter: Vesthimmerland Virksomhedscenter (overskredet)"
+    long = DueItem("follow_up:b", TODAY, "Aars Tømrer", "Ring " * 40, "company", "c")
+    assert item_text(long).endswith("…") and len(item_text(long)) < 100

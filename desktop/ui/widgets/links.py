@@ -23,7 +23,8 @@ def link_label(name: str = "") -> QLabel:
 
 def company_link_values(fields: dict[str, Any]) -> dict[str, str]:
     """The company's CVR, address, phone, e-mail and web site as HTML (a link where one can be made)."""
-    address = " ".join(filter(None, [fields.get("address"), fields.get("postcode"), fields.get("city")]))
+    place = " ".join(filter(None, [fields.get("postcode"), fields.get("city")]))
+    address = ", ".join(filter(None, [fields.get("address"), place]))  # "Østergade 4, 9440 Aabybro"
     return {
         "cvr": link_html(fields.get("cvr"), cvr_url(fields.get("cvr"))),
         "address": link_html(address, map_url(fields.get("address"), fields.get("postcode"), fields.get("city"))),
