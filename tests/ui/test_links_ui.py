@@ -14,7 +14,8 @@ def test_company_page_links_open_the_register_map_mail_and_phone(ctx, window, qt
     qtbot.waitUntil(lambda: page.heading.text() == "Østergaard Smed ApS", timeout=5000)
     details = page.details.text()
     assert '<a href="https://datacvr.virk.dk/enhed/virksomhed/31000017">31000017</a>' in details
-    assert 'href="https://www.openstreetmap.org/search?query=%C3%98stergade+4%2C+9440+Aabybro%2C+Danmark">Østergade 4, 9440 Aabybro</a>' in details
+    assert ('href="https://www.openstreetmap.org/search?query=%C3%98stergade+4%2C+9440+Aabybro%2C+Danmark">'
+            'Østergade 4, 9440 Aabybro</a>') in details
     assert '<a href="tel:+4598234567">98 23 45 67</a>' in details
     assert '<a href="mailto:kontor@smed.dk">kontor@smed.dk</a>' in details
     assert '<a href="https://www.smed.dk">www.smed.dk</a>' in details
