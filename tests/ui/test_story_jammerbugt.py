@@ -395,8 +395,49 @@ def test_jammerbugt_offline_first_then_review_follow_ups_and_report(office, qtbo
     shot(window, "21-openings")
     sync_by_button(qtbot, window)
 
-    # 8. Sara syncs; the report counts it all for Mette; the PDF from Rapporter.
+    # Sara finds the follow-up note thin: "Har mangler", with a comment.
     sync_by_button(qtbot, boss)
+    go_to(qtbot, boss, REVIEW)
+    qtbot.waitUntil(lambda: queue.list.count() == 1 and "02-03-2027" in queue.list.item(0).text(), timeout=10000)
+    type_into(qtbot, queue.comment, "Skriv hvem der deltog, og hvornår ansættelsen starter.")
+    click(qtbot, queue.buttons["has_issues"])
+    qtbot.waitUntil(lambda: queue.message.text() == "Sendt.", timeout=10000)
+    qtbot.waitUntil(lambda: queue.list.count() == 0, timeout=20000)
+
+    # Mette syncs: the comment on I dag opens the note; she corrects it and sends it again.
+    sync_by_button(qtbot, window)
+    go_to(qtbot, window, TODAY)
+    qtbot.waitUntil(lambda: any("Har mangler" in t for t in list_texts(reviews)), timeout=10000)
+    row = next(i for i, t in enumerate(list_texts(reviews)) if "Har mangler" in t)
+    assert "Skriv hvem der deltog" in reviews.item(row).text()
+    qtbot.mouseClick(reviews.viewport(), Qt.MouseButton.LeftButton,
+                     pos=reviews.visualItemRect(reviews.item(row)).center())
+    qtbot.keyClick(reviews, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: editor.isVisible() and editor.visit_id == second_visit and editor.review.isVisible(),
+                    timeout=5000)
+    assert "Skriv hvem der deltog" in editor.review.text()
+    resend = button(editor, "mark_ready")
+    assert resend.isEnabled() and resend.text() == "Send igen til gennemsyn"
+    type_into(qtbot, form.widgets["participants"], "Aysel Lindberg (driftsleder), borger, Mette Kjær")
+    type_into(qtbot, form.widgets["next_step"], "Ansættelse i 8 ordinære timer om ugen fra 2. marts.")
+    qtbot.waitUntil(lambda: editor.saved_label.text().startswith("Gemt"), timeout=5000)
+    assert "Skriv hvem der deltog" in editor.review.text()  # the comment stays while she corrects
+    shot(window, "22-visit-has-issues")
+    before = mette.runner.status().last_success
+    click(qtbot, resend)  # saves and syncs at once
+    qtbot.waitUntil(lambda: mette.runner.status().last_success != before and not mette.runner.status().syncing,
+                    timeout=20000)
+    qtbot.waitUntil(lambda: window.sync_widget.pending.text() == "Alle ændringer er sendt", timeout=5000)
+
+    # Sara sees the corrected note ("Rettet") and approves it.
+    sync_by_button(qtbot, boss)
+    go_to(qtbot, boss, REVIEW)
+    qtbot.waitUntil(lambda: queue.list.count() == 1 and "Rettet" in queue.list.item(0).text(), timeout=10000)
+    qtbot.waitUntil(lambda: "borger, Mette Kjær" in queue.reading.toPlainText(), timeout=5000)
+    click(qtbot, queue.buttons["approved"])
+    qtbot.waitUntil(lambda: queue.list.count() == 0, timeout=20000)
+
+    # 8. The report counts it all for Mette; the PDF from Rapporter.
     with sara.db.read() as session:
         report = supervisor_report_data(session, server.team_id, date(2026, 11, 1), date(2027, 3, 31),
                                         names=sara.account.names, today=END)
@@ -405,7 +446,7 @@ def test_jammerbugt_offline_first_then_review_follow_ups_and_report(office, qtbo
     assert {v.id for v in visits} == {visit_id, second_visit}
     [stats] = report.consultants
     assert (stats.consultant_id, stats.name) == (ids["mette"], "Mette Kjær")
-    assert (stats.visits, stats.openings, stats.approved) == (2, 2, 1)
+    assert (stats.visits, stats.openings, stats.approved, stats.has_issues) == (2, 2, 2, 0)
     assert (stats.follow_ups_done, stats.follow_ups_open) == (2, 0)  # the Pakkeri ones fall after March
     assert report.total_openings == 2
     assert {(r.kind, r.total) for r in report.openings_by_kind} == {("smaajob", 1), ("virksomhedspraktik", 1)}
@@ -421,7 +462,7 @@ def test_jammerbugt_offline_first_then_review_follow_ups_and_report(office, qtbo
     assert (reports.start.text(), reports.end.text()) == ("01-11-2026", "31-03-2027")
     target = tmp_path / "lederrapport.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF (*.pdf)"))
-    shot(boss, "22-reports")
+    shot(boss, "24-reports")
     click(qtbot, button(reports, "save_pdf"))
     qtbot.waitUntil(lambda: reports.property("last_pdf") == str(target), timeout=20000)
     from pypdf import PdfReader
@@ -446,7 +487,7 @@ def test_jammerbugt_offline_first_then_review_follow_ups_and_report(office, qtbo
         return [[table.item(r, c).text() for c in range(table.columnCount())] for r in range(table.rowCount())]
 
     qtbot.waitUntil(lambda: any(row[1] == "2" for row in overview_rows()), timeout=5000)
-    shot(boss, "23-review-overview")
+    shot(boss, "25-review-overview")
     assert overview_rows() == [["Mette Kjær", "2", "2", "1", "8"]]
 
     # The screens on the way, in English and with the operating system in dark mode.
