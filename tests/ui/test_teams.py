@@ -53,14 +53,17 @@ def test_a_new_company_goes_to_the_team_chosen_in_the_dialog(window, ctx, qtbot)
     with ctx.db.read() as session:
         company = session.query(Company).one()
         assert company.team_id == SYD
-    # a contact added on its page: the dialog offers the teams too; the default stays the first team
-    done = _in_dialog(qtbot, lambda d: (d.form.widgets["name"].setText("Søren Ølund"), d.submit()))
+    # a contact added on its page: the dialog offers the teams too, the company's team chosen first
+    seen = []
+    done = _in_dialog(qtbot, lambda d: (seen.append(d.team.currentText()), d.form.widgets["name"].setText(
+        "Søren Ølund"), d.submit()))
     window.companies.page.new_contact()
     assert done
     with ctx.db.read() as session:
         qtbot.waitUntil(lambda: session.query(Contact).count() == 1, timeout=5000)
     with ctx.db.read() as session:
-        assert session.query(Contact).one().team_id == NORD
+        assert session.query(Contact).one().team_id == SYD
+    assert seen == ["Team Syd"]
 
 
 def test_with_one_team_there_is_nothing_to_choose(window, ctx, qtbot):

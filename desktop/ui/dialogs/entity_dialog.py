@@ -23,7 +23,8 @@ class EntityDialog(QDialog):
 
     ``values`` are the record being edited; without them (a new record) the
     form shows the schema's defaults, and a user in more than one team picks
-    the team the record belongs to (``new`` says so when a new record comes with values).
+    the team the record belongs to (``new`` says so when a new record comes with values;
+    ``team_id`` is the team chosen first, else the user's first team).
     """
 
     def __init__(
@@ -36,6 +37,7 @@ class EntityDialog(QDialog):
         title: str = "",
         parent: QWidget | None = None,
         new: bool | None = None,
+        team_id: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -54,6 +56,8 @@ class EntityDialog(QDialog):
         self.buttons = buttons
         layout = QVBoxLayout(self)
         self.team = team_combo(ctx.account, self)
+        if team_id is not None and self.team.findData(team_id) >= 0:
+            self.team.setCurrentIndex(self.team.findData(team_id))  # a company's contact: the company's team
         self.choosing_team = bool(values is None if new is None else new) and choosing_team(ctx.account)
         if self.choosing_team:
             teams = QFormLayout()

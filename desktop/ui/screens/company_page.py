@@ -242,9 +242,10 @@ class CompanyPage(QWidget):
 
     def _add(self, entity: str, fields: tuple[str, ...], title: str) -> None:
         company_id = self.company_id
+        team_id = self.data.record.team_id if self.data is not None else None
         EntityDialog(self.ctx, entity, fields,
                      lambda ops, v: ops.create(entity, {"company_id": company_id, **v}), title=title,
-                     parent=self).exec()
+                     parent=self, team_id=team_id).exec()
 
     def new_contact(self) -> None:
         """Add a contact person to this company."""
