@@ -716,6 +716,10 @@
         <translation>Ny jobåbning hos %1</translation>
     </message>
     <message>
+        <source>Opening %1 created from this visit.</source>
+        <translation>Jobåbningen %1 er oprettet fra besøget.</translation>
+    </message>
+    <message>
         <source>Not saved yet…</source>
         <translation>Ikke gemt endnu…</translation>
     </message>

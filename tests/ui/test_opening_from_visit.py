@@ -56,6 +56,7 @@ def test_an_opening_created_from_the_visit_counts_for_the_visits_consultant(wind
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Rengøring" in editor.openings_label.text(), timeout=5000)
     assert seen == ["Ny jobåbning hos Jammerbugt Rengøring ApS"]
+    assert editor.saved_label.text() == "Jobåbningen “Rengøring” er oprettet fra besøget."
     with ctx.db.read() as session:
         [opening] = session.scalars(select(Opening)).all()
         assert (opening.visit_id, opening.company_id) == (editor.visit_id, company)

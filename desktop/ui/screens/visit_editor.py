@@ -316,21 +316,23 @@ class VisitEditor(QWidget):
 
         def saved(result: Saved) -> None:
             self._saving = False
-            if result.created is not None and self.visit_id is None and self.company_id == company_id:
+            created = result.created is not None and self.visit_id is None and self.company_id == company_id
+            if created:
                 self.visit_id = result.created
                 self._read()
-                callbacks, self._after_create = self._after_create, []
-                for callback in callbacks:
-                    callback(result.created)
             self.form.show_errors(result.error)
             visited = values.get("visited_at")
-            if isinstance(visited, date) and visit_id == self.visit_id and "visited_at" not in (
+            if isinstance(visited, date) and (visit_id == self.visit_id or created) and "visited_at" not in (
                     result.error.by_field() if result.error else {}):
                 self._set_heading(visited)  # a date typed anew shows in the heading at once
             self.saved_label.setText(tr("Saved, except the fields marked in red") if result.error else
                                      tr("Saved %1").replace("%1", datetime.now().strftime("%H:%M:%S")))
             if self._dirty:
                 self._timer.start()
+            if created:
+                callbacks, self._after_create = self._after_create, []
+                for callback in callbacks:  # last: one may open a dialog, and its outcome is the news
+                    callback(self.visit_id or "")
 
         def invalid(error: ValidationError) -> None:
             self._saving = False
@@ -385,9 +387,12 @@ class VisitEditor(QWidget):
 
         def open_dialog(visit_id: str) -> None:
             company_id = self.company_id
-            EntityDialog(self.ctx, "opening", list(OPENING_FIELDS),
-                         lambda ops, v: ops.create_opening(company_id, visit_id=visit_id, **v),
-                         title=tr("New opening at %1").replace("%1", self.company), parent=self).exec()
+            dialog = EntityDialog(self.ctx, "opening", list(OPENING_FIELDS),
+                                  lambda ops, v: ops.create_opening(company_id, visit_id=visit_id, **v),
+                                  title=tr("New opening at %1").replace("%1", self.company), parent=self)
+            if dialog.exec():
+                title = dialog.form.values().get("title") or ""
+                self.saved_label.setText(tr("Opening %1 created from this visit.").replace("%1", f"“{title}”"))
 
         self.with_visit(open_dialog)
 
