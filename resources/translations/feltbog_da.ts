@@ -712,6 +712,10 @@
         <translation>Dine rettelser sendes til gennemsyn ved denne synkronisering.</translation>
     </message>
     <message>
+        <source>Your corrections are sent for review at the next sync.</source>
+        <translation>Dine rettelser sendes til gennemsyn ved næste synkronisering.</translation>
+    </message>
+    <message>
         <source>New opening at %1</source>
         <translation>Ny jobåbning hos %1</translation>
     </message>

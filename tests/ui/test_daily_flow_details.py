@@ -63,7 +63,8 @@ def test_after_has_issues_the_comment_stays_and_the_note_can_be_sent_again(windo
     # The consultant corrects the note; the sync brings the server's "edited" review back.
     editor.form.widgets["participants"].setFocus()
     qtbot.keyClicks(editor.form.widgets["participants"], "Værkfører Jens")
-    editor.save_now()
+    qtbot.mouseClick(editor.ready, Qt.MouseButton.LeftButton)  # saves; offline, the next sync sends it
+    assert editor.saved_label.text() == "Dine rettelser sendes til gennemsyn ved næste synkronisering."
     ctx.tasks.wait_idle()
     add_review(ctx, visit, "edited", version=4, reviewer=None)
     window.open_visit(visit)

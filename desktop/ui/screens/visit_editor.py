@@ -368,11 +368,13 @@ class VisitEditor(QWidget):
         state = self.record.review.state if self.record is not None and self.record.review else None
         if state in RESEND_STATES:
             self.save_now()
-            self.saved_label.setText(tr("Your corrections are sent for review at this sync."))
             runner = self.ctx.runner
             if runner is not None and self.ctx.account.signed_in:
+                self.saved_label.setText(tr("Your corrections are sent for review at this sync."))
                 future = runner.request()
                 future.add_done_callback(lambda f: self.ctx.events.sync_finished.emit(f))
+            else:  # offline: they go with the next sync after signing in
+                self.saved_label.setText(tr("Your corrections are sent for review at the next sync."))
             return
 
         def send(visit_id: str) -> None:
