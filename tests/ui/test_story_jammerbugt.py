@@ -1,9 +1,10 @@
 """The Jammerbugt story (DESIGN.md, seed 001), walked through the real main window against the real server.
 
-Mette is a company consultant at Jobcenter Jammerbugt; Sara is her supervisor. Each has a laptop (a data
-folder of their own). Everything the story does, a user does: clicks on the sidebar, buttons, tabs and menu
-entries, typing into fields (dates and numbers too) and answering dialogs. Operations and report data are
-called only to check what the screens did.
+Mette is a company consultant at Jobcenter Jammerbugt; Sara is her supervisor; Lars is the colleague (the
+jobcentre's adviser) who takes the internship on from here. Each has a laptop (a data folder of their own).
+Everything the story does, a user does: clicks on the sidebar, buttons, tabs and menu entries, typing into
+fields (dates and numbers too) and answering dialogs. Operations and report data are called only to check what
+the screens did.
 
 1. First start, out at the company, no network: the sign-in dialog, "Arbejd offline".
 2. Jammerbugt Rengøring ApS: the company (CVR typed with spaces and DK), a contact person, a mentor.
@@ -17,7 +18,9 @@ called only to check what the screens did.
    opening becomes a småjob, filled) and the company asks for a second internship in another area, created
    from that visit.
 8. Sara syncs; the supervisor report counts both visits and both openings for Mette; the PDF is made from
-   Rapporter.
+   Rapporter; Gennemsyn > Overblik agrees.
+9. Lars signs in on his laptop: the company, its contact person and mentor, and both openings are there;
+   "Mine besøg" is empty for him.
 
 Screenshots of every screen on the way go to /tmp/story-shots/jammerbugt-*.png; afterwards the same screens
 in English and with a dark palette (as Qt gives a window when the OS is in dark mode).
@@ -43,6 +46,7 @@ from tests.ui.story_helpers import (
     button,
     choose,
     click,
+    click_box,
     fill,
     go_to,
     in_language_and_palette,
@@ -74,6 +78,7 @@ def office(make_ctx, tmp_path):
         ids = {
             "mette": seed_user(server.engine, "mette", "consultant", [server.team_id], full_name="Mette Kjær"),
             "sara": seed_user(server.engine, "sara", "supervisor", [server.team_id], full_name="Sara Holm"),
+            "lars": seed_user(server.engine, "lars", "consultant", [server.team_id], full_name="Lars Vestergaard"),
         }
         clock = Clock(START)
         laptops = {}
@@ -490,12 +495,37 @@ def test_jammerbugt_offline_first_then_review_follow_ups_and_report(office, qtbo
     shot(boss, "25-review-overview")
     assert overview_rows() == [["Mette Kjær", "2", "2", "1", "8"]]
 
+    # 9. Lars, the colleague, signs in on his laptop: the company and its openings are there to work on.
+    lars = laptops["lars"]
+    colleague = open_window(lars, qtbot)
+    answer_modal(qtbot, LoginDialog, lambda dialog: (
+        type_into(qtbot, dialog.server, server.url), type_into(qtbot, dialog.username, "lars"),
+        type_into(qtbot, dialog.password, PASSWORD), click(qtbot, dialog.sign_in),
+        qtbot.waitUntil(lambda: dialog.result() == dialog.DialogCode.Accepted, timeout=15000)))
+    offer_sign_in_on_first_start(lars, colleague)
+    qtbot.waitUntil(lambda: lars.account.signed_in, timeout=15000)
+    raise_modal_errors()
+    qtbot.waitUntil(lambda: lars.runner.status().last_success is not None and not lars.runner.status().syncing,
+                    timeout=20000)
+    go_to(qtbot, colleague, OPENINGS)
+    qtbot.waitUntil(lambda: colleague.openings.model.rowCount() == 2, timeout=10000)
+    shot(colleague, "26-colleague-openings")
+    go_to(qtbot, colleague, VISITS)
+    visit_list = colleague.visits.list
+    qtbot.waitUntil(lambda: visit_list.model.rowCount() == 2, timeout=5000)
+    click_box(qtbot, visit_list.mine)  # "Mine besøg": Lars has none
+    qtbot.waitUntil(lambda: visit_list.model.rowCount() == 0, timeout=5000)
+    colleague.open_company(company_id := page.company_id)
+    lars_page = colleague.companies.page
+    qtbot.waitUntil(lambda: lars_page.data is not None and lars_page.company_id == company_id, timeout=5000)
+    assert (lars_page.contacts.rowCount(), lars_page.mentors.rowCount()) == (1, 1)
+    assert lars_page.contacts.item(0, 0).text() == "Aysel Lindberg"
+
     # The screens on the way, in English and with the operating system in dark mode.
     from desktop.ui.dialogs.import_dialog import ImportDialog
     from desktop.ui.fields import MENTOR_FIELDS, OPENING_FIELDS
     from desktop.ui.i18n import tr
 
-    company_id = page.company_id
     dialogs = (
         lambda parent: LoginDialog(mette, parent),
         lambda parent: EntityDialog(mette, "opening", list(OPENING_FIELDS), lambda ops, v: None,
