@@ -129,7 +129,7 @@ class ListScreen(QWidget):
         """Narrow the widest columns so every column (the last one too) starts inside the table."""
         header = self.table.horizontalHeader()
         last = self.model.columnCount() - 1
-        room = self.table.viewport().width() - header.sectionSizeFromContents(last).width()
+        room = self.table.viewport().width() - header.sectionSizeFromContents(last).width() - 8
         widths = [self.table.columnWidth(c) for c in range(last)]
         if room < 300 or sum(widths) <= room:
             return  # not laid out yet, or everything fits
