@@ -114,7 +114,7 @@ class Reminders(QObject):
         self.soon.setInterval(AFTER_CHANGE_MS)
         self.soon.timeout.connect(self.refresh)
         ctx.events.changes_applied.connect(self._changed)
-        ctx.events.account_changed.connect(lambda _a: self.soon.start())  # signed in as someone: their items
+        ctx.events.account_changed.connect(self._account_changed)  # signed in as someone: their items
         self._show([])
 
     @staticmethod
@@ -135,6 +135,9 @@ class Reminders(QObject):
         self.timer.stop()
         self.soon.stop()
         self.tray.hide()
+
+    def _account_changed(self, _account: object) -> None:
+        self.soon.start()
 
     def _changed(self, changes: Changes) -> None:
         if changes.touches(*RELEVANT):
@@ -166,6 +169,9 @@ class Reminders(QObject):
             self._notify(new)
 
     def _fill_menu(self) -> None:
+        for action in self.menu.actions():  # clear() leaves the submenus behind: each refresh would add some
+            if action.menu() is not None:
+                action.menu().deleteLater()
         self.menu.clear()
         for item in self.items[:MENU_ITEMS]:
             sub = self.menu.addMenu(item_text(item))

@@ -124,3 +124,19 @@ def test_a_line_names_the_company_once_and_a_long_note_is_shortened(app):
     assert item_text(centre) == "23-11-2026 · Besøg virksomhedscenter: Vesthimmerland Virksomhedscenter (overskredet)"
     long = DueItem("follow_up:b", TODAY, "Aars Tømrer", "Ring " * 40, "company", "c")
     assert item_text(long).endswith("…") and len(item_text(long)) < 100
+
+
+def test_refreshing_keeps_one_submenu_per_item(ctx, window, qtbot):
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QMenu
+
+    _due(ctx)
+    reminders = window.reminders
+    reminders.now = lambda: NOW
+    for _ in range(3):
+        reminders.refresh()
+        qtbot.waitUntil(lambda: len(reminders.items) == 2, timeout=5000)
+        qtbot.wait(50)
+        reminders.items = []
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert len(reminders.menu.findChildren(QMenu)) == 2
