@@ -77,3 +77,31 @@ def test_today_lists_only_my_centres_due(window, ctx, qtbot):
     centres = window.today.centres
     qtbot.waitUntil(lambda: any("Farsø" in t for t in list_texts(centres)), timeout=5000)
     assert list_texts(centres) == ["Farsø Plejecenter — aldrig besøgt"]
+
+
+def test_an_openings_follow_up_names_the_opening_once_on_today(window, ctx, qtbot):
+    """I dag read "15-01-2027 · Jammerbugt Rengøring ApS · Rengøring — Midtvejsopfølgning: Rengøring"."""
+    from datetime import date
+
+    from tests.ui.story_helpers import list_texts
+
+    ops = ctx.ops()
+    company = ops.create_company(name="Jammerbugt Rengøring ApS").id
+    ops.create_opening(company, title="Rengøring", kind="virksomhedspraktik", duration_weeks=13,
+                       starts_on=date(2026, 10, 1))  # the midway follow-up is due (15-11-2026)
+    ops.create("follow_up", {"due_on": date(2026, 11, 20), "subject_kind": "opening",
+                             "subject_id": _opening_id(ctx), "note": "Ring til mentoren"})
+    window.today.refresh()
+    follow_ups = window.today.follow_ups
+    qtbot.waitUntil(lambda: len(list_texts(follow_ups)) == 2, timeout=5000)
+    assert list_texts(follow_ups) == [
+        "15-11-2026 · Jammerbugt Rengøring ApS — Midtvejsopfølgning: Rengøring  (overskredet)",
+        "20-11-2026 · Jammerbugt Rengøring ApS · Rengøring — Ring til mentoren  (overskredet)",
+    ]
+
+
+def _opening_id(ctx):
+    from desktop.models.queries import list_openings
+
+    with ctx.db.read() as session:
+        return list_openings(session).items[0].id

@@ -113,8 +113,7 @@ class TodayScreen(QWidget):
         overdue = tr("overdue")
         self.heading.setText(tr("Today, %1").replace("%1", f"{fmt_date(today)} ({week(today)})"))
         self._fill(self.follow_ups, [
-            (" · ".join(filter(None, [fmt_date(f.due_on), f.company_name,
-                                      f.subject_title if f.subject_title != f.company_name else ""]))
+            (" · ".join(filter(None, [fmt_date(f.due_on), f.company_name, _concerns(f)]))
              + (f" — {f.note}" if f.note else "") + (f"  ({overdue})" if f.due_on < today else ""),
              f"{f.subject_kind}:{f.subject_id}")
             for f in data.follow_ups
@@ -170,3 +169,10 @@ class TodayScreen(QWidget):
             self.open_company(subject)
         elif kind == "visit":
             self.open_visit(subject)
+
+
+def _concerns(follow_up: FollowUpRow) -> str:
+    """What the follow-up is about, unless the company or the note says it already ("Midtvejsopfølgning: Rengøring"
+    named the opening twice in one line)."""
+    title = follow_up.subject_title or ""
+    return "" if title == follow_up.company_name or title in (follow_up.note or "") else title
