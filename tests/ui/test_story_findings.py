@@ -105,3 +105,27 @@ def _opening_id(ctx):
 
     with ctx.db.read() as session:
         return list_openings(session).items[0].id
+
+
+@pytest.mark.xfail(strict=True, reason="Gennemsyn > Overblik (review_queries.overview_by_consultant) counts an opening "
+                   "for whoever registered it (created_by) in the period it was registered (created_at), the "
+                   "supervisor report for the consultant of the visit it came from in the period it starts "
+                   "(starts_on): an internship Lars registers from Mette's visit, starting next month, is Lars's "
+                   "this month on screen and Mette's next month in the PDF")
+def test_the_overview_and_the_supervisor_report_count_an_opening_alike(ctx):
+    from datetime import date
+
+    from desktop.models.review_queries import overview_by_consultant
+    from desktop.reports import supervisor_report_data
+
+    mette = Operations(ctx.db, Actor(METTE, TEAM), today=ctx.today)
+    company = mette.create_company(name="Jammerbugt Rengøring ApS").id
+    visit = mette.create_visit(company, body="Faglærte gør rent.").id
+    Operations(ctx.db, Actor(LARS, TEAM), today=ctx.today).create_opening(
+        company, visit_id=visit, title="Rengøring", kind="virksomhedspraktik", starts_on=date(2027, 1, 4))
+    with ctx.db.read() as session:
+        for start, end in ((date.today().replace(day=1), date.today()), (date(2027, 1, 1), date(2027, 1, 31))):
+            report = supervisor_report_data(session, TEAM, start, end, today=date(2027, 1, 31))
+            on_screen = {row.consultant_id: row.openings_created for row in overview_by_consultant(session, start, end)
+                         if row.openings_created}
+            assert on_screen == {c.consultant_id: c.openings for c in report.consultants if c.openings}
