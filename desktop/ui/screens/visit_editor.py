@@ -426,8 +426,12 @@ class VisitEditor(QWidget):
         if self.visit_id is None:
             return
         visit_id, names = self.visit_id, self.ctx.account.names
+        # Signed with the jobcentre under the consultant's name: the visit's team, else the user's first.
+        account, team_id = self.ctx.account, self.record.team_id if self.record is not None else None
+        team = next((t for t in account.teams if t.id == team_id), account.default_team)
+        organisation = team.name if team is not None else ""
         save_pdf(self.ctx, self, f"besoegsreferat-{visit_id[:8]}.pdf",
-                 lambda session: visit_summary_data(session, visit_id, names=names))
+                 lambda session: visit_summary_data(session, visit_id, names=names, organisation=organisation))
 
     def hideEvent(self, event: QHideEvent) -> None:
         self.save_now()
