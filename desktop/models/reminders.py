@@ -18,7 +18,8 @@ LIMIT = 200  # a tray menu and a count, not a report
 
 
 def due_items(session: Session, user_id: str | None, today: date) -> list[DueItem]:
-    """``user_id``'s open follow-ups due today or earlier, and the company centres due for a visit."""
+    """``user_id``'s open follow-ups due today or earlier, and the company centres due for a visit that are
+    theirs (or nobody's)."""
     items: list[DueItem] = []
     subjects: set[str] = set()
     for f in list_follow_ups(session, done=False, due_until=today, assignee_id=user_id, limit=LIMIT).items:
@@ -29,7 +30,8 @@ def due_items(session: Session, user_id: str | None, today: date) -> list[DueIte
         ))
         subjects.add(f.subject_id)
     for centre, _last in centres_due(session, today):
-        if centre.id not in subjects:
+        mine = user_id is None or centre.responsible_user_id in (user_id, None)  # a colleague's centre: theirs
+        if mine and centre.id not in subjects:
             items.append(DueItem(key=f"centre:{centre.id}", due_on=None, title=centre.name, note="",
                                  opens="company", opens_id=centre.id))
     return items
