@@ -100,7 +100,10 @@ class TodayScreen(QWidget):
                 if user else []
             return TodayData(
                 list_follow_ups(session, done=False, due_until=today, assignee_id=user, limit=100).items,
-                centres_due(session, today),
+                # A consultant sees the centres they are responsible for (and unassigned ones);
+                # a supervisor, or a laptop never signed in, sees every centre due.
+                [(c, last) for c, last in centres_due(session, today)
+                 if supervisor or not user or c.responsible_user_id in (user, None)],
                 list_visits(session, consultant_id=user, limit=15).items,
                 reviews,
                 review_queue(session) if supervisor else None,
