@@ -248,26 +248,33 @@ def tour(qtbot: Any, ctx: Any, prefix: str, *, company_id: str | None = None, vi
         if item.isHidden():
             continue
         go_to(qtbot, window, row)
-        qtbot.wait(150)  # the screen reads its rows on the worker
+        settle(qtbot, ctx)
         shots.append(shoot(window, f"{prefix}-{row:02d}-{item.text().lower()}"))
     if company_id:
         window.open_company(company_id)
         qtbot.waitUntil(lambda: window.companies.page.data is not None, timeout=5000)
-        qtbot.wait(150)
+        settle(qtbot, ctx)
         shots.append(shoot(window, f"{prefix}-20-company-page"))
     if visit_id:
         window.open_visit(visit_id)
         qtbot.waitUntil(lambda: window.visits.editor.record is not None, timeout=5000)
-        qtbot.wait(150)
+        settle(qtbot, ctx)
         shots.append(shoot(window, f"{prefix}-21-visit"))
     for number, make in enumerate(dialogs, start=30):
         dialog = make(window)
         dialog.show()
-        qtbot.wait(100)
+        qtbot.wait(30)
         shots.append(shoot(dialog, f"{prefix}-{number}-{type(dialog).__name__.lower()}"))
         dialog.close()
     window.close()
     return shots
+
+
+def settle(qtbot: Any, ctx: Any) -> None:
+    """Let a screen's reads finish on the database worker and their results reach the window."""
+    qtbot.wait(20)  # the read is queued
+    ctx.tasks.wait_idle()
+    qtbot.wait(40)  # its result is delivered and painted
 
 
 def in_language_and_palette(language: str, dark: bool) -> Callable[[], None]:
