@@ -11,7 +11,8 @@ Lone is a colleague who uses the centre catalogue. Each has a laptop (a data fol
 4. The centre visit reminder: not due on 2 November; due on I dag on 23 November (3 weeks after the
    agreement began); a centre visit registered that day takes it away; it comes back 3 weeks later, on
    14 December, with the date of the last visit.
-5. Jens syncs; Lone signs in, syncs, and makes the centre catalogue PDF from Rapporter.
+5. Jens syncs; Lone signs in and syncs: the centre is not due on her I dag (it is Jens's to visit); she makes
+   the centre catalogue PDF from Rapporter.
 
 Screenshots go to /tmp/story-shots/vesthimmerland-*.png.
 """
@@ -272,6 +273,11 @@ def test_vesthimmerland_centre_mentors_reminder_and_catalogue(jobcentre, qtbot, 
     raise_modal_errors()
     qtbot.waitUntil(lambda: lone.runner.status().last_success is not None and not lone.runner.status().syncing,
                     timeout=20000)
+    # The centre is Jens's to visit: it is due on his I dag, not on Lone's.
+    colleague.today.refresh()
+    qtbot.waitUntil(lambda: list_texts(colleague.today.centres) == ["Alle centre er besøgt i tide."], timeout=5000)
+    today.refresh()
+    qtbot.waitUntil(lambda: list_texts(today.centres) == [f"{CENTRE} — sidste besøg 23-11-2026"], timeout=5000)
     with lone.db.read() as session:
         catalogue = centre_catalogue_data(session, names=lone.account.names, today=NEXT_DUE)
     [entry] = catalogue.centres
