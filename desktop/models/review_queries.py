@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from desktop.models.collation import danish
@@ -60,24 +60,33 @@ class ConsultantOverview:
 
 
 def overview_by_consultant(session: Session, start: date, end: date) -> list[ConsultantOverview]:
-    """Per consultant in a period: visits, openings created, filled, and hours per week placed."""
+    """Per consultant in a period: visits, openings, filled openings and hours per week placed.
+
+    Openings are counted by the supervisor report's rule (desktop/reports/supervisor.py),
+    so the screen and the PDF agree: an opening belongs to the period it starts in (or,
+    without a start, the day it was registered) and to the consultant of the visit it came
+    from; one registered without a visit counts for the team only.
+    """
     visits = dict(session.execute(
         select(Visit.consultant_id, func.count())
         .where(Visit.deleted.is_(False), Visit.visited_at.between(start, end))
         .group_by(Visit.consultant_id)
     ).all())
-    in_period = and_(Opening.deleted.is_(False), func.date(Opening.created_at).between(start.isoformat(),
-                                                                                          end.isoformat()))
-    created = dict(session.execute(
-        select(Opening.created_by, func.count()).where(in_period).group_by(Opening.created_by)
-    ).all())
+    in_period = and_(
+        Opening.deleted.is_(False),
+        or_(Opening.starts_on.between(start, end),
+            and_(Opening.starts_on.is_(None),
+                 func.date(Opening.created_at).between(start.isoformat(), end.isoformat()))),
+    )
+    by_visit = select(Visit.consultant_id).join(Opening, Opening.visit_id == Visit.id).where(in_period)
+    created: dict[str | None, int] = {who: count for who, count in session.execute(
+        by_visit.add_columns(func.count()).group_by(Visit.consultant_id))}
     placed_hours = func.sum(Opening.hours_per_week * func.coalesce(Opening.places, 1))
     filled = {
         who: (count, hours or 0.0)
         for who, count, hours in session.execute(
-            select(Opening.created_by, func.count(), placed_hours)
-            .where(in_period, Opening.status == "filled")
-            .group_by(Opening.created_by)
+            by_visit.add_columns(func.count(), placed_hours).where(Opening.status == "filled")
+            .group_by(Visit.consultant_id)
         ).all()
     }
     people = set(visits) | set(created) | set(filled)

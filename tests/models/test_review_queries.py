@@ -33,11 +33,14 @@ def test_queue_holds_ready_visits_whose_latest_review_is_received_or_edited(ops,
 
 def test_overview_per_consultant_counts_visits_openings_and_placed_hours(ops, db, user_id):
     company = ops.create_company(name="Jammerbugt Rengøring ApS").id
-    ops.create_visit(company, visited_at=TODAY)
+    visit = ops.create_visit(company, visited_at=TODAY).id
     ops.create_visit(company, visited_at=TODAY - timedelta(days=40))  # outside the period
-    ops.create_opening(company, title="Rengøring", kind="virksomhedspraktik", hours_per_week=8)
-    ops.create_opening(company, title="Ordinære timer", kind="ordinary", hours_per_week=8, places=2, status="filled")
-    # Openings count by the day they were created: the real clock, which is past the tests' fixed TODAY.
+    # As the supervisor report counts them: for the consultant of the visit they came from.
+    ops.create_opening(company, visit_id=visit, title="Rengøring", kind="virksomhedspraktik", hours_per_week=8)
+    ops.create_opening(company, visit_id=visit, title="Ordinære timer", kind="ordinary", hours_per_week=8, places=2,
+                       status="filled")
+    ops.create_opening(company, title="Uden besøg", kind="smaajob")  # no visit: the team's, nobody's in particular
+    # Openings without a start count by the day they were created: the real clock, past the tests' fixed TODAY.
     end = max(TODAY, date.today())
     with db.read() as session:
         [row] = overview_by_consultant(session, TODAY - timedelta(days=30), end)
