@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 60.0  # a 5,000-record page on a slow line
+SMALL_READ_TIMEOUT = 15.0  # a small answer (the summary starts every sync): a frozen server shows within seconds
 # A random key of this installation, kept in the OS keychain and sent with every login: the server
 # lets a device that signed the user in before through lock-outs that others' guessing caused.
 DEVICE_HEADER = "X-Feltbog-Device"
@@ -57,7 +58,8 @@ class SyncClient:
     def _url(self, path: str) -> str:
         return f"{self.base_url}{API_PREFIX}{path}"
 
-    def _request(self, method: str, path: str, *, auth: bool = True, **kwargs: Any) -> Any:
+    def _request(self, method: str, path: str, *, auth: bool = True, read_timeout: float = READ_TIMEOUT,
+                 **kwargs: Any) -> Any:
         headers = dict(kwargs.pop("headers", None) or {})
         if auth:
             token = self.get_token()
@@ -69,7 +71,7 @@ class SyncClient:
             kwargs["data"] = orjson.dumps(kwargs.pop("json"))
         try:
             response = self.http.request(
-                method, self._url(path), headers=headers, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT), **kwargs
+                method, self._url(path), headers=headers, timeout=(CONNECT_TIMEOUT, read_timeout), **kwargs
             )
         except (requests.ConnectionError, requests.Timeout) as exc:
             raise SyncError(SyncErrorKind.NETWORK, type(exc).__name__) from exc
@@ -116,7 +118,7 @@ class SyncClient:
 
     def health(self) -> dict[str, Any]:
         """``GET /health``: is the server there, and what time does it say it is."""
-        return self._json("GET", "/health", auth=False)
+        return self._json("GET", "/health", auth=False, read_timeout=SMALL_READ_TIMEOUT)
 
     def login(self, username: str, password: str, device_name: str) -> dict[str, Any]:
         """``POST /auth/login``: returns ``{token, user, teams, ...}``."""
@@ -152,11 +154,11 @@ class SyncClient:
         can notice that it was restored from a backup (server/restore.py).
         """
         params = {"era": era, "cursor": cursor} if era is not None and cursor is not None else None
-        return self._json("GET", "/sync/summary", params=params)
+        return self._json("GET", "/sync/summary", params=params, read_timeout=SMALL_READ_TIMEOUT)
 
     def access(self) -> dict[str, Any]:
         """``GET /sync/access``: ``{state: active|closing, teams}`` (asked after a 401; see server/access.py)."""
-        return self._json("GET", "/sync/access")
+        return self._json("GET", "/sync/access", read_timeout=SMALL_READ_TIMEOUT)
 
     def access_wiped(self, device_id: str) -> None:
         """``POST /sync/access/wiped``: this device removed what it may not keep."""
@@ -164,7 +166,7 @@ class SyncClient:
 
     def members(self) -> dict[str, Any]:
         """``GET /teams/members``: names of the people in my teams."""
-        return self._json("GET", "/teams/members")
+        return self._json("GET", "/teams/members", read_timeout=SMALL_READ_TIMEOUT)
 
     def review_queue(self, **filters: str) -> dict[str, Any]:
         """``GET /reviews/queue`` (supervisors)."""
