@@ -31,6 +31,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QFileDialog
@@ -470,8 +471,6 @@ def test_jammerbugt_offline_first_then_review_follow_ups_and_report(office, qtbo
     shot(boss, "24-reports")
     click(qtbot, button(reports, "save_pdf"))
     qtbot.waitUntil(lambda: reports.property("last_pdf") == str(target), timeout=20000)
-    from pypdf import PdfReader
-
     text = "\n".join(page.extract_text() for page in PdfReader(target).pages)
     assert "Mette Kjær" in text
     assert opened_urls and opened_urls[-1].toLocalFile() == str(target)
@@ -494,6 +493,31 @@ def test_jammerbugt_offline_first_then_review_follow_ups_and_report(office, qtbo
     qtbot.waitUntil(lambda: any(row[1] == "2" for row in overview_rows()), timeout=5000)
     shot(boss, "25-review-overview")
     assert overview_rows() == [["Mette Kjær", "2", "2", "1", "8"]]
+
+    # Mette's own papers: her follow-ups for the spring as PDF (the midway and end ones done, Pakkeri's open) ...
+    go_to(qtbot, window, REPORTS)
+    mine = window.reports
+    choose(mine.kind, "follow_ups")
+    type_into(qtbot, mine.start, "1-12-26")
+    type_into(qtbot, mine.end, "30-6-27")
+    mine_pdf = tmp_path / "opfoelgninger.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(mine_pdf), "PDF (*.pdf)"))
+    click(qtbot, button(mine, "save_pdf"))
+    qtbot.waitUntil(lambda: mine.property("last_pdf") == str(mine_pdf), timeout=20000)
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(mine_pdf).pages).split())
+    for note in ("Midtvejsopfølgning: Rengøring, kontor og kantine", "Slutopfølgning: Rengøring, kontor og kantine",
+                 "Midtvejsopfølgning: Pakkeri", "Slutopfølgning: Pakkeri"):
+        assert note in text
+    # ... and the summary of the approved first visit, to send to the company, signed by her and the jobcentre.
+    window.open_visit(visit_id)
+    qtbot.waitUntil(lambda: editor.record is not None and editor.visit_id == visit_id, timeout=5000)
+    summary = tmp_path / "besoegsreferat.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(summary), "PDF (*.pdf)"))
+    click(qtbot, button(editor, "visit_pdf"))
+    qtbot.waitUntil(lambda: editor.property("last_pdf") == str(summary), timeout=20000)
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(summary).pages).split())
+    assert "Faglærte medarbejdere bruger timer på rengøring" in text
+    assert "Mette Kjær Jobcenter Jammerbugt" in text
 
     # 9. Lars, the colleague, signs in on his laptop: the company and its openings are there to work on.
     lars = laptops["lars"]
