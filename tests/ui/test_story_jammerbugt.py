@@ -16,9 +16,10 @@ the screens did.
 6. Mette syncs: the comment is on her I dag. Mid-January the midway follow-up is on I dag; she marks it done.
 7. 2 March, the end follow-up: a follow-up visit; the citizen is hired for 8 ordinary hours a week (the
    opening becomes a småjob, filled) and the company asks for a second internship in another area, created
-   from that visit.
+   from that visit. Sara returns that note ("Har mangler"); Mette corrects it and sends it again; Sara
+   approves it.
 8. Sara syncs; the supervisor report counts both visits and both openings for Mette; the PDF is made from
-   Rapporter; Gennemsyn > Overblik agrees.
+   Rapporter; Gennemsyn > Overblik agrees. Mette makes her follow-up list and the first visit's summary as PDF.
 9. Lars signs in on his laptop: the company, its contact person and mentor, and both openings are there;
    "Mine besøg" is empty for him.
 
