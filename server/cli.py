@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from desktop.domain.protocol import TOMBSTONE_DAYS
 from server import admin
@@ -68,6 +68,11 @@ def _admin_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             c.add_argument("--out", help="write the JSON to this file (default: standard output)")
         else:
             c.add_argument("--dry-run", action="store_true", help="only list what would change")
+    c = command("merge-companies", "merge a duplicate company into another of its team (undo within 30 days)")
+    c.add_argument("duplicate")
+    c.add_argument("into")
+    command("unmerge-company", "take back a manual merge of this company").add_argument("duplicate")
+    command("duplicate-companies", "list companies of a team with the same name and address").add_argument("team")
     c = command("apply-retention", "anonymise visit notes older than N years (default FELTBOG_RETENTION_YEARS or 5)")
     c.add_argument("--visits-older-than-years", type=int, default=None)
     c.add_argument("--dry-run", action="store_true", help="only list what would change")
@@ -147,6 +152,8 @@ def run_admin(args: argparse.Namespace) -> int:
                 print(f"purged {admin.purge_tombstones(conn, args.days)} tombstone(s)")
             elif cmd in PRIVACY_COMMANDS:
                 _privacy(conn, args)
+            elif cmd in ("merge-companies", "unmerge-company", "duplicate-companies"):
+                _merge(conn, args)
     except admin.AdminError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -155,6 +162,24 @@ def run_admin(args: argparse.Namespace) -> int:
             checkpoint(engine)  # SQLite: the erased text leaves the WAL too
         engine.dispose()
     return 0
+
+
+def _merge(conn: Connection, args: argparse.Namespace) -> None:
+    """Manual company merges by an administrator (any team)."""
+    from server import manual_merge
+    from server.tables import Team
+
+    teams = set(conn.execute(select(Team.id)).scalars())
+    try:
+        if args.command == "merge-companies":
+            result = manual_merge.merge_companies(conn, None, "admin", teams, args.duplicate, args.into)
+        elif args.command == "unmerge-company":
+            result = manual_merge.undo_merge(conn, None, "admin", teams, args.duplicate)
+        else:
+            result = {"groups": manual_merge.candidates(conn, admin.find_team(conn, args.team))}
+    except manual_merge.MergeRefused as refused:
+        raise admin.AdminError(refused.message) from None
+    print(json.dumps(result, indent=2, ensure_ascii=False))
 
 
 def uvicorn_limits(forwarded_allow_ips: str) -> dict[str, Any]:

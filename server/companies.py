@@ -162,14 +162,18 @@ def _fill_and_conflict(ctx: WriteContext, survivor: Loaded, fields: dict[str, An
     return changed
 
 
-def _record_merge(ctx: WriteContext, duplicate: Loaded, survivor: Loaded, version: int) -> None:
+def _record_merge(ctx: WriteContext, duplicate: Loaded, survivor: Loaded, version: int, kind: str = "cvr",
+                  undo: dict[str, Any] | None = None) -> None:
+    """The alias and the audit row; ``undo`` (ids and field names only, never a value) lets a manual merge
+    be taken back (server/manual_merge.py)."""
     duplicate.fields[MERGED_INTO] = survivor.id
     ctx.conn.execute(insert(CompanyMerge).values(
-        duplicate_id=duplicate.id, surviving_id=survivor.id, team_id=survivor.team_id, kind="cvr",
+        duplicate_id=duplicate.id, surviving_id=survivor.id, team_id=survivor.team_id, kind=kind,
         version=version, merged_at=utcnow(), merged_by=ctx.user_id))
     ctx.aliases[duplicate.id] = survivor.id
     ctx.audit.append(audit(ctx.user_id, "company:merged", device_id=ctx.device_id, entity="company",
-                           entity_id=duplicate.id, team_id=survivor.team_id, detail={"into": survivor.id}))
+                           entity_id=duplicate.id, team_id=survivor.team_id,
+                           detail={"into": survivor.id, "kind": kind, **(undo or {})}))
 
 
 def merge_new(ctx: WriteContext, record_id: str, team_id: str, full: dict[str, Any], survivor: Loaded) -> int:
@@ -181,19 +185,23 @@ def merge_new(ctx: WriteContext, record_id: str, team_id: str, full: dict[str, A
     return duplicate.version
 
 
-def merge_existing(ctx: WriteContext, duplicate: Loaded, survivor: Loaded) -> int:
-    """A stored company that now shares its team's CVR with an older one: merged, children and all."""
+def merge_existing(ctx: WriteContext, duplicate: Loaded, survivor: Loaded, kind: str = "cvr") -> int:
+    """A stored company merged into another (same CVR, or by hand): its fields, and its children."""
     lost_by = (duplicate.meta.get("cvr") or [None, duplicate.fields.get("created_by")])[1]
-    _touch_survivor(ctx, survivor, _fill_and_conflict(ctx, survivor, duplicate.fields, lost_by))
+    filled = _fill_and_conflict(ctx, survivor, duplicate.fields, lost_by)
+    _touch_survivor(ctx, survivor, filled)
+    moved = []
     for child in _children(ctx, duplicate.team_id, [duplicate.id]):
         name = "subject_id" if child.entity == "follow_up" else "company_id"
         if child.fields.get(name) == duplicate.id:
             child.fields[name] = survivor.id
             version = ctx.touch(child)
             child.meta[name] = [version, *ctx.who]
+            moved.append([child.id, name])
     duplicate.deleted = True
     version = ctx.touch(duplicate)
-    _record_merge(ctx, duplicate, survivor, version)
+    _record_merge(ctx, duplicate, survivor, version, kind,
+                  {"filled": filled, "survivor_version": survivor.version, "children": moved})
     return version
 
 
