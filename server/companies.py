@@ -103,21 +103,27 @@ def prefetch_cvrs(ctx: WriteContext, mutations: list[dict[str, Any]]) -> None:
 
 
 def _read_holders(ctx: WriteContext, teams: list[str], cvrs: list[str]) -> None:
-    """Load the stored live companies of these teams with these CVRs, and note them by (team, CVR)."""
-    if not teams or not cvrs:
+    """Load the stored live companies of these teams with these CVRs, and note them by (team, CVR).
+
+    One query per team (``team_id = :team``): with ``team_id IN (...)`` SQLite's planner walked every
+    company instead of the CVR index.
+    """
+    if not cvrs:
         return
     conn = ctx.conn
-    params = {**{f"t{i}": t for i, t in enumerate(teams)}, **{f"c{i}": c for i, c in enumerate(cvrs)}}
-    rows = conn.execute(text(
-        f"SELECT id, team_id, {_json(conn, 'cvr')} FROM records WHERE entity = 'company' AND {_live(conn)} "
-        f"AND team_id IN ({', '.join(f':t{i}' for i in range(len(teams)))}) "
-        f"AND {_json(conn, 'cvr')} IN ({', '.join(f':c{i}' for i in range(len(cvrs)))})"), params).all()
+    marks = ", ".join(f":c{i}" for i in range(len(cvrs)))
+    params = {f"c{i}": c for i, c in enumerate(cvrs)}
+    found: list[str] = []
     for team in teams:
         for cvr in cvrs:
             ctx.cvr_holders.setdefault((team, cvr), set())
-    for record_id, team, cvr in rows:
-        ctx.cvr_holders[(team, cvr)].add(record_id)
-    ctx.load([row[0] for row in rows])
+        rows = conn.execute(text(
+            f"SELECT id, {_json(conn, 'cvr')} FROM records WHERE entity = 'company' AND {_live(conn)} "
+            f"AND team_id = :team AND {_json(conn, 'cvr')} IN ({marks})"), {"team": team, **params}).all()
+        for record_id, cvr in rows:
+            ctx.cvr_holders[(team, cvr)].add(record_id)
+            found.append(record_id)
+    ctx.load(found)
 
 
 def cvr_holder(ctx: WriteContext, team_id: str, cvr: str | None, exclude: str) -> Loaded | None:
