@@ -110,6 +110,7 @@ class MainWindow(QMainWindow):
                                      (tr("Settings…"), self.settings, "Ctrl+,"),
                                      (tr("Quit"), self.close, "Ctrl+Q")):
             action = file_menu.addAction(text)
+            action.setObjectName(f"action_{slot.__name__}")  # e.g. action_sign_in, action_import_file
             action.triggered.connect(slot)
             if shortcut:
                 action.setShortcut(QKeySequence(shortcut))
@@ -118,6 +119,7 @@ class MainWindow(QMainWindow):
                                      (tr("Find in the list"), self.find, "Ctrl+F"),
                                      (tr("Save report as PDF…"), self.save_pdf, "Ctrl+P")):
             action = work_menu.addAction(text)
+            action.setObjectName(f"action_{slot.__name__}")
             action.triggered.connect(slot)
             action.setShortcut(QKeySequence(shortcut))
         go_menu = self.menuBar().addMenu(tr("&Go to"))

@@ -160,12 +160,12 @@ def answer_modal(qtbot: Any, kind: type[QWidget], handle: Callable[[Any], None],
     QTimer.singleShot(0, poll)
 
 
-def menu_action(window: QWidget, text: str) -> QAction:
-    """A menu action by its (translated) text, ignoring the & of its shortcut letter."""
-    for action in window.findChildren(QAction):
-        if action.text().replace("&", "") == text:
-            return action
-    raise AssertionError(f"no action {text!r}")
+def menu_action(window: QWidget, name: str, text: str = "") -> QAction:
+    """A menu action by its object name ("action_sign_in"); ``text`` is what the menu must say."""
+    action = window.findChild(QAction, name)
+    assert action is not None, f"no action {name}"
+    assert not text or action.text().replace("&", "") == text, action.text()
+    return action
 
 
 def go_to(qtbot: Any, window: Any, row: int) -> None:

@@ -117,7 +117,7 @@ def sign_in_from_menu(qtbot, window, server_url, username, name):
         qtbot.waitUntil(lambda: dialog.result() == dialog.DialogCode.Accepted, timeout=15000)
 
     answer_modal(qtbot, LoginDialog, sign_in)
-    menu_action(window, "Log ind…").trigger()
+    menu_action(window, "action_sign_in", "Log ind…").trigger()
     raise_modal_errors()
 
 

@@ -207,7 +207,7 @@ def test_vesthimmerland_centre_mentors_reminder_and_catalogue(jobcentre, qtbot, 
         click(qtbot, button_with_text(dialog, "Luk"))
 
     answer_modal(qtbot, ImportDialog, import_mentors)
-    menu_action(window, "Importér fra CSV eller Excel…").trigger()
+    menu_action(window, "action_import_file", "Importér fra CSV eller Excel…").trigger()
     raise_modal_errors()
     assert report["check"][0] == "3 rækker bliver importeret, 1 afvises."
     assert report["check"][1].startswith("Række 6: ")  # Aars Maskinfabrik, on row 6 of the sheet
