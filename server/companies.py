@@ -31,7 +31,7 @@ from desktop.domain.rules import normalise_cvr
 from desktop.domain.schema import ENTITIES
 from server.security import utcnow
 from server.store import audit
-from server.tables import CompanyMerge
+from server.tables import CompanyMerge, TeamExit
 from server.writes import Loaded, WriteContext
 
 CHILD_ENTITIES = ("visit", "opening", "mentor", "contact")  # company_id names the company
@@ -270,6 +270,25 @@ def _everything_of(ctx: WriteContext, company: Loaded, team_id: str) -> list[Loa
     about = {company.id} | {r.id for r in records}
     conflicts = _matching(ctx, team_id, ("conflict",), "record_id", about)
     return records + conflicts
+
+
+def moved_from(ctx: WriteContext, record_id: str, teams: set[str], after: int = 0) -> bool:
+    """True if the record left one of these teams (a team exit) after sequence number ``after``."""
+    if not teams:
+        return False
+    return ctx.conn.execute(select(TeamExit.seq).where(
+        TeamExit.record_id == record_id, TeamExit.old_team_id.in_(sorted(teams)), TeamExit.seq > after)
+        .limit(1)).first() is not None
+
+
+def team_moved_to(ctx: WriteContext, entity: str, clean: dict[str, Any], team_id: str) -> str:
+    """The team a new record belongs in: its company's (or subject's) team when that moved away from
+    ``team_id`` (a laptop that had not heard of the move wrote it); else ``team_id``."""
+    anchor = clean.get("subject_id") if entity == "follow_up" else clean.get("company_id")
+    target = ctx.get(anchor) if isinstance(anchor, str) else None
+    if target is None or target.deleted or target.team_id == team_id:
+        return team_id
+    return target.team_id if moved_from(ctx, target.id, {team_id}) else team_id
 
 
 def carry_children(ctx: WriteContext, company: Loaded, old_team: str) -> None:

@@ -272,8 +272,14 @@ def apply_one(ctx: WriteContext, m: dict[str, Any]) -> int | None:
         raise Refused("bad_id", "Ugyldigt id.")
     record = ctx.get(m["id"])
     # Another team's record answers as an unknown id would, whatever entity is named with it.
+    moved_away = False
     if record is not None and record.team_id not in ctx.teams:
-        raise Refused("not_allowed", message("not_allowed"))
+        # An edit made before the laptop heard that the record moved (with its company) to another team
+        # still lands on it there; anything else of another team answers as an unknown id would.
+        moved_away = m.get("op") == OP_UPSERT and companies.moved_from(
+            ctx, record.id, ctx.teams, after=int(m.get("base_version") or 0))
+        if not moved_away:
+            raise Refused("not_allowed", message("not_allowed"))
     if record is not None and record.entity != entity:
         raise Refused("wrong_entity", "Id'et tilhører en anden type post.")
     if entity == "visit" and record is not None and record.review_state == "approved":
@@ -291,6 +297,8 @@ def apply_one(ctx: WriteContext, m: dict[str, Any]) -> int | None:
         fields.pop(name, None)
     if record is None:
         return _create(ctx, m["id"], entity, team_id, fields)
+    if moved_away:
+        team_id = None  # it stays where its company is
     if record.deleted and entity == "company" and (survivor := companies.survivor_of(ctx, record.id)):
         # The company was merged into another (same CVR): the edit goes to the survivor, by the usual rules.
         target = ctx.get(survivor)
@@ -331,12 +339,16 @@ def _create(ctx: WriteContext, record_id: str, entity: str, team_id: str | None,
     companies.redirect_refs(ctx, entity, clean, clean.get("subject_kind"))
     _check_people(ctx, entity, clean, team_id)
     _validate(entity, clean)
+    # Written for a company that has moved to another team since (the laptop had not heard): it goes there.
+    written_in, team_id = team_id, companies.team_moved_to(ctx, entity, clean, team_id)
     _check_refs(ctx, entity, clean, team_id)
     full = {name: clean.get(name) for name in _ALL_FIELDS[entity]}  # every field, None when not set
     if entity == "company" and (survivor := companies.cvr_holder(ctx, team_id, full.get("cvr"), record_id)):
         return companies.merge_new(ctx, record_id, team_id, full, survivor)
     record = ctx.add(record_id, entity, team_id, full)
     record.meta = {name: meta for name, meta in record.meta.items() if name in clean}
+    if team_id != written_in:  # the laptops of the team it was written in pull a delete
+        ctx.exits.append({"seq": record.version, "entity": entity, "record_id": record_id, "old_team_id": written_in})
     if entity == "visit":
         reviews.after_visit_write(ctx, record)
     return record.version

@@ -130,3 +130,31 @@ def test_the_old_teams_queue_never_shows_a_company_name_another_team_holds(serve
         assert [item["company_name"] for item in queue(server, boss)] == [""]
     finally:
         writer.close()
+
+
+def test_work_from_an_old_team_laptop_that_had_not_heard_of_the_move_follows_the_company(server, tmp_path):
+    old, new = server.team_id, server.new_team("Jobcenter Vesthimmerland")
+    late = Device(tmp_path / "late", server.url, *server.user("consultant", team_id=old))
+    mover_name, _ = server.user("consultant", team_id=old, username="mover")
+    with server.engine.begin() as conn:
+        admin.add_member(conn, mover_name, new)
+    newcomer = Device(tmp_path / "newcomer", server.url, *server.user("consultant", team_id=new))
+    try:
+        company = late.ops.create_company(name="Aars Tømrer").id
+        visit = late.ops.create_visit(company, body="Første besøg.").id
+        late.sync()
+        move(server, mover_name, company, new)
+        # Offline, the old team's laptop writes on: a new visit and an edit of the one it had.
+        second = late.ops.create_visit(company, body="Andet besøg: praktik i rengøringen.").id
+        late.ops.save_visit_draft(visit, body="Første besøg, rettet.")
+        late.sync()
+        assert not late.rejected(), [e.last_error for e in late.rejected()]
+        assert {entity: rows for entity, rows in late.snapshot().items() if rows} == {}
+        assert late.sync().verified
+        newcomer.sync()
+        visits = newcomer.records("visit")
+        assert set(visits) == {visit, second} and visits[visit]["body"] == "Første besøg, rettet."
+        assert newcomer.sync().verified
+    finally:
+        late.close()
+        newcomer.close()
