@@ -57,3 +57,27 @@ def test_the_overview_period_is_typed_as_in_the_forms(ctx, qtbot):
     assert overview.period_error.text() == ""
     type_into(qtbot, overview.start, "32-1")
     assert overview.period_error.text() != ""
+
+
+def test_the_suggested_report_period_follows_the_day_until_one_is_typed(ctx, qtbot):
+    """The period was fixed when the window opened: left open into January, it still suggested November."""
+    from desktop.ui.screens.reports import ReportsScreen
+
+    days = {"today": date(2026, 11, 23)}
+    ctx.today = lambda: days["today"]
+    screen = ReportsScreen(ctx)
+    qtbot.addWidget(screen)
+    screen.show()
+    assert (screen.start.text(), screen.end.text()) == ("01-11-2026", "23-12-2026")
+    screen.hide()
+    days["today"] = date(2027, 1, 15)
+    screen.show()
+    assert (screen.start.text(), screen.end.text()) == ("01-01-2027", "14-02-2027")
+    with qtbot.waitActive(screen):
+        screen.activateWindow()
+    screen.kind.setCurrentIndex(screen.kind.findData("follow_ups"))
+    type_into(qtbot, screen.start, "1-12-26")
+    screen.hide()
+    days["today"] = date(2027, 2, 3)
+    screen.show()
+    assert (screen.start.text(), screen.end.text()) == ("01-12-2026", "14-02-2027")  # what she typed stays

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -69,11 +69,10 @@ class ReportsScreen(QWidget):
                                       tr("My follow-ups for a period")), strict=True):
             self.kind.addItem(text, kind)
         # Typed as in every form ("1-11-26", "7/12", "i morgen"), with the same calendar button.
-        today = ctx.today()
         self.start = DateField(lambda: ctx.today())
         self.end = DateField(lambda: ctx.today())
-        self.start.set_value(today.replace(day=1))
-        self.end.set_value(today + timedelta(days=30))
+        self._suggested: tuple[str, str] | None = None
+        self._suggest_period()
         for widget, name in ((self.start, "report_start"), (self.end, "report_end")):
             widget.setObjectName(name)
             widget.setMaximumWidth(NARROW)
@@ -111,6 +110,19 @@ class ReportsScreen(QWidget):
     def _account_changed(self, account: Any) -> None:
         fill_teams(self.team, account)
         self._explain()
+
+    def _suggest_period(self) -> None:
+        """This month from its first day, to 30 days ahead; a period the user typed is kept."""
+        if self._suggested is not None and (self.start.text(), self.end.text()) != self._suggested:
+            return
+        today = self.ctx.today()
+        self.start.set_value(today.replace(day=1))
+        self.end.set_value(today + timedelta(days=30))
+        self._suggested = (self.start.text(), self.end.text())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._suggest_period()  # the app left open over the month's end suggests the new month
 
     def _explain(self) -> None:
         kind = self.kind.currentData()
