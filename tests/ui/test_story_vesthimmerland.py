@@ -9,8 +9,8 @@ Lone is a colleague who uses the centre catalogue. Each has a laptop (a data fol
 3. The centre's company mentors, imported from the usual spreadsheet (File > Importér...); a row naming a
    company Feltbog does not know is refused with its row number.
 4. The centre visit reminder: not due on 2 November; due on I dag on 23 November (3 weeks after the
-   agreement began); a centre visit registered that day takes it away; it comes back 3 weeks later, on
-   14 December, with the date of the last visit.
+   agreement began), with its follow-up, though the app was not restarted; a centre visit registered that
+   day takes both away; they come back 3 weeks later, on 14 December, with the date of the last visit.
 5. Jens syncs; Lone signs in and syncs: the centre is not due on her I dag (it is Jens's to visit); she makes
    the centre catalogue PDF from Rapporter.
 
@@ -231,6 +231,9 @@ def test_vesthimmerland_centre_mentors_reminder_and_catalogue(jobcentre, qtbot, 
     clock.set(DUE)
     today.refresh()
     qtbot.waitUntil(lambda: list_texts(today.centres) == [f"{CENTRE} — aldrig besøgt"], timeout=5000)
+    # ... and its follow-up, planned on the new day for Jens (the app was not restarted), is due too.
+    qtbot.waitUntil(lambda: list_texts(today.follow_ups) == [
+        f"22-11-2026 · {CENTRE} — Besøg virksomhedscenter: {CENTRE}  (overskredet)"], timeout=5000)
     shot(window, "08-today-centre-due")
 
     # A centre visit that day, started from the reminder (click it, Enter) and the centre's page.
@@ -254,6 +257,7 @@ def test_vesthimmerland_centre_mentors_reminder_and_catalogue(jobcentre, qtbot, 
     shot(window, "09-centre-visit")
     go_to(qtbot, window, TODAY)
     qtbot.waitUntil(lambda: list_texts(today.centres) == ["Alle centre er besøgt i tide."], timeout=5000)
+    assert list_texts(today.follow_ups) == ["Intet forfaldent. Godt gået."]  # the visit closed the follow-up
     assert any(CENTRE in t for t in list_texts(today.visits))
     shot(window, "10-today-after-visit")
 
@@ -261,6 +265,8 @@ def test_vesthimmerland_centre_mentors_reminder_and_catalogue(jobcentre, qtbot, 
     clock.set(NEXT_DUE)
     today.refresh()
     qtbot.waitUntil(lambda: list_texts(today.centres) == [f"{CENTRE} — sidste besøg 23-11-2026"], timeout=5000)
+    qtbot.waitUntil(lambda: list_texts(today.follow_ups) == [
+        f"14-12-2026 · {CENTRE} — Besøg virksomhedscenter: {CENTRE}"], timeout=5000)
     shot(window, "11-today-due-again")
 
     # 5. Jens syncs; Lone signs in on her laptop and makes the catalogue from Rapporter.
@@ -303,10 +309,11 @@ def test_vesthimmerland_centre_mentors_reminder_and_catalogue(jobcentre, qtbot, 
         subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(target),
                         str(SHOTS / "vesthimmerland-14-catalogue-page1")], check=True, timeout=60)
 
-    # The centre follow-up: planned for Jens when the app starts (run_app), so on I dag after a restart too.
+    # The centre's follow-ups are Jens's: the first done by his visit, the second open.
     with jens.db.read() as session:
-        centre_follow_ups = list_follow_ups(session, subject_id=centre_id).items
-    assert all(f.assignee_id in (None, ids["jens"]) for f in centre_follow_ups)
+        centre_follow_ups = list_follow_ups(session, subject_id=centre_id, done=None).items
+    assert sorted((f.due_on, f.done, f.assignee_id) for f in centre_follow_ups) == [
+        (date(2026, 11, 22), True, ids["jens"]), (NEXT_DUE, False, ids["jens"])]
 
     # The screens on the way, in English and with the operating system in dark mode.
     from desktop.ui.fields import COMPANY_FIELDS

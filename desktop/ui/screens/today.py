@@ -50,6 +50,7 @@ class TodayScreen(QWidget):
         self.open_company = open_company
         self.open_visit = open_visit
         self.open_review = open_review
+        self._planned_on = ctx.today()  # the centres' follow-ups were planned at start-up
         self.heading = QLabel()
         self.heading.setProperty("role", "title")
         self.groups: dict[str, QGroupBox] = {}
@@ -92,8 +93,15 @@ class TodayScreen(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        """Read today's lists on the worker (the user and date captured here)."""
+        """Read today's lists on the worker (the user and date captured here).
+
+        On a new day (the app left open overnight) the centres whose visit interval ran out get their
+        follow-up first, as at start-up (desktop.ui.app.run_app), so it is on the list without a restart.
+        """
         today, user, supervisor = self.ctx.today(), self.ctx.account.user_id, self.ctx.account.supervisor
+        if today != self._planned_on:
+            self._planned_on = today
+            Op.write(self.ctx, lambda ops: ops.plan_centre_follow_ups(), self).run()  # what it plans refreshes us
 
         def query(session: Any) -> TodayData:
             reviews = [(r, record_title(session, "visit", r.visit_id)) for r in reviews_on_my_visits(session, user)] \
