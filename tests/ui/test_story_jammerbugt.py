@@ -29,6 +29,7 @@ in English and with a dark palette (as Qt gives a window when the OS is in dark 
 
 from __future__ import annotations
 
+import os
 from datetime import date
 
 import pytest
@@ -66,6 +67,8 @@ START = date(2026, 11, 23)  # a Monday: the first visit
 INTERNSHIP_STARTS = date(2026, 12, 1)
 MIDWAY = date(2027, 1, 15)  # 1 December + 45 days (half of 13 weeks)
 END = date(2027, 3, 2)  # 1 December + 13 weeks (91 days)
+# The server's database: SQLite here; FELTBOG_STORY_DB=postgres walks the story on PostgreSQL (production).
+STORY_DB = os.environ.get("FELTBOG_STORY_DB", "sqlite")
 TODAY, COMPANIES, VISITS, OPENINGS, MENTORS, FOLLOW_UPS, CONFLICTS, REPORTS, REVIEW = range(9)
 
 
@@ -76,7 +79,7 @@ def shot(widget, name):
 @pytest.fixture
 def office(make_ctx, tmp_path):
     """The real server with Mette and Sara, and a laptop (data folder, sync runner, keychain entry) for each."""
-    with make_database_url("sqlite", tmp_path) as url, LiveServer(url) as server:
+    with make_database_url(STORY_DB, tmp_path) as url, LiveServer(url) as server:
         ids = {
             "mette": seed_user(server.engine, "mette", "consultant", [server.team_id], full_name="Mette Kjær"),
             "sara": seed_user(server.engine, "sara", "supervisor", [server.team_id], full_name="Sara Holm"),

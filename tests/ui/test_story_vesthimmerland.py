@@ -19,6 +19,7 @@ Screenshots go to /tmp/story-shots/vesthimmerland-*.png.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from datetime import date, datetime
@@ -57,6 +58,8 @@ from tests.ui.story_helpers import (
 START = date(2026, 11, 2)  # a Monday, the day after the agreement began
 DUE = date(2026, 11, 23)  # 1 November + 21 days
 NEXT_DUE = date(2026, 12, 14)  # the visit on 23 November + 21 days
+# The server's database: SQLite here; FELTBOG_STORY_DB=postgres walks the story on PostgreSQL (production).
+STORY_DB = os.environ.get("FELTBOG_STORY_DB", "sqlite")
 TODAY, COMPANIES, VISITS, OPENINGS, MENTORS, FOLLOW_UPS, CONFLICTS, REPORTS, REVIEW = range(9)
 CENTRE = "Farsø Plejecenter"
 
@@ -68,7 +71,7 @@ def shot(widget, name):
 @pytest.fixture
 def jobcentre(make_ctx, tmp_path):
     """The real server with team Jobcenter Vesthimmerland (Jens and Lone), and a laptop for each."""
-    with make_database_url("sqlite", tmp_path) as url, LiveServer(url) as server:
+    with make_database_url(STORY_DB, tmp_path) as url, LiveServer(url) as server:
         team = server.new_team("Jobcenter Vesthimmerland")
         ids = {
             "jens": seed_user(server.engine, "jens", "consultant", [team], full_name="Jens Aagaard"),
