@@ -13,7 +13,8 @@ the children that still point at the survivor and empties again the fields
 it filled there, if nobody has changed them since.
 
 Candidates for a merge are companies of a team whose folded name and address
-are equal (:func:`candidates`).
+are equal, or whose CVR is (made before the server kept CVRs unique)
+(:func:`candidates`).
 """
 
 from __future__ import annotations
@@ -127,13 +128,16 @@ def undo_merge(conn: Connection, user_id: str, role: str, teams: set[str], dupli
 
 
 def candidates(conn: Connection, team_id: str) -> list[list[str]]:
-    """Groups of live companies of a team with the same folded name and address (possible duplicates)."""
-    groups: dict[tuple[str, str], list[str]] = {}
+    """Groups of live companies of a team that look like one: the same folded name and address, or the
+    same CVR (two companies that got one CVR before the server kept it unique), oldest first."""
+    groups: dict[tuple[str, ...], list[str]] = {}
     rows = conn.execute(select(Record.id, Record.fields).where(
         Record.entity == "company", Record.team_id == team_id, Record.deleted.is_(False)).order_by(Record.version))
     for record_id, text in rows:
         fields = orjson.loads(text)
         key = (" ".join(fold(fields.get("name") or "").split()), " ".join(fold(fields.get("address") or "").split()))
-        groups.setdefault(key, []).append(record_id)
-    return [ids for ids in groups.values() if len(ids) > 1]
-
+        groups.setdefault(("name", *key), []).append(record_id)
+        if fields.get("cvr"):
+            groups.setdefault(("cvr", fields["cvr"]), []).append(record_id)
+    unique = {tuple(ids) for ids in groups.values() if len(ids) > 1}
+    return sorted(list(ids) for ids in unique)

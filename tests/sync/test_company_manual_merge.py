@@ -106,3 +106,22 @@ def test_an_administrator_merges_from_the_command_line(make_device, server, caps
     assert set(a.records("company")) == {first, second} and a.records("visit")[visit]["company_id"] == second
     assert a.sync().verified
     assert main(["admin", "unmerge-company", second, "--db", server.database_url]) == 2
+
+
+def test_companies_that_share_a_cvr_from_before_are_listed_and_merged(make_device, server):
+    a = make_device("a")
+    first = a.ops.create_company(name="Aars Tømrer", cvr="31000009").id
+    second = a.ops.create_company(name="Tømreren i Aars").id
+    visit = a.ops.create_visit(second, body="Besøg.").id
+    a.sync()
+    with server.engine.begin() as conn:  # as a server before one-company-per-CVR left them
+        text = conn.execute(select(Record.fields).where(Record.id == second)).scalar_one()
+        conn.execute(update(Record).where(Record.id == second).values(
+            fields=orjson.dumps({**orjson.loads(text), "cvr": "31000009"}).decode()))
+    boss, _ = server.user("supervisor")
+    found = requests.get(f"{server.url}{API}/duplicates", params={"team_id": server.team_id}, timeout=30,
+                         headers={"Authorization": f"Bearer {server.token(boss)}"}).json()
+    assert found["groups"] == [[first, second]]  # oldest first
+    assert post(server, boss, f"/{second}/merge", {"into": first}).status_code == 200
+    a.sync()
+    assert set(a.records("company")) == {first} and a.records("visit")[visit]["company_id"] == first
