@@ -584,6 +584,10 @@
         <translation>De næste 4 uger</translation>
     </message>
     <message>
+        <source>New follow-up</source>
+        <translation>Ny opfølgning</translation>
+    </message>
+    <message>
         <source>Mark done</source>
         <translation>Markér som udført</translation>
     </message>

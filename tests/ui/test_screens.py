@@ -119,3 +119,40 @@ def test_status_bar_words(window, language):
         assert window.sync_widget.pending.text() == "3 ændringer ikke sendt"
         assert window.sync_widget.state.text() == "Offline"
     assert window.findChild(QLabel, "pending") is window.sync_widget.pending
+
+
+def test_a_new_follow_up_is_planned_on_a_chosen_company_from_the_follow_up_screen(window, seeded, qtbot, ctx):
+    """Issue 16, 1: the follow-up screen has "Ny opfølgning" (company, date typed, note), and the list names it."""
+    from desktop.models.queries import list_follow_ups
+    from desktop.ui.dialogs.company_picker import CompanyPicker
+    from desktop.ui.dialogs.entity_dialog import EntityDialog
+    from tests.ui.story_helpers import answer_modal, raise_modal_errors, type_into
+
+    window.sidebar.setCurrentRow(5)
+    screen = window.follow_ups
+    new = screen.findChild(QPushButton, "new_follow_up")
+    assert new is not None and new.text() == "Ny opfølgning"
+
+    def choose(picker: CompanyPicker) -> None:
+        qtbot.keyClicks(picker.search, "Jammerbugt")
+        qtbot.waitUntil(lambda: picker.results.count() == 1, timeout=5000)
+        answer_modal(qtbot, EntityDialog, fill)
+        picker.accept()
+
+    def fill(dialog: EntityDialog) -> None:
+        type_into(qtbot, dialog.form.widgets["due_on"], "7-12-26")
+        type_into(qtbot, dialog.form.widgets["note"], "Ring om næste praktikant")
+        qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton)
+
+    answer_modal(qtbot, CompanyPicker, choose)
+    qtbot.mouseClick(new, Qt.MouseButton.LeftButton)
+    raise_modal_errors()
+
+    def planned() -> list:
+        with ctx.db.read() as session:
+            return [f for f in list_follow_ups(session, done=None, limit=100).items if f.note == "Ring om næste praktikant"]
+
+    qtbot.waitUntil(lambda: len(planned()) == 1, timeout=5000)
+    [row] = planned()
+    assert (row.subject_kind, row.subject_id, str(row.due_on), row.company_name) == (
+        "company", seeded["company"], "2026-12-07", "Jammerbugt Rengøring ApS")

@@ -231,6 +231,7 @@ class FollowUpsScreen(RecordList):
         self.filters.addWidget(self.next_weeks)
         self.filters.addStretch(1)
         self.add_export_button()
+        self.add_button(tr("New follow-up"), self.new_follow_up, "new_follow_up")
         self.add_button(tr("Calendar (.ics)…"), self.export_calendar, "export_calendar")
         self.add_button(tr("Mark done"), self.toggle_done, "mark_done")
         self.add_button(tr("Edit"), self.edit_selected, "edit")
@@ -239,6 +240,16 @@ class FollowUpsScreen(RecordList):
     def row_name(self, row: Any) -> str:
         """A follow-up is named by its date, what it concerns and its note."""
         return " · ".join(filter(None, [fmt_date(row.due_on), row.company_name, row.note]))
+
+    def new_follow_up(self) -> None:
+        """Pick a company, then plan a follow-up on it (date and note typed in the dialog)."""
+        picker = CompanyPicker(self.ctx, self)
+        if not (picker.exec() and picker.company_id):
+            return
+        company_id = picker.company_id
+        EntityDialog(self.ctx, "follow_up", self.fields,
+                     lambda ops, v: ops.create_follow_up("company", company_id, **v),
+                     title=tr("New follow-up"), parent=self).exec()
 
     def current_filter(self) -> FollowUpFilter:
         """The filter widgets as plain values (GUI thread)."""
