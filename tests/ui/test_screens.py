@@ -150,7 +150,8 @@ def test_a_new_follow_up_is_planned_on_a_chosen_company_from_the_follow_up_scree
 
     def planned() -> list:
         with ctx.db.read() as session:
-            return [f for f in list_follow_ups(session, done=None, limit=100).items if f.note == "Ring om næste praktikant"]
+            rows = list_follow_ups(session, done=None, limit=100).items
+            return [f for f in rows if f.note == "Ring om næste praktikant"]
 
     qtbot.waitUntil(lambda: len(planned()) == 1, timeout=5000)
     [row] = planned()
