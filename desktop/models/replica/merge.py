@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.protocol import MERGED_INTO
 from desktop.models import state_store
-from desktop.models.entities import MODELS, TABLES
+from desktop.models.entities import TABLES
 
 NOTICES = "merge_notices"  # sync_state key: [{duplicate_id, surviving_id, name}] not yet shown
 NOTICE_DA = "Virksomheden fandtes allerede – dine besøg er flyttet til den"
@@ -60,8 +60,8 @@ def apply_merges(session: Session, merges: dict[str, str]) -> set[str]:
     """
     if not merges:
         return set()
-    company = MODELS["company"]
-    rows = session.execute(select(company.id, company.name).where(company.id.in_(list(merges)))).all()
+    company = TABLES["company"]
+    rows = session.execute(select(company.c.id, company.c.name).where(company.c.id.in_(list(merges)))).all()
     known = {row[0]: row[1] for row in rows}
     changed: set[str] = set()
     for duplicate, survivor in merges.items():
