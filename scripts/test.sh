@@ -10,5 +10,5 @@ export QT_QPA_PLATFORM=offscreen
 .venv/bin/ruff check desktop server tests bench
 .venv/bin/lint-imports
 # Strict type checking ([tool.mypy] in pyproject.toml); a package joins this list once it is clean.
-.venv/bin/mypy desktop/domain desktop/reports desktop/exchange desktop/models desktop/sync
+.venv/bin/mypy desktop/domain desktop/reports desktop/exchange desktop/models desktop/sync server
 .venv/bin/python -m pytest "$@"

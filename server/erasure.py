@@ -68,7 +68,7 @@ class Change:
 
 def apply_plan(conn: Connection, seq: Sequence, plan: list[Change], actor: str | None, action: str) -> None:
     """Write the plan: new versions for live records, in-place scrubs for tombstones, one audit row each."""
-    ctx = WriteContext(conn, actor, PRIVACY_DEVICE, set(), seq)  # type: ignore[arg-type]
+    ctx = WriteContext(conn, actor, PRIVACY_DEVICE, set(), seq)
     live = [c for c in plan if not c.deleted]
     ctx.load([c.id for c in live])
     for change in live:

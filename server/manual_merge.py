@@ -59,7 +59,7 @@ def _may_merge(ctx: WriteContext, role: str, companies: list[Loaded]) -> bool:
     return False
 
 
-def merge_companies(conn: Connection, user_id: str, role: str, teams: set[str], duplicate_id: str,
+def merge_companies(conn: Connection, user_id: str | None, role: str, teams: set[str], duplicate_id: str,
                     survivor_id: str) -> dict[str, Any]:
     """Merge ``duplicate_id`` into ``survivor_id``; returns what happened (for the answer)."""
     ctx = WriteContext(conn, user_id, "manual-merge", teams, Sequence(conn))
@@ -79,7 +79,8 @@ def merge_companies(conn: Connection, user_id: str, role: str, teams: set[str], 
             "undo_until": until.isoformat().replace("+00:00", "Z")}
 
 
-def undo_merge(conn: Connection, user_id: str, role: str, teams: set[str], duplicate_id: str) -> dict[str, Any]:
+def undo_merge(conn: Connection, user_id: str | None, role: str, teams: set[str],
+               duplicate_id: str) -> dict[str, Any]:
     """Take a manual merge back (within UNDO_DAYS); returns the duplicate's new version."""
     seq = Sequence(conn)
     merge = conn.execute(select(CompanyMerge).where(CompanyMerge.duplicate_id == duplicate_id)).first()

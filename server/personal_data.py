@@ -31,9 +31,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, and_, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, or_, select
 
-from desktop.domain.privacy import ERASED, fold, fold_name, normalise_phone
+from desktop.domain.folding import fold
+from desktop.domain.privacy import ERASED, fold_name, normalise_phone
 from desktop.domain.schema import ENTITIES, TEXT
 from server.admin import AdminError
 from server.security import iso, utcnow
@@ -133,7 +134,8 @@ class Matcher:
                 merged[-1][1] = max(end, merged[-1][1])
             else:
                 merged.append([start, end])
-        out, last = [], 0
+        out: list[str] = []
+        last = 0
         for start, end in merged:
             out.extend((text[last:start], marker))
             last = end
@@ -259,7 +261,7 @@ def find_audit(conn: Connection, ids: list[str], user_ids: list[str]) -> list[di
     wanted = ids + user_ids
     for start in range(0, len(wanted), 500):
         chunk = wanted[start:start + 500]
-        clause = AuditEntry.entity_id.in_(chunk)
+        clause: ColumnElement[bool] = AuditEntry.entity_id.in_(chunk)
         mine = [u for u in user_ids if u in chunk]
         if mine:
             clause = or_(clause, AuditEntry.user_id.in_(mine))

@@ -93,7 +93,7 @@ def lock_device(conn: Connection, user_id: str, device_id: str) -> int:
         else:  # the IMMEDIATE transaction already holds SQLite's write lock
             conn.execute(insert(Device).values(user_id=user_id, device_id=device_id, last_mutation_id=0))
             last = 0
-    return int(last)
+    return int(last or 0)
 
 
 def _result(m: dict[str, Any], version: int | None = None, refused: Refused | None = None) -> dict[str, Any]:
@@ -115,7 +115,7 @@ def apply_push(
     """
     last = lock_device(conn, user_id, device_id)
     results: list[dict[str, Any]] = []
-    fresh = []
+    fresh: list[dict[str, Any]] = []
     expected = last + 1
     for m in mutations:
         if m["mutation_id"] <= last and not fresh:
@@ -165,13 +165,13 @@ def _known_names(entity: str | None, fields: dict[str, Any]) -> list[str]:
 
 def _referenced_ids(mutations: list[dict[str, Any]]) -> list[str]:
     """Ids the batch's fields point at, so they are read together with the records."""
-    out = []
+    out: list[str] = []
     for m in mutations:
         fields = m.get("fields") or {}
-        for name in _REF_FIELDS.get(m.get("entity"), ()):
+        for name in _REF_FIELDS.get(str(m.get("entity")), ()):
             value = fields.get(name)
             if canonical_id(value):
-                out.append(value)
+                out.append(str(value))
     return out
 
 

@@ -54,7 +54,7 @@ class WriteContext:
     """Everything one write transaction has read and is about to write."""
 
     conn: Connection
-    user_id: str
+    user_id: str | None  # None: an admin at the command line
     device_id: str
     teams: set[str]
     seq: Sequence

@@ -61,13 +61,13 @@ def login(body: LoginRequest, request: Request, db: Engine = Depends(engine)) ->
                 .where(Membership.user_id == user.id).order_by(Team.name)
             ).all()
             audit_rows(conn, [audit(user.id, "login", detail="known_device" if keys.known_device else None)])
-    if failed:
+    if failed or user is None:
         raise HTTPException(401, LOGIN_FAILED)
-    return LoginResponse(
-        token=token, expires_at=iso(expires),
-        user={"id": user.id, "username": user.username, "full_name": user.full_name, "role": user.role},
-        teams=[{"id": t.id, "name": t.name} for t in teams], server_time=iso(utcnow()),
-    )
+    return LoginResponse.model_validate({
+        "token": token, "expires_at": iso(expires),
+        "user": {"id": user.id, "username": user.username, "full_name": user.full_name, "role": user.role},
+        "teams": [{"id": t.id, "name": t.name} for t in teams], "server_time": iso(utcnow()),
+    })
 
 
 @router.post("/refresh", response_model=RefreshResponse, responses=errors(401))
