@@ -5,10 +5,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtWidgets import QApplication, QMessageBox
 
+from desktop.models.replica import merge
 from desktop.sync.engine import SyncResult
 from desktop.sync.runner import SyncStatus
 from desktop.ui.context import AppContext
+from desktop.ui.i18n import tr
+from desktop.ui.operation import Op
 
 
 class SyncRelay(QObject):
@@ -39,6 +43,21 @@ class SyncRelay(QObject):
         # Marked as pulled whatever built them: announcing them must not schedule another sync.
         pulled = replace(result.changes, from_sync=True) if result.changes else None
         self.ctx.refresh_account(pulled=pulled)
+        if pulled is not None and pulled.touches("company"):
+            self._tell_about_merges()
+
+    def _tell_about_merges(self) -> None:
+        """A company this laptop made existed already on the server: say once where its work went."""
+
+        def take() -> list[str]:
+            with self.ctx.db.write() as session:
+                return [notice.text_da for notice in merge.take_notices(session)]
+
+        def show(texts: list[str]) -> None:
+            if texts:
+                QMessageBox.information(QApplication.activeWindow(), tr("Feltbog"), "\n\n".join(texts))
+
+        Op.call(self.ctx, take).success(show).run()
 
     @Slot(object)
     def _status(self, status: SyncStatus) -> None:
