@@ -13,6 +13,7 @@ the error is raised again by :func:`raise_modal_errors` (called by the next
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -292,3 +293,31 @@ def in_language_and_palette(language: str, dark: bool) -> Callable[[], None]:
         app.setPalette(before)
 
     return back
+
+
+# The server's database: SQLite here; FELTBOG_STORY_DB=postgres walks the stories on PostgreSQL (production).
+STORY_DB = os.environ.get("FELTBOG_STORY_DB", "sqlite")
+# The sidebar's rows, in order.
+TODAY, COMPANIES, VISITS, OPENINGS, MENTORS, FOLLOW_UPS, CONFLICTS, REPORTS, REVIEW = range(9)
+
+
+def open_window(ctx: Any, qtbot: Any) -> Any:
+    """The real main window on ``ctx``, shown and active (typing needs the focus)."""
+    from desktop.ui.main_window import MainWindow
+
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    return window
+
+
+def sync_by_button(qtbot: Any, window: Any) -> None:
+    """The status bar's "Synkronisér nu"; waits until everything is sent and the runner is idle."""
+    ctx = window.ctx
+    before = ctx.runner.status().last_success
+    click(qtbot, window.sync_widget.button)
+    qtbot.waitUntil(lambda: ctx.runner.status().last_success not in (None, before)
+                    and not ctx.runner.status().syncing, timeout=20000)
+    qtbot.waitUntil(lambda: window.sync_widget.pending.text() == "Alle ændringer er sendt", timeout=5000)

@@ -29,7 +29,6 @@ in English and with a dark palette (as Qt gives a window when the OS is in dark 
 
 from __future__ import annotations
 
-import os
 from datetime import date
 
 import pytest
@@ -44,6 +43,14 @@ from desktop.reports import supervisor_report_data
 from server.seeding import PASSWORD, seed_user
 from tests.support.live_server import LiveServer, make_database_url
 from tests.ui.story_helpers import (
+    COMPANIES,
+    FOLLOW_UPS,
+    OPENINGS,
+    REPORTS,
+    REVIEW,
+    STORY_DB,
+    TODAY,
+    VISITS,
     Clock,
     answer_modal,
     button,
@@ -56,9 +63,11 @@ from tests.ui.story_helpers import (
     list_texts,
     menu_action,
     ok_button,
+    open_window,
     raise_modal_errors,
     select_row,
     shoot,
+    sync_by_button,
     tour,
     type_into,
 )
@@ -67,9 +76,6 @@ START = date(2026, 11, 23)  # a Monday: the first visit
 INTERNSHIP_STARTS = date(2026, 12, 1)
 MIDWAY = date(2027, 1, 15)  # 1 December + 45 days (half of 13 weeks)
 END = date(2027, 3, 2)  # 1 December + 13 weeks (91 days)
-# The server's database: SQLite here; FELTBOG_STORY_DB=postgres walks the story on PostgreSQL (production).
-STORY_DB = os.environ.get("FELTBOG_STORY_DB", "sqlite")
-TODAY, COMPANIES, VISITS, OPENINGS, MENTORS, FOLLOW_UPS, CONFLICTS, REPORTS, REVIEW = range(9)
 
 
 def shot(widget, name):
@@ -96,16 +102,6 @@ def office(make_ctx, tmp_path):
     raise_modal_errors()
 
 
-def open_window(ctx, qtbot):
-    from desktop.ui.main_window import MainWindow
-
-    window = MainWindow(ctx)
-    qtbot.addWidget(window)
-    with qtbot.waitActive(window):
-        window.show()
-        window.activateWindow()
-    return window
-
 
 def sign_in_from_menu(qtbot, window, server_url, username, name):
     """File > Log ind...: type the server address, username and password; the sign-in syncs at once."""
@@ -123,15 +119,6 @@ def sign_in_from_menu(qtbot, window, server_url, username, name):
     menu_action(window, "action_sign_in", "Log ind…").trigger()
     raise_modal_errors()
 
-
-def sync_by_button(qtbot, window):
-    """The status bar's "Synkronisér nu"; waits until everything is sent and the runner is idle."""
-    ctx = window.ctx
-    before = ctx.runner.status().last_success
-    click(qtbot, window.sync_widget.button)
-    qtbot.waitUntil(lambda: ctx.runner.status().last_success not in (None, before)
-                    and not ctx.runner.status().syncing, timeout=20000)
-    qtbot.waitUntil(lambda: window.sync_widget.pending.text() == "Alle ændringer er sendt", timeout=5000)
 
 
 def test_jammerbugt_offline_first_then_review_follow_ups_and_report(office, qtbot, tmp_path, monkeypatch):

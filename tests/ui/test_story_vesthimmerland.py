@@ -19,7 +19,6 @@ Screenshots go to /tmp/story-shots/vesthimmerland-*.png.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from datetime import date, datetime
@@ -36,7 +35,12 @@ from desktop.reports import centre_catalogue_data
 from server.seeding import PASSWORD, seed_user
 from tests.support.live_server import LiveServer, make_database_url
 from tests.ui.story_helpers import (
+    COMPANIES,
+    MENTORS,
+    REPORTS,
     SHOTS,
+    STORY_DB,
+    TODAY,
     Clock,
     answer_modal,
     button,
@@ -49,8 +53,10 @@ from tests.ui.story_helpers import (
     list_texts,
     menu_action,
     ok_button,
+    open_window,
     raise_modal_errors,
     shoot,
+    sync_by_button,
     tour,
     type_into,
 )
@@ -58,9 +64,6 @@ from tests.ui.story_helpers import (
 START = date(2026, 11, 2)  # a Monday, the day after the agreement began
 DUE = date(2026, 11, 23)  # 1 November + 21 days
 NEXT_DUE = date(2026, 12, 14)  # the visit on 23 November + 21 days
-# The server's database: SQLite here; FELTBOG_STORY_DB=postgres walks the story on PostgreSQL (production).
-STORY_DB = os.environ.get("FELTBOG_STORY_DB", "sqlite")
-TODAY, COMPANIES, VISITS, OPENINGS, MENTORS, FOLLOW_UPS, CONFLICTS, REPORTS, REVIEW = range(9)
 CENTRE = "Farsø Plejecenter"
 
 
@@ -102,16 +105,6 @@ def mentor_sheet(path):
     return path
 
 
-def open_window(ctx, qtbot):
-    from desktop.ui.main_window import MainWindow
-
-    window = MainWindow(ctx)
-    qtbot.addWidget(window)
-    with qtbot.waitActive(window):
-        window.show()
-        window.activateWindow()
-    return window
-
 
 def sign_in(qtbot, dialog, server_url, username, name):
     type_into(qtbot, dialog.server, server_url)
@@ -121,14 +114,6 @@ def sign_in(qtbot, dialog, server_url, username, name):
     click(qtbot, dialog.sign_in)
     qtbot.waitUntil(lambda: dialog.result() == dialog.DialogCode.Accepted, timeout=15000)
 
-
-def sync_by_button(qtbot, window):
-    ctx = window.ctx
-    before = ctx.runner.status().last_success
-    click(qtbot, window.sync_widget.button)
-    qtbot.waitUntil(lambda: ctx.runner.status().last_success not in (None, before)
-                    and not ctx.runner.status().syncing, timeout=20000)
-    qtbot.waitUntil(lambda: window.sync_widget.pending.text() == "Alle ændringer er sendt", timeout=5000)
 
 
 def test_vesthimmerland_centre_mentors_reminder_and_catalogue(jobcentre, qtbot, tmp_path, monkeypatch):
