@@ -21,7 +21,7 @@ from server.config import Settings, default_database_url
 from server.db import make_engine, migrate
 from server.hostile_input import safe_text
 from server.limiter import LoginLimiter, RefusalThrottle
-from server.routes import access, admin, auth, companies, privacy, reviews, sync, teams
+from server.routes import access, admin, auth, companies, deleted, privacy, reviews, sync, teams
 from server.schemas import HealthResponse
 from server.security import iso, utcnow
 
@@ -137,7 +137,7 @@ def create_app(database_url: str | None = None, *, settings: Settings | None = N
                 "server_time": iso(utcnow())}
 
     for router in (auth.router, sync.router, access.router, reviews.router, teams.router, admin.router,
-                   privacy.router, companies.router):
+                   privacy.router, companies.router, deleted.router):
         app.include_router(router)
     return app
 

@@ -168,6 +168,14 @@ class SyncClient:
         """``GET /teams/members``: names of the people in my teams."""
         return self._json("GET", "/teams/members", read_timeout=SMALL_READ_TIMEOUT)
 
+    def deleted(self) -> dict[str, Any]:
+        """``GET /deleted``: ``{records: [...]}`` the user's teams deleted in the last 30 days."""
+        return self._json("GET", "/deleted", read_timeout=SMALL_READ_TIMEOUT)
+
+    def restore_deleted(self, record_id: str) -> dict[str, Any]:
+        """``POST /deleted/{id}/restore``: put a deleted record back (the next sync brings it home)."""
+        return self._json("POST", f"/deleted/{record_id}/restore")
+
     def review_queue(self, **filters: str) -> dict[str, Any]:
         """``GET /reviews/queue`` (supervisors)."""
         params = {k: v for k, v in filters.items() if v}

@@ -118,6 +118,14 @@ class SyncService:
             names.setdefault(account.user_id, account.user.get("full_name", ""))
         return names
 
+    def recently_deleted(self) -> list[dict[str, Any]]:
+        """What the user's teams deleted in the last 30 days (online only: laptops do not keep tombstones)."""
+        return list(self.client().deleted().get("records", []))
+
+    def restore_deleted(self, record_id: str) -> None:
+        """Put a deleted record back on the server; the next sync brings it to every laptop of the team."""
+        self.client().restore_deleted(record_id)
+
     def review(self, visit_id: str, verdict: str, comment: str) -> None:
         """A supervisor's verdict (online only: reviews are the server's), then a sync brings it home."""
         self.client().add_review(visit_id, verdict, comment)

@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
         for text, slot, shortcut in ((tr("Search everything…"), self.search_everything, "Ctrl+K"),
                                      (tr("Sync now"), self.sync_now, "F5"),
                                      (tr("Import from CSV or Excel…"), self.import_file, ""),
+                                     (tr("Deleted in the last 30 days…"), self.show_deleted, ""),
                                      (tr("Sign in…"), self.sign_in, ""),
                                      (tr("Settings…"), self.settings, "Ctrl+,"),
                                      (tr("Quit"), self.close, "Ctrl+Q")):
@@ -269,6 +270,12 @@ class MainWindow(QMainWindow):
 
         if LoginDialog(self.ctx, self).exec():
             QTimer.singleShot(0, self.sync_now)
+
+    def show_deleted(self) -> None:
+        """Slettet: the team's recent deletes from the server, with "Gendan" (issue 16, 8)."""
+        from desktop.ui.dialogs.deleted import DeletedDialog
+
+        DeletedDialog(self.ctx, self).exec()
 
     def import_file(self) -> None:
         """Import companies, contacts or mentors from a file."""

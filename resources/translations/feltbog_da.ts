@@ -204,6 +204,10 @@
         <translation>Importér fra CSV eller Excel…</translation>
     </message>
     <message>
+        <source>Deleted in the last 30 days…</source>
+        <translation>Slettet de sidste 30 dage…</translation>
+    </message>
+    <message>
         <source>Sign in…</source>
         <translation>Log ind…</translation>
     </message>
@@ -556,8 +560,48 @@
         <translation>Uge</translation>
     </message>
     <message>
+        <source>Deleted in the last 30 days</source>
+        <translation>Slettet de sidste 30 dage</translation>
+    </message>
+    <message>
+        <source>Deleted records</source>
+        <translation>Slettede poster</translation>
+    </message>
+    <message>
         <source>Type</source>
         <translation>Type</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Titel</translation>
+    </message>
+    <message>
+        <source>Company</source>
+        <translation>Virksomhed</translation>
+    </message>
+    <message>
+        <source>Deleted</source>
+        <translation>Slettet</translation>
+    </message>
+    <message>
+        <source>Fetching from the server…</source>
+        <translation>Henter fra serveren…</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>Gendan</translation>
+    </message>
+    <message>
+        <source>Choose a record and press Restore: it comes back on every laptop of the team.</source>
+        <translation>Vælg en post og tryk Gendan: den kommer tilbage på alle teamets computere.</translation>
+    </message>
+    <message>
+        <source>Nothing was deleted in the last 30 days.</source>
+        <translation>Intet er slettet de sidste 30 dage.</translation>
+    </message>
+    <message>
+        <source>The list of deleted records needs a connection to the server.</source>
+        <translation>Listen over slettede poster kræver forbindelse til serveren.</translation>
     </message>
     <message>
         <source>Concerns</source>
