@@ -35,7 +35,7 @@ class RestoreRefused(Exception):
         self.status, self.code, self.message = status, code, message
 
 
-def _title(entity: str, fields: dict[str, Any]) -> str:
+def _title(fields: dict[str, Any]) -> str:
     for name in ("name", "title", "note"):
         if fields.get(name):
             return str(fields[name])
@@ -58,7 +58,7 @@ def recently_deleted(conn: Connection, teams: list[str]) -> list[dict[str, Any]]
     names = {rid: orjson.loads(fields).get("name", "") for rid, fields in conn.execute(
         select(Record.id, Record.fields).where(Record.id.in_(company_ids)))} if company_ids else {}
     return [
-        {"id": r.id, "entity": r.entity, "team_id": r.team_id, "title": _title(r.entity, f),
+        {"id": r.id, "entity": r.entity, "team_id": r.team_id, "title": _title(f),
          "company_name": f.get("name", "") if r.entity == "company" else names.get(f.get("company_id"), ""),
          "deleted_at": iso(r.deleted_at)}
         for r, f in parsed if MERGED_INTO not in f

@@ -47,16 +47,14 @@ def _counters(conn: Connection, lock: bool = False) -> dict[str, int]:
     return {name: int(value) for name, value in conn.execute(query)}
 
 
-def era_state(conn: Connection) -> dict[str, int]:
-    """``{"era": ..., "restore_point": ...}`` for the summary."""
+def era_state(conn: Connection, device_era: int | None = None,
+              device_cursor: int | None = None) -> tuple[dict[str, int], bool]:
+    """``{"era": ..., "restore_point": ...}`` for the summary, and whether the device that says it saw
+    ``device_era`` at ``device_cursor`` is ahead of this database (then :func:`note_device_position`)."""
     values = _counters(conn)
-    return {"era": values.get(ERA, 0), "restore_point": values.get(RESTORE_POINT, 0)}
-
-
-def device_is_ahead(conn: Connection, device_era: int, device_cursor: int) -> bool:
-    """A cheap read first: only a device ahead of this database needs the write transaction below."""
-    values = _counters(conn)
-    return device_era == values.get(ERA) and device_cursor > values.get(SEQ, 0)
+    ahead = (device_era is not None and device_cursor is not None and device_era == values.get(ERA)
+             and device_cursor > values.get(SEQ, 0))
+    return {"era": values.get(ERA, 0), "restore_point": values.get(RESTORE_POINT, 0)}, ahead
 
 
 def note_device_position(conn: Connection, user_id: str, device_era: int, device_cursor: int) -> bool:

@@ -195,6 +195,7 @@ class Database:
                 damage = health.Damage.CORRUPT  # found by the check while the app last ran
             if damage is not None:
                 raise health.DatabaseDamagedError(self.path, damage)
+        self.pages_checked = False  # set by check_pages(): the app checks a large file once, after start-up
         # An encrypted file whose key is missing stops here, untouched.
         self._key = encryption.load_key(self.path) if self.path else None
         self._open_engine()
@@ -223,6 +224,7 @@ class Database:
         if problem is not None:
             health.marker_of(self.path).write_text(problem[:2000], encoding="utf-8")  # the next start offers recovery
             raise health.DatabaseDamagedError(self.path, health.Damage.CORRUPT, problem)
+        self.pages_checked = True
 
     def _open_engine(self) -> None:
         self.engine = make_engine(self.path, self._key)

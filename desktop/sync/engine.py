@@ -117,7 +117,7 @@ class SyncEngine:
         if result.pulled >= REFRESH_STATISTICS_AFTER:
             self.db.refresh_statistics()  # the tables changed shape: let the planner see it
         if result.erased or result.wiped:
-            wipe.scrub_files(self.db)  # last: nothing written after it brings old pages back into the WAL
+            replica.scrub_files(self.db)  # last: nothing written after it brings old pages back into the WAL
         log.info(
             "Sync done in %.0f ms: pushed %d, rejected %d, pulled %d in %d pages%s",
             (time.perf_counter() - started) * 1000, result.pushed, result.rejected, result.pulled,
@@ -201,7 +201,7 @@ class SyncEngine:
                     raise  # offline: keep everything and hand it in next time
                 log.warning("Access revoked too long ago to hand in unsent changes; removing them too")
             result.changes = result.changes | wipe.wipe_everything(self.db)
-            wipe.scrub_files(self.db)
+            replica.scrub_files(self.db)
             try:
                 self.client.access_wiped(device)
             except SyncError as ack_error:

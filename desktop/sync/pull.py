@@ -94,9 +94,8 @@ def full_resync(db: Database, client: SyncClient, limit: int, confirm: ConfirmMa
     with db.read() as session:
         stale = replica.synced_ids_not_in(session, seen)
         rows = replica.live_rows(session)
-    if is_mass_delete(sum(len(v) for v in stale.values()), rows) and not confirm(
-        sum(len(v) for v in stale.values()), rows, "resync"
-    ):
+    to_delete = sum(len(ids) for ids in stale.values())
+    if is_mass_delete(to_delete, rows) and not confirm(to_delete, rows, "resync"):
         raise SyncAborted(
             "Serveren mangler mere end halvdelen af dine data. Intet er slettet.",
             "The server lacks more than half of your data. Nothing was deleted.",

@@ -18,9 +18,6 @@ from desktop.sync import state
 log = logging.getLogger(__name__)
 SYNCED_TEAMS = "synced_teams"  # sync_state key: the server's team list at the last check, comma-separated
 
-mentions_erasure = replica.mentions_erasure
-scrub_files = replica.scrub_files
-
 
 def compare_teams(db: Database, teams: list[str]) -> tuple[set[str], bool]:
     """The teams this device synced before (or signed in with) that the server no longer lists,

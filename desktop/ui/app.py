@@ -130,7 +130,8 @@ def look_after_the_file(ctx: AppContext, parent: QWidget) -> None:
     """
 
     def check() -> object:
-        ctx.db.check_pages()
+        if not ctx.db.pages_checked:  # a small file was checked as it opened
+            ctx.db.check_pages()
         return ctx.db.backup_daily_if_due()
 
     def damaged(error: BaseException) -> None:

@@ -69,10 +69,11 @@ def sync_summary(
     backup (server/restore.py).
     """
     with snapshot(db) as conn:
-        ahead = era is not None and cursor is not None and restore.device_is_ahead(conn, era, cursor)
-        if not ahead:
-            return json_response({**summary(conn, list(user.teams)), **restore.era_state(conn)})
+        state, ahead = restore.era_state(conn, era, cursor)
+        if not ahead:  # every sync but the first after a restore: one read, no write transaction
+            return json_response({**summary(conn, list(user.teams)), **state})
     with db.execution_options(write=True).begin() as conn:
         restore.note_device_position(conn, user.id, era or 0, cursor or 0)
     with snapshot(db) as conn:
-        return json_response({**summary(conn, list(user.teams)), **restore.era_state(conn)})
+        state, _ahead = restore.era_state(conn)
+        return json_response({**summary(conn, list(user.teams)), **state})

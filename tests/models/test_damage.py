@@ -110,8 +110,15 @@ def test_a_database_from_a_newer_version_says_so_and_makes_no_backup(filled):
     assert not backups.exists() or not list(backups.glob("*.sqlite"))
 
 
-def test_a_whole_file_opens(filled):
-    Database(filled).close()
+def test_a_whole_file_opens_and_a_small_one_is_checked_once_as_it_opens(filled):
+    db = Database(filled)
+    assert db.pages_checked  # the app's check after start-up then has nothing left to do
+    db.close()
+    unchecked = Database(filled, check_pages=False)
+    assert not unchecked.pages_checked
+    unchecked.check_pages()
+    assert unchecked.pages_checked
+    unchecked.close()
 
 
 def test_a_large_file_is_checked_after_start_not_at_open(filled):
