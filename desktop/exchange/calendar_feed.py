@@ -32,8 +32,8 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.formatting import choice_da
 from desktop.models import planning
+from desktop.models.centre_queries import latest_visit_dates
 from desktop.models.entities import Company, FollowUp
-from desktop.models.queries import latest_visit_dates
 from desktop.models.search_everything import follow_up_companies
 
 CALENDAR_FILENAME = "feltbog-kalender.ics"

@@ -80,7 +80,7 @@ def centre_follow_up_id(company_id: str, due: date) -> str:
 
 def centre_due_date(writer: RecordWriter, centre: Company) -> date:
     """When the centre should next be visited: last visit + its interval."""
-    from desktop.models.queries import latest_visit_dates
+    from desktop.models.centre_queries import latest_visit_dates
 
     last = latest_visit_dates(writer.session, [centre.id]).get(centre.id)
     base = last or centre.centre_agreement_start or centre.created_at.date()

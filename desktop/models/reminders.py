@@ -12,7 +12,8 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from desktop.domain.reminders import DueItem
-from desktop.models.queries import centres_due, list_follow_ups
+from desktop.models.centre_queries import centres_due
+from desktop.models.queries import list_follow_ups
 
 LIMIT = 200  # a tray menu and a count, not a report
 

@@ -12,9 +12,10 @@ from datetime import date, timedelta
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from desktop.models.centre_queries import latest_visit_dates
 from desktop.models.collation import danish
 from desktop.models.entities import Company, Opening, Visit
-from desktop.models.queries import latest_review_state, latest_visit_dates
+from desktop.models.queries import latest_review_state
 
 QUEUE_STATES = ("received", "edited")
 

@@ -25,8 +25,9 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.formatting import choice_da, danish_sort_key, person
 from desktop.domain.schema import OPENING_KINDS, OPENING_STATUSES, VISIT_KINDS
+from desktop.models.centre_queries import latest_visit_dates
 from desktop.models.entities import Company, FollowUp, Opening, Visit
-from desktop.models.queries import latest_review_state, latest_visit_dates
+from desktop.models.queries import latest_review_state
 
 _Columns = TypeVarTuple("_Columns")
 

@@ -9,9 +9,10 @@ import pytest
 
 from desktop.domain.schema import OPENING_KINDS
 from desktop.models import Actor, Database, Operations
+from desktop.models.centre_queries import centres_due
 from desktop.models.entities import Company
 from desktop.models.planning import centre_follow_up_id
-from desktop.models.queries import centres_due, list_follow_ups
+from desktop.models.queries import list_follow_ups
 from tests.conftest import TODAY
 from tests.models.snapshot import outbox
 

@@ -9,6 +9,7 @@ import pytest
 
 from desktop.domain.formatting import danish_sort_key
 from desktop.models import Actor, Operations
+from desktop.models.centre_queries import centres_due
 from desktop.models.outbox import pending_count
 from desktop.models.queries import (
     CompanyRow,
@@ -19,7 +20,6 @@ from desktop.models.queries import (
     Page,
     Record,
     VisitRow,
-    centres_due,
     get_record,
     list_companies,
     list_conflicts,

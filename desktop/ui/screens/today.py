@@ -10,13 +10,13 @@ from typing import Any
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
+from desktop.models.centre_queries import centres_due
 from desktop.models.changes import Changes
 from desktop.models.queries import (
     CompanyRow,
     FollowUpRow,
     ReviewRow,
     VisitRow,
-    centres_due,
     list_follow_ups,
     list_visits,
     record_title,
