@@ -20,6 +20,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "not_text": ("{label} skal være tekst.", "{label} must be text."),
     "not_integer": ("{label} skal være et helt tal.", "{label} must be a whole number."),
     "not_number": ("{label} skal være et tal.", "{label} must be a number."),
+    "not_duration": (
+        "{label} skal være et antal uger, fx 13, eller måneder, fx 3 måneder.",
+        "{label} must be a number of weeks, e.g. 13, or months, e.g. 3 months.",
+    ),
     "not_bool": ("{label} skal være ja eller nej.", "{label} must be yes or no."),
     "out_of_range": (
         "{label} skal være mellem {min} og {max}.",

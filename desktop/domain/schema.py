@@ -35,7 +35,7 @@ class FieldSpec:
     minimum: float | None = None
     maximum: float | None = None
     choices: tuple[str, ...] = ()
-    check: str = ""  # extra rule: cvr, email, phone, postcode
+    check: str = ""  # extra rule: cvr, email, phone, postcode; weeks (months typed are turned into weeks)
     default: object = None
     ref: str = ""  # entity this uuid points at
     searchable: bool = False  # goes into the full-text index
@@ -176,7 +176,7 @@ OPENING = EntitySpec(
         _f("job_functions", TEXT, "Arbejdsopgaver", "Job functions", max_len=MEDIUM, searchable=True),
         _f("kind", CHOICE, "Type", "Kind", choices=OPENING_KINDS, required=True),
         _f("hours_per_week", FLOAT, "Timer pr. uge", "Hours per week", minimum=0, maximum=37),
-        _f("duration_weeks", INT, "Varighed (uger)", "Duration (weeks)", minimum=1, maximum=520),
+        _f("duration_weeks", INT, "Varighed (uger)", "Duration (weeks)", minimum=1, maximum=520, check="weeks"),
         _f("starts_on", DATE, "Start", "Starts on"),
         _f("places", INT, "Antal pladser", "Places", minimum=1, maximum=1000, default=1),
         _f("target_group", TEXT, "Målgruppe", "Target group", max_len=MEDIUM),

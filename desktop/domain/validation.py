@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from desktop.domain import rules
+from desktop.domain.durations import has_unit, parse_weeks
 from desktop.domain.errors import FieldError, ValidationError
 from desktop.domain.schema import (
     BOOL,
@@ -125,6 +126,11 @@ def _fmt(n: float) -> str:
 
 
 def _clean_number(spec: FieldSpec, value: object) -> int | float:
+    if spec.check == "weeks" and isinstance(value, str) and has_unit(value):
+        try:
+            value = parse_weeks(value)  # "3 måneder" is 13 weeks
+        except ValueError:
+            raise _BadValueError("not_duration") from None
     if isinstance(value, bool):
         raise _BadValueError("not_integer" if spec.kind == INT else "not_number")
     if isinstance(value, str):

@@ -1239,5 +1239,53 @@
         <source>Year</source>
         <translation>År</translation>
     </message>
+    <message>
+        <source>Fill in the template</source>
+        <translation>Udfyld skabelonen</translation>
+    </message>
+    <message>
+        <source>Puts the headings for this kind of visit into the note.</source>
+        <translation>Sætter overskrifterne for denne type besøg ind i referatet.</translation>
+    </message>
+    <message>
+        <source>Copy from the last visit</source>
+        <translation>Kopiér fra sidste besøg</translation>
+    </message>
+    <message>
+        <source>Copies the participants and the next step from the last visit to this company into the fields that are still empty.</source>
+        <translation>Kopierer deltagere og næste skridt fra sidste besøg hos virksomheden til de felter, der stadig er tomme.</translation>
+    </message>
+    <message>
+        <source>There is no earlier visit to this company.</source>
+        <translation>Der er intet tidligere besøg hos virksomheden.</translation>
+    </message>
+    <message>
+        <source>%1 and %2</source>
+        <translation>%1 og %2</translation>
+    </message>
+    <message>
+        <source>Copied %1 from the visit of %2.</source>
+        <translation>Kopierede %1 fra besøget den %2.</translation>
+    </message>
+    <message>
+        <source>Nothing to copy: the fields are filled in, or the visit of %1 left them empty.</source>
+        <translation>Intet at kopiere: felterne er udfyldt, eller besøget den %1 havde dem tomme.</translation>
+    </message>
+    <message>
+        <source>weeks, or e.g. 3 months</source>
+        <translation>uger, eller fx 3 måneder</translation>
+    </message>
+    <message>
+        <source>Type weeks, or months such as “3 months” (13 weeks); or choose a period in the list (Alt+Down).</source>
+        <translation>Skriv uger, eller måneder som “3 måneder” (13 uger); eller vælg en periode på listen (Alt+Pil ned).</translation>
+    </message>
+    <message>
+        <source>%1 (%2 weeks)</source>
+        <translation>%1 (%2 uger)</translation>
+    </message>
+    <message>
+        <source>Choose a period (Alt+Down)</source>
+        <translation>Vælg en periode (Alt+Pil ned)</translation>
+    </message>
 </context>
 </TS>

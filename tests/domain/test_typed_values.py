@@ -35,7 +35,8 @@ def test_a_danish_thousands_dot_in_a_whole_number_is_a_thousand(typed, value):
 @pytest.mark.parametrize(("field", "typed", "message"), [
     ("hours_per_week", "40", "Timer pr. uge skal være mellem 0 og 37."),
     ("duration_weeks", "12,5", "Varighed (uger) skal være et helt tal."),
-    ("duration_weeks", "tolv", "Varighed (uger) skal være et helt tal."),
+    ("duration_weeks", "tolv", "Varighed (uger) skal være et antal uger, fx 13, eller måneder, fx 3 måneder."),
+    ("duration_weeks", "12,5", "Varighed (uger) skal være et helt tal."),
     ("hours_per_week", "otte", "Timer pr. uge skal være et tal."),
 ])
 def test_a_number_that_does_not_fit_is_refused_with_a_message(field, typed, message):

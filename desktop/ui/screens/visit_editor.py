@@ -40,6 +40,7 @@ from desktop.ui.context import AppContext
 from desktop.ui.fields import OPENING_FIELDS, VISIT_FIELDS
 from desktop.ui.i18n import tr
 from desktop.ui.operation import Op
+from desktop.ui.screens.visit_typing import TypingHelps
 from desktop.ui.visit_state import visit_state_text
 from desktop.ui.widgets.delete import delete_record
 from desktop.ui.widgets.form import EntityForm
@@ -106,6 +107,7 @@ class VisitEditor(QWidget):
         self.openings_label.setObjectName("visit_openings")
         self.openings_label.setWordWrap(True)
         self.form.layout().addRow(tr("Openings from this visit"), self.openings_label)
+        self.helps = TypingHelps(ctx, self.form, lambda: (self.company_id, self.visit_id), self._tell)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.form)
@@ -136,6 +138,7 @@ class VisitEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.review)
+        layout.addWidget(self.helps)
         layout.addWidget(scroll, 1)
         layout.addLayout(bottom)
         self._timer = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
@@ -164,12 +167,17 @@ class VisitEditor(QWidget):
                               "visited_at": self.ctx.today()})
         self.form.show_errors(None)
         self.form.set_read_only(False)
+        self.helps.setEnabled(True)
+        self.helps.show_structure()
         self.review.hide()
         self.openings_label.setText(tr("None yet."))
         self.saved_label.setText(tr("New visit: it is saved as soon as you type."))
         self._show_state(None)
         self._set_heading(self.ctx.today())
         Op.read(self.ctx, lambda s: record_title(s, "company", company_id), self).success(self._draft_company).run()
+
+    def _tell(self, text: str) -> None:
+        self.saved_label.setText(text)
 
     def _draft_company(self, name: str) -> None:
         if self.visit_id is None:
@@ -212,6 +220,8 @@ class VisitEditor(QWidget):
             self.form.set_values(record.fields)
         state = record.review.state if record.review else None
         self.form.set_read_only(state == "approved")
+        self.helps.setEnabled(state != "approved")
+        self.helps.show_structure()
         self._show_review(data.reviews, state)
         self._show_state(record)
         self.openings_label.setText("<br>".join(
@@ -389,8 +399,11 @@ class VisitEditor(QWidget):
 
         def open_dialog(visit_id: str) -> None:
             company_id = self.company_id
+            # The needs spotted on the visit are what the opening's work is: start from them.
+            needs = (self.form.values().get("needs") or "").strip()
             dialog = EntityDialog(self.ctx, "opening", list(OPENING_FIELDS),
                                   lambda ops, v: ops.create_opening(company_id, visit_id=visit_id, **v),
+                                  values={"job_functions": needs} if needs else None, new=True,
                                   title=tr("New opening at %1").replace("%1", self.company), parent=self)
             if dialog.exec():
                 title = dialog.form.values().get("title") or ""

@@ -27,6 +27,7 @@ from desktop.domain.schema import BOOL, CHOICE, DATE, ENTITIES, FLOAT, INT, MEDI
 from desktop.domain.validation import clean_fields, parse_date
 from desktop.ui import i18n
 from desktop.ui.i18n import tr
+from desktop.ui.widgets.duration import DurationField
 
 SINGLE_LINE = {"participants", "target_group"}  # long limits, but one line is what people write
 TYPED_LENGTH = 40  # room for "DK 31 00 00 17" or "+45 98 23 45 67" before the rules tidy them
@@ -279,7 +280,10 @@ class EntityForm(QWidget):
                 widget.addItem(i18n.choice(self.entity, spec.name, value), value)
             widget.currentIndexChanged.connect(self.edited)
             return widget
-        widget = QLineEdit()
+        widget = DurationField() if spec.check == "weeks" else QLineEdit()
+        if isinstance(widget, DurationField):
+            widget.picked.connect(self.edited)
+            widget.picked.connect(lambda name=spec.name: self._leave(name))
         if spec.kind in (INT, FLOAT):
             widget.setMaxLength(TYPED_LENGTH)
             widget.setMaximumWidth(NARROW)
