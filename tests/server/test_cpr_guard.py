@@ -55,3 +55,16 @@ def test_the_guard_is_off_by_default_and_export_person_finds_what_slipped_in(api
     assert {r["id"] for r in json.loads(out.read_text(encoding="utf-8"))["records"]} == {hyphen, plain, spaced}
     reply = api.client.post(EXPORT, json={"cpr": "310290-1234"}, headers=api.h("ada"))
     assert reply.status_code == 400 and "CPR-nummeret er ugyldigt" in reply.json()["detail"]["message"]
+
+
+def test_with_the_setting_on_a_review_comment_with_a_cpr_number_is_refused(web_with):
+    api = web_with(settings={"refuse_cpr_numbers": True})
+    visit = api.visit(status="ready")
+    url = f"/api/v1/visits/{visit}/reviews"
+    reply = api.client.post(url, headers=api.h("sara"), json={"state": "has_issues", "comment": "Slet 010190-1234."})
+    assert reply.status_code == 400
+    assert reply.json()["detail"] == {"code": "cpr_number", "message": (
+        "Feltet »Kommentar« indeholder et CPR-nummer. CPR-numre hører ikke hjemme i fritekst: skriv borgerens "
+        "initialer eller et sagsnummer i stedet.")}
+    reply = api.client.post(url, headers=api.h("sara"), json={"state": "has_issues", "comment": "Slet sagsnr. AB."})
+    assert reply.status_code == 201, reply.text
