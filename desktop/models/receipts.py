@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Table, delete, func, select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from desktop.models.entities import MODELS, Company, Visit
@@ -63,25 +65,31 @@ def record_applied(session: Session, applied: dict[int, int | None], server_time
     """Keep a receipt for each outbox entry the server applied (call before :func:`outbox.settle` drops them).
 
     ``applied`` maps local mutation ids to the version the server returned.
-    The newest answered change of a record replaces its older receipt.
+    The newest answered change of a record replaces its older receipt (one
+    upsert per chunk: a push of 10,000 offline changes adds no round trip per record).
     """
     if not applied:
         return
     stamp = parse_server_time(server_time).isoformat()
     ids = sorted(applied)
     for start in range(0, len(ids), _CHUNK):
-        rows = session.execute(select(OutboxEntry.mutation_id, OutboxEntry.entity, OutboxEntry.entity_id)
-                               .where(OutboxEntry.mutation_id.in_(ids[start:start + _CHUNK]))
-                               .order_by(OutboxEntry.mutation_id))
-        for mutation_id, entity, entity_id in rows:
-            receipt = session.get(Receipt, entity_id)
-            if receipt is None:
-                session.add(Receipt(entity_id=entity_id, entity=entity, mutation_id=mutation_id,
-                                    version=applied[mutation_id], server_time=stamp))
-            elif receipt.mutation_id <= mutation_id:
-                receipt.mutation_id, receipt.server_time = mutation_id, stamp
-                receipt.version = applied[mutation_id] if applied[mutation_id] is not None else receipt.version
-        session.flush()  # a later entry of the same record in this batch finds the row
+        newest: dict[str, dict[str, object]] = {}
+        for mutation_id, entity, entity_id in session.execute(
+                select(OutboxEntry.mutation_id, OutboxEntry.entity, OutboxEntry.entity_id)
+                .where(OutboxEntry.mutation_id.in_(ids[start:start + _CHUNK])).order_by(OutboxEntry.mutation_id)):
+            newest[entity_id] = {"entity_id": entity_id, "entity": entity, "mutation_id": mutation_id,
+                                 "version": applied[mutation_id], "server_time": stamp}
+        if not newest:
+            continue
+        table = cast(Table, Receipt.__table__)  # Core, not the ORM's bulk path: ~10x less Python per row
+        upsert = sqlite_insert(table)
+        session.connection().execute(upsert.on_conflict_do_update(
+            index_elements=[table.c.entity_id],
+            set_={"mutation_id": upsert.excluded.mutation_id, "server_time": upsert.excluded.server_time,
+                  # a replay's answer carries no version: the one received before stays
+                  "version": func.coalesce(upsert.excluded.version, table.c.version)},
+            where=table.c.mutation_id <= upsert.excluded.mutation_id,
+        ), list(newest.values()))
 
 
 def receipt_status(session: Session, entity: str, record_id: str) -> ReceiptStatus | None:
