@@ -55,6 +55,12 @@ def laptop(server, make_ctx, tmp_path, monkeypatch):
     return ctx
 
 
+def saved(ctx, visit_id: str, field: str) -> str | None:
+    """What the laptop's database holds in a visit's field now."""
+    with ctx.db.read() as session:
+        return get_record(session, "visit", visit_id).fields[field]
+
+
 def start_visit(qtbot, window, company_name: str):
     """A company made on the laptop, and a new visit started from its page, as a consultant does."""
     ctx = window.ctx
@@ -146,10 +152,7 @@ def test_typing_a_cpr_number_into_a_note_shows_the_guard_and_the_replacement(lap
     qtbot.waitUntil(needs_guard.isVisible, timeout=5000)
     assert needs_guard.message.text().startswith("0101901234 ligner")
     # What was replaced is what is saved.
-    qtbot.waitUntil(lambda: editor.saved_label.text().startswith("Gemt"), timeout=5000)
-    laptop.tasks.wait_idle()
-    with laptop.db.read() as session:
-        assert get_record(session, "visit", editor.visit_id).fields["body"] == "Borger AB starter mandag."
+    qtbot.waitUntil(lambda: saved(laptop, editor.visit_id, "body") == "Borger AB starter mandag.", timeout=5000)
 
 
 @pytest.mark.parametrize("server", [{"refuse_cpr_numbers": True}], indirect=True)
@@ -210,3 +213,21 @@ def test_an_internship_opening_shows_its_receipt_in_its_edit_dialog(server, lapt
 
     qtbot.waitUntil(looked, timeout=10000)
     assert RECEIVED.match(seen["text"])
+
+
+def test_the_guard_on_a_one_line_field_replaces_and_the_change_is_saved(laptop, qtbot):
+    window = open_window(laptop, qtbot)
+    _company, editor = start_visit(qtbot, window, "Aars Tomrer")
+    type_into(qtbot, editor.form.widgets["body"], "Kort besoeg.")
+    qtbot.waitUntil(lambda: editor.visit_id is not None and editor.saved_label.text().startswith("Gemt"),
+                    timeout=5000)
+    participants = editor.form.widgets["participants"]
+    guard = editor.form.findChild(CprGuard, "cpr_guard_participants")
+    type_into(qtbot, participants, "Mester og borger 010190 1234")
+    qtbot.waitUntil(guard.isVisible, timeout=5000)
+    type_into(qtbot, guard.replacement, "sag 2026-114", replace=False)
+    click(qtbot, guard.replace_button)
+    assert participants.text() == "Mester og borger sag 2026-114"
+    qtbot.waitUntil(guard.isHidden, timeout=5000)
+    qtbot.waitUntil(lambda: saved(laptop, editor.visit_id, "participants") == "Mester og borger sag 2026-114",
+                    timeout=5000)
