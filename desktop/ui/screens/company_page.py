@@ -228,7 +228,7 @@ class CompanyPage(QWidget):
             return
         company_id = self.company_id
         EntityDialog(self.ctx, "company", COMPANY_FIELDS, lambda ops, v: ops.update("company", company_id, v),
-                     self.data.record.fields, tr("Edit company"), self).exec()
+                     self.data.record.fields, tr("Edit company"), self, record_id=company_id).exec()
 
     def delete(self) -> None:
         """Delete the company (after a question) with its contacts, mentors and openings."""
