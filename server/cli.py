@@ -64,6 +64,7 @@ def _admin_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         c.add_argument("--name")
         c.add_argument("--email")
         c.add_argument("--phone")
+        c.add_argument("--cpr", help="a CPR number written into free text (ddmmyy-xxxx, ddmmyyxxxx)")
         if name == "export-person":
             c.add_argument("--out", help="write the JSON to this file (default: standard output)")
         else:
@@ -104,7 +105,7 @@ def _privacy(conn: Connection, args: argparse.Namespace) -> None:
     elif cmd == "list-devices":
         print(dump(admin.list_devices(conn, args.user)))
     elif cmd == "export-person":
-        document = export_person(conn, Person.from_values(args.name, args.email, args.phone))
+        document = export_person(conn, Person.from_values(args.name, args.email, args.phone, args.cpr))
         audit_rows(conn, [audit(None, "admin:export_person", detail={"records": len(document["records"])})])
         if args.out:
             Path(args.out).write_text(dump(document), encoding="utf-8")
@@ -112,7 +113,8 @@ def _privacy(conn: Connection, args: argparse.Namespace) -> None:
         else:
             print(dump(document))
     elif cmd == "erase-person":
-        print(dump(erase_person(conn, Person.from_values(args.name, args.email, args.phone), dry_run=args.dry_run)))
+        person = Person.from_values(args.name, args.email, args.phone, args.cpr)
+        print(dump(erase_person(conn, person, dry_run=args.dry_run)))
     elif cmd == "apply-retention":
         years = args.visits_older_than_years or default_retention_years()
         print(dump(apply_retention(conn, years, dry_run=args.dry_run)))

@@ -37,3 +37,5 @@ class Settings:
     login_window_seconds: int = 300
     login_max_lockout_seconds: int = 3600  # repeated lock-outs double from login_window_seconds up to this
     refusal_audit_rows_per_minute: int = 30  # per address; more refused requests are counted, not written
+    # Refuse a pushed change whose free text holds a CPR number (the municipality's choice; the app warns anyway).
+    refuse_cpr_numbers: bool = False

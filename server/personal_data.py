@@ -1,6 +1,8 @@
 """Finding everything the server stores about one person, and exporting it (GDPR art. 15).
 
-A person is given by a name, an email and/or a phone number. Two kinds of
+A person is given by a name, an email, a phone number and/or a CPR number (one
+that slipped into a note before the CPR guard, desktop/domain/cpr.py, caught it:
+found however it was written, ``010190-1234``, ``0101901234``, ``010190 1234``). Two kinds of
 records are found:
 
 * **person records**: contacts and mentors whose own name, email or phone is
@@ -33,6 +35,7 @@ from typing import Any
 import orjson
 from sqlalchemy import ColumnElement, Connection, and_, or_, select
 
+from desktop.domain.cpr import is_cpr
 from desktop.domain.folding import fold
 from desktop.domain.privacy import ERASED, fold_name, normalise_phone
 from desktop.domain.schema import ENTITIES, TEXT
@@ -47,31 +50,37 @@ _VOWELS = re.compile(r"[aeiouy]+")  # what folding may have changed: a wildcard 
 
 @dataclass(frozen=True)
 class Person:
-    """Who to look for; at least one of the three is given."""
+    """Who to look for; at least one of the four is given (``cpr`` as ten digits)."""
 
     name: str | None = None
     email: str | None = None
     phone: str | None = None
+    cpr: str | None = None
 
     @classmethod
-    def from_values(cls, name: str | None = None, email: str | None = None, phone: str | None = None) -> Person:
+    def from_values(cls, name: str | None = None, email: str | None = None, phone: str | None = None,
+                    cpr: str | None = None) -> Person:
         """Check and normalise what an operator typed; raises AdminError when it is too vague."""
         name = (name or "").strip() or None
         email = (email or "").strip().lower() or None
         phone = (phone or "").strip() or None
-        if not (name or email or phone):
-            raise AdminError("Angiv navn, e-mail eller telefon.")
+        cpr = re.sub(r"[\s-]", "", cpr or "") or None
+        if not (name or email or phone or cpr):
+            raise AdminError("Angiv navn, e-mail, telefon eller CPR-nummer.")
+        if cpr is not None and not is_cpr(cpr):
+            raise AdminError("CPR-nummeret er ugyldigt (ti cifre, de første seks en dato).")
         if name is not None and (len(re.sub(r"\W", "", fold(name))) < 3 or fold(name) == fold(ERASED)):
             raise AdminError("Navnet er for kort til at søge sikkert på.")
         if email is not None and ("@" not in email or len(email) > 254):
             raise AdminError("E-mailadressen er ugyldig.")
         if phone is not None and not 6 <= len(normalise_phone(phone)) <= 15:
             raise AdminError("Telefonnummeret er ugyldigt.")
-        return cls(name, email, normalise_phone(phone) if phone else None)
+        return cls(name, email, normalise_phone(phone) if phone else None, cpr)
 
     def describe(self) -> dict[str, str]:
         """The identifiers as given (for the export's header; never stored in the audit log)."""
-        return {k: v for k, v in (("name", self.name), ("email", self.email), ("phone", self.phone)) if v}
+        return {k: v for k, v in (("name", self.name), ("email", self.email), ("phone", self.phone),
+                                  ("cpr", self.cpr)) if v}
 
 
 _TOKEN = re.compile(r"[^\W_]+")  # a word: letters and digits
@@ -96,6 +105,8 @@ class Matcher:
             sep = r"[\s.-]*"
             body = sep.join(re.escape(d) for d in p.phone)
             self.regexes.append(re.compile(r"(?<!\d)(?:(?:\+|00)45" + sep + r")?" + body + r"(?!\d)"))
+        if p.cpr:  # written as the CPR guard reads them: a hyphen and/or spaces between the two parts, or none
+            self.regexes.append(re.compile(r"(?<!\d)" + p.cpr[:6] + r"(?: *- *| +)?" + p.cpr[6:] + r"(?!\d)"))
 
     def _name_spans(self, text: str) -> list[tuple[int, int]]:
         # Word by word, each folded on its own: the spans then point into the original text.
@@ -170,6 +181,8 @@ def _like_terms(person: Person) -> set[str]:
         if len(d) == 8:  # the usual Danish ways of writing a number
             terms |= {f"{d[:4]}%{d[4:]}", " ".join(d[i:i + 2] for i in range(0, 8, 2)),
                       "-".join(d[i:i + 2] for i in range(0, 8, 2)), ".".join(d[i:i + 2] for i in range(0, 8, 2))}
+    if person.cpr:
+        terms.add(f"{person.cpr[:6]}%{person.cpr[6:]}")
     return terms
 
 

@@ -15,6 +15,7 @@ the field was changed since the mutation's ``base_version`` by another
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
@@ -106,11 +107,12 @@ def _result(m: dict[str, Any], version: int | None = None, refused: Refused | No
 
 def apply_push(
     conn: Connection, user_id: str, device_id: str, teams: set[str], mutations: list[dict[str, Any]],
-    *, supervisor: bool = False,
+    *, supervisor: bool = False, screen: Callable[[dict[str, Any]], None] | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
     """Apply a batch; return per-mutation results and the new last mutation id.
 
     ``supervisor``: the pusher may name another consultant as a visit's author.
+    ``screen``: a check each new mutation passes first (raising :class:`Refused`), e.g. the CPR guard.
     Raises :class:`Gap` (nothing applied) when the batch skips ids.
     """
     last = lock_device(conn, user_id, device_id)
@@ -142,6 +144,8 @@ def apply_push(
         entity = m["entity"] if m["entity"] in ENTITIES else None
         record_id = m["id"] if canonical_id(m["id"]) else None
         try:
+            if screen is not None:
+                screen(m)
             version = apply_one(ctx, m)
         except Refused as refused:
             if refused.errors:

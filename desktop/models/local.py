@@ -42,3 +42,20 @@ class SyncState(Base):
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str | None] = mapped_column(Text)
 
+
+
+class Receipt(Base):
+    """Proof of receipt: the server's answer to this device's newest accepted change of a record.
+
+    ``server_time`` is the server's own clock in its push answer (ISO 8601, UTC),
+    ``version`` the record's version it returned (None for a replay the server
+    had already applied), ``mutation_id`` the local outbox id it answered for
+    (so a later refusal of the same record can be told from an older receipt).
+    """
+
+    __tablename__ = "receipt"
+    entity_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    entity: Mapped[str] = mapped_column(String(40))
+    mutation_id: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int | None] = mapped_column(Integer)
+    server_time: Mapped[str] = mapped_column(String(40))

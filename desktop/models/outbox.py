@@ -73,6 +73,12 @@ def unsent_ids(session: Session) -> set[str]:
     return set(session.scalars(select(OutboxEntry.entity_id).where(OutboxEntry.state == PENDING)))
 
 
+def was_refused(session: Session, record_id: str) -> bool:
+    """True if the server refused a change of this record (the entry is kept with the reason)."""
+    return session.scalar(select(OutboxEntry.mutation_id).where(
+        OutboxEntry.entity_id == record_id, OutboxEntry.state == REJECTED).limit(1)) is not None
+
+
 def pending_batch(session: Session, limit: int) -> list[Mutation]:
     """The oldest ``limit`` pending changes, in mutation-id order (the order the server must see them)."""
     entries = session.scalars(

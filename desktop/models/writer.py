@@ -83,7 +83,12 @@ class RecordWriter:
         for key, value in changed.items():
             setattr(row, key, value)
         row.updated_at = utcnow()
-        self._outbox(entity, row.id, "upsert", row.version, changed)
+        sent = changed
+        if row.version == 0 and outbox.was_refused(self.session, row.id):
+            # The server refused to create the record (a CPR number in a note, say): the corrected
+            # change must carry the whole record, or the server cannot create it from this one.
+            sent = {k: v for k, v in record_fields(entity, row).items() if v is not None and k not in ("id", "deleted")}
+        self._outbox(entity, row.id, "upsert", row.version, sent)
         self.session.flush()
         index_records(self.session, entity, [record_fields(entity, row)])
         self._touch(entity, row.id)

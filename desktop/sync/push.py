@@ -14,7 +14,7 @@ from typing import Any
 
 from desktop.cancel import CancelToken, Progress
 from desktop.domain.protocol import APPLIED
-from desktop.models import outbox
+from desktop.models import outbox, receipts
 from desktop.models.db import Database
 from desktop.sync import state
 from desktop.sync.client import SyncClient
@@ -72,17 +72,23 @@ def expected_after_gap(exc: SyncError) -> int | None:
 
 
 def record_push(db: Database, response: dict[str, Any], offset: int, result: SyncResult) -> None:
-    """Settle only the entries the server answered for; the rest stay pending."""
-    applied: list[int] = []
+    """Settle only the entries the server answered for; the rest stay pending.
+
+    An applied entry leaves a receipt (the server's time and the version it returned) before it leaves
+    the outbox, in the same transaction: the record's editor shows "Modtaget af serveren" from it.
+    """
+    applied: dict[int, int | None] = {}
     rejected: dict[int, str] = {}
     for item in response.get("results", []):
         local_id = int(item["mutation_id"]) + offset
         if item.get("status") == APPLIED:
-            applied.append(local_id)
+            applied[local_id] = item.get("version")
         else:
             rejected[local_id] = item.get("reason") or "Afvist af serveren"
     with db.write() as session:
-        outbox.settle(session, applied, rejected)
+        if response.get("server_time"):
+            receipts.record_applied(session, applied, str(response["server_time"]))
+        outbox.settle(session, list(applied), rejected)
     result.pushed += len(applied)
     result.rejected += len(rejected)
     result.rejections.extend(rejected.values())

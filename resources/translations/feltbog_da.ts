@@ -1287,5 +1287,61 @@
         <source>Choose a period (Alt+Down)</source>
         <translation>Vælg en periode (Alt+Pil ned)</translation>
     </message>
+    <message>
+        <source>The citizen&apos;s initials or a case reference</source>
+        <translation>Borgerens initialer eller et sagsnummer</translation>
+    </message>
+    <message>
+        <source>Replace the CPR number with</source>
+        <translation>Erstat CPR-nummeret med</translation>
+    </message>
+    <message>
+        <source>Replace</source>
+        <translation>Erstat</translation>
+    </message>
+    <message>
+        <source>%1 looks like a CPR number. A citizen&apos;s CPR number does not belong in a note about a company: it makes the note personal data that must be found and erased on request, and the server may refuse it. Write the citizen&apos;s initials or a case reference instead.</source>
+        <translation>%1 ligner et CPR-nummer. En borgers CPR-nummer hører ikke hjemme i et notat om en virksomhed: det gør notatet til personoplysninger, der skal kunne findes og slettes på anmodning, og serveren kan afvise det. Skriv borgerens initialer eller et sagsnummer i stedet.</translation>
+    </message>
+    <message>
+        <source>Not yet sent to the server</source>
+        <translation>Endnu ikke sendt til serveren</translation>
+    </message>
+    <message>
+        <source>Received by the server %1</source>
+        <translation>Modtaget af serveren %1</translation>
+    </message>
+    <message>
+        <source>Waiting for the server (saved on this computer %1)</source>
+        <translation>Venter på serveren (gemt på denne computer %1)</translation>
+    </message>
+    <message>
+        <source>Refused by the server, kept on this computer: %1</source>
+        <translation>Afvist af serveren, gemt på denne computer: %1</translation>
+    </message>
+    <message>
+        <source>On the server</source>
+        <translation>Findes på serveren</translation>
+    </message>
+    <message>
+        <source>Version %1 on the server</source>
+        <translation>Version %1 på serveren</translation>
+    </message>
+    <message>
+        <source>1 visit has waited more than a day without reaching the server</source>
+        <translation>1 besøg har ventet mere end et døgn uden at nå serveren</translation>
+    </message>
+    <message>
+        <source>%1 visits have waited more than a day without reaching the server</source>
+        <translation>%1 besøg har ventet mere end et døgn uden at nå serveren</translation>
+    </message>
+    <message>
+        <source>saved %1</source>
+        <translation>gemt %1</translation>
+    </message>
+    <message>
+        <source>Connect to the network and press Sync now; the visits are safe on this computer meanwhile.</source>
+        <translation>Gå på nettet og tryk på Synkronisér nu; besøgene er i sikkerhed på denne computer imens.</translation>
+    </message>
 </context>
 </TS>

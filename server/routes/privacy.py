@@ -21,12 +21,13 @@ router = APIRouter(prefix="/api/v1/admin", tags=["admin"], responses=errors(400,
 
 
 class PersonQuery(BaseModel):
-    """Who: a name, an email and/or a phone number (at least one)."""
+    """Who: a name, an email, a phone number and/or a CPR number (at least one)."""
 
     model_config = ConfigDict(extra="forbid")
     name: str | None = Field(None, max_length=200)
     email: str | None = Field(None, max_length=254)
     phone: str | None = Field(None, max_length=40)
+    cpr: str | None = Field(None, max_length=20)
 
 
 class EraseRequest(PersonQuery):
@@ -47,7 +48,7 @@ class DeviceRevokeRequest(BaseModel):
 
 def _person(body: PersonQuery) -> Person:
     try:
-        return Person.from_values(body.name, body.email, body.phone)
+        return Person.from_values(body.name, body.email, body.phone, body.cpr)
     except admin.AdminError as exc:
         raise HTTPException(400, {"code": "invalid_request", "message": str(exc)}) from None
 

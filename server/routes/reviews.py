@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from sqlalchemy import Engine
 
+from desktop.domain.cpr import REFUSED_CODE, find_cpr, refusal_reason
 from server import reviews
 from server.deps import CurrentUser, audit_refusal, current_user, engine, json_response
 from server.push import canonical_id
@@ -42,6 +43,7 @@ def review_queue(
              responses=errors(400, 401, 403, 404, 409, 413, 422))
 def add_review(
     body: ReviewRequest,
+    request: Request,
     visit_id: str = Path(max_length=64),
     user: CurrentUser = Depends(current_user),
     db: Engine = Depends(engine),
@@ -50,6 +52,8 @@ def add_review(
     if not user.is_supervisor:
         _refused(db, user, visit_id, "refused:review")
         raise HTTPException(403, FORBIDDEN)
+    if request.app.state.settings.refuse_cpr_numbers and find_cpr(body.comment):  # the CPR guard (server/cpr_guard.py)
+        raise HTTPException(400, {"code": REFUSED_CODE, "message": refusal_reason("review", "comment")})
     with db.execution_options(write=True).begin() as conn:
         ctx = WriteContext(conn, user.id, "review", set(user.teams), Sequence(conn))
         visit = ctx.get(visit_id)

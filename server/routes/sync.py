@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from sqlalchemy import Engine
 
 from desktop.domain.protocol import MIN_CLIENT_SCHEMA_VERSION, PULL_DEFAULT_LIMIT, PULL_MAX_LIMIT
 from server import restore
 from server.access import pushing_user
+from server.cpr_guard import refuse_cpr
 from server.deps import CurrentUser, current_user, engine, json_response
 from server.pull import CursorTooOld, pull_page, snapshot, summary
 from server.push import Gap, apply_push
@@ -19,7 +20,8 @@ TOO_OLD = {"code": "client_too_old", "message": "Denne version af Feltbog er for
 
 
 @router.post("/push", response_model=PushResponse, responses=errors(400, 401, 409, 413, 422, 426))
-def push(body: PushRequest, user: CurrentUser = Depends(pushing_user), db: Engine = Depends(engine)) -> Response:
+def push(body: PushRequest, request: Request, user: CurrentUser = Depends(pushing_user),
+         db: Engine = Depends(engine)) -> Response:
     """Apply a device's mutations in one transaction (idempotent by mutation id).
 
     A token an admin revoked may still hand in its changes for a while, and a
@@ -28,10 +30,11 @@ def push(body: PushRequest, user: CurrentUser = Depends(pushing_user), db: Engin
     if body.schema_version < MIN_CLIENT_SCHEMA_VERSION:
         raise HTTPException(426, TOO_OLD)
     mutations = [m.__dict__ for m in body.mutations]
+    screen = refuse_cpr if request.app.state.settings.refuse_cpr_numbers else None
     try:
         with db.execution_options(write=True).begin() as conn:
             results, last = apply_push(conn, user.id, body.device_id, set(user.teams), mutations,
-                                           supervisor=user.is_supervisor)
+                                       supervisor=user.is_supervisor, screen=screen)
     except Gap as gap:
         raise HTTPException(409, {"code": "mutation_gap", "expected": gap.expected,
                                   "message": "Ændringerne kom ikke i rækkefølge."}) from None

@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 
 from server import admin
 from server.app import create_app
+from server.config import Settings
 from server.db import make_engine
 from server.seeding import (
     PASSWORD,
@@ -66,13 +67,15 @@ class LiveServer:
     url: str = ""
     team_id: str = ""
     users: dict[str, str] = field(default_factory=dict)  # username -> id
+    settings: dict[str, object] = field(default_factory=dict)  # server.config.Settings fields besides the URL
 
     @property
     def base_url(self) -> str:
         return self.url
 
     def __enter__(self) -> LiveServer:
-        self.app = create_app(self.database_url)  # runs the migrations
+        settings = Settings(database_url=self.database_url, **self.settings) if self.settings else None  # type: ignore[arg-type]
+        self.app = create_app(self.database_url, settings=settings)  # runs the migrations
         self.engine = self.app.state.engine
         config = uvicorn.Config(self.app, host="127.0.0.1", port=0, log_level="warning", lifespan="off",
                                 timeout_graceful_shutdown=5)

@@ -33,7 +33,7 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from desktop.domain.privacy import ERASED
-from desktop.models import outbox
+from desktop.models import outbox, receipts
 from desktop.models.changes import Changes
 from desktop.models.db import Database
 from desktop.models.entities import MODELS
@@ -81,6 +81,7 @@ def drop_teams_not_in(session: Session, teams: Iterable[str]) -> tuple[Changes, 
             touched[entity] = ids
             _delete_rows(session, model, ids)
             outbox.forget_settled(session, ids)
+            receipts.forget(session, ids)
     if touched:
         log.warning("Removed %d record(s) of teams this user no longer belongs to",
                     sum(len(v) for v in touched.values()))
@@ -92,6 +93,7 @@ def wipe_all(session: Session) -> Changes:
     for model in MODELS.values():
         session.execute(delete(model))
     outbox.clear(session)
+    receipts.forget_all(session)
     session.execute(text("DELETE FROM search_doc"))
     session.execute(text("DELETE FROM search_index"))
     log.warning("Access to the server was revoked: all synced data was removed from this computer")

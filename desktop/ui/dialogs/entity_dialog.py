@@ -15,6 +15,7 @@ from desktop.ui.context import AppContext
 from desktop.ui.i18n import tr
 from desktop.ui.widgets.buttons import dialog_buttons
 from desktop.ui.widgets.form import EntityForm
+from desktop.ui.widgets.receipt import ReceiptLabel
 from desktop.ui.widgets.team import as_team, choosing_team, team_combo
 
 
@@ -25,6 +26,7 @@ class EntityDialog(QDialog):
     form shows the schema's defaults, and a user in more than one team picks
     the team the record belongs to (``new`` says so when a new record comes with values;
     ``team_id`` is the team chosen first, else the user's first team).
+    ``record_id`` (an edited record) shows whether the server has received it.
     """
 
     def __init__(
@@ -38,6 +40,7 @@ class EntityDialog(QDialog):
         parent: QWidget | None = None,
         new: bool | None = None,
         team_id: str | None = None,
+        record_id: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -66,6 +69,10 @@ class EntityDialog(QDialog):
         else:
             self.team.hide()
         layout.addWidget(scroll)
+        if record_id is not None:
+            self.receipt = ReceiptLabel(ctx, self)
+            self.receipt.show_for(entity, record_id)
+            layout.addWidget(self.receipt)
         layout.addWidget(buttons)
         self.resize(560, min(120 + 58 * len(fields), 720))
 

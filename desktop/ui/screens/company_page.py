@@ -228,7 +228,7 @@ class CompanyPage(QWidget):
             return
         company_id = self.company_id
         EntityDialog(self.ctx, "company", COMPANY_FIELDS, lambda ops, v: ops.update("company", company_id, v),
-                     self.data.record.fields, tr("Edit company"), self).exec()
+                     self.data.record.fields, tr("Edit company"), self, record_id=company_id).exec()
 
     def delete(self) -> None:
         """Delete the company (after a question) with its contacts, mentors and openings."""
@@ -281,7 +281,7 @@ class CompanyPage(QWidget):
         def opened(record: Record | None) -> None:
             if record is not None:
                 EntityDialog(self.ctx, entity, fields, lambda ops, v: ops.update(entity, record_id, v),
-                             record.fields, i18n.entity_label(entity), self).exec()
+                             record.fields, i18n.entity_label(entity), self, record_id=record_id).exec()
 
         Op.read(self.ctx, lambda s: get_record(s, entity, record_id), self).success(opened).run()
 

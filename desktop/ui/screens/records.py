@@ -82,7 +82,7 @@ class RecordList(ListScreen):
         def opened(record: Record | None) -> None:
             if record is not None:
                 EntityDialog(self.ctx, entity, fields, lambda ops, v: ops.update(entity, record_id, v),
-                             record.fields, i18n.entity_label(entity), self).exec()
+                             record.fields, i18n.entity_label(entity), self, record_id=record_id).exec()
 
         Op.read(self.ctx, lambda s: get_record(s, entity, record_id), self).success(opened).run()
 

@@ -38,6 +38,7 @@ from desktop.ui.context import AppContext
 from desktop.ui.i18n import fmt_date, tr
 from desktop.ui.operation import Op
 from desktop.ui.widgets.bar_chart import BarChart
+from desktop.ui.widgets.cpr_guard import CprGuard
 from desktop.ui.widgets.form import NARROW, DateField
 from desktop.ui.widgets.tables import fill_table, read_only_table
 
@@ -87,6 +88,7 @@ class ReviewQueue(QWidget):
         column = QVBoxLayout(right)
         column.addWidget(self.reading, 1)
         column.addWidget(self.comment)
+        column.addWidget(CprGuard(self.comment))  # a CPR number in a comment is caught as it is typed
         column.addLayout(buttons)
         splitter = QSplitter()
         splitter.addWidget(self.list)

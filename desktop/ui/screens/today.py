@@ -29,6 +29,7 @@ from desktop.ui.i18n import fmt_date, tr, week
 from desktop.ui.operation import Op
 from desktop.ui.visit_state import visit_state_text
 from desktop.ui.widgets.counts import counted
+from desktop.ui.widgets.waiting_visits import WaitingVisitsBanner
 
 
 @dataclass
@@ -70,6 +71,8 @@ class TodayScreen(QWidget):
             grid.addWidget(group, i // 2, i % 2)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
+        self.waiting = WaitingVisitsBanner(ctx, open_visit)  # visits more than a day without the server
+        layout.addWidget(self.waiting)
         layout.addLayout(grid, 1)
         self.centres.itemActivated.connect(lambda item: self.open_company(item.data(256)))
         self.visits.itemActivated.connect(lambda item: self.open_visit(item.data(256)))
@@ -118,6 +121,7 @@ class TodayScreen(QWidget):
             )
 
         Op.read(self.ctx, query, self).success(self._show).run()
+        self.waiting.refresh()
 
     def _show(self, data: TodayData) -> None:
         today = self.ctx.today()

@@ -44,6 +44,7 @@ from desktop.ui.screens.visit_typing import TypingHelps
 from desktop.ui.visit_state import visit_state_text
 from desktop.ui.widgets.delete import delete_record
 from desktop.ui.widgets.form import EntityForm
+from desktop.ui.widgets.receipt import ReceiptLabel
 
 AUTOSAVE_MS = 700
 RESEND_STATES = ("has_issues", "rejected")
@@ -141,6 +142,8 @@ class VisitEditor(QWidget):
         layout.addWidget(self.helps)
         layout.addWidget(scroll, 1)
         layout.addLayout(bottom)
+        self.receipt = ReceiptLabel(ctx)  # "Modtaget af serveren 30-11 14:02" once the server has answered
+        layout.addWidget(self.receipt)
         self._timer = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
         self._timer.timeout.connect(self.save_now)
         ctx.events.changes_applied.connect(self._changed)
@@ -173,6 +176,7 @@ class VisitEditor(QWidget):
         self.openings_label.setText(tr("None yet."))
         self.saved_label.setText(tr("New visit: it is saved as soon as you type."))
         self._show_state(None)
+        self.receipt.show_for("visit", None)
         self._set_heading(self.ctx.today())
         Op.read(self.ctx, lambda s: record_title(s, "company", company_id), self).success(self._draft_company).run()
 
@@ -224,6 +228,7 @@ class VisitEditor(QWidget):
         self.helps.show_structure()
         self._show_review(data.reviews, state)
         self._show_state(record)
+        self.receipt.show_for("visit", record.id)
         self.openings_label.setText("<br>".join(
             escape(f"{o.title} ({i18n.choice('opening', 'kind', o.kind)}, "
                    f"{i18n.choice('opening', 'status', o.status)})") for o in data.openings) or tr("None yet."))

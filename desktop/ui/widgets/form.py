@@ -21,12 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.cpr import is_free_text
 from desktop.domain.dates import DateInputError, format_date, parse_typed_date
 from desktop.domain.errors import ValidationError
 from desktop.domain.schema import BOOL, CHOICE, DATE, ENTITIES, FLOAT, INT, MEDIUM, TEXT, FieldSpec
 from desktop.domain.validation import clean_fields, parse_date
 from desktop.ui import i18n
 from desktop.ui.i18n import tr
+from desktop.ui.widgets.cpr_guard import CprGuard
 from desktop.ui.widgets.duration import DurationField
 
 SINGLE_LINE = {"participants", "target_group"}  # long limits, but one line is what people write
@@ -238,6 +240,8 @@ class EntityForm(QWidget):
             column.setSpacing(2)
             column.addWidget(widget)
             column.addWidget(error)
+            if is_free_text(entity, name) and isinstance(widget, QPlainTextEdit | QLineEdit):
+                column.addWidget(CprGuard(widget))  # a CPR number typed here is caught at once
             text = i18n.label(entity, name) + (" *" if spec.required else "")
             layout.addRow(text, box)
             widget.setAccessibleName(i18n.label(entity, name))  # what a screen reader says for the field
@@ -426,6 +430,8 @@ class EntityForm(QWidget):
             widget.blockSignals(False)
             if self.errors[name].property("own"):
                 self._show_own_error(name)
+        for guard in self.findChildren(CprGuard):
+            guard.check()  # a CPR number already in the record (the signals were blocked)
         self.blockSignals(False)
         self._show_dependent_rows()
 
