@@ -17,6 +17,7 @@ import os
 from pathlib import Path
 
 from desktop.cancel import CancelToken, Progress
+from desktop.reports.briefing import Briefing, briefing_data
 from desktop.reports.data import (
     CentreCatalogue,
     CentreEntry,
@@ -30,9 +31,11 @@ from desktop.reports.data import (
     visit_summary_data,
 )
 
+ReportData = VisitSummary | CentreCatalogue | SupervisorReport | FollowUpList | Briefing
+
 
 def render_pdf(
-    data: VisitSummary | CentreCatalogue | SupervisorReport | FollowUpList,
+    data: ReportData,
     path: str | os.PathLike[str],
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
@@ -48,12 +51,14 @@ def render_pdf(
 
 
 __all__ = [
+    "Briefing",
     "CentreCatalogue",
     "CentreEntry",
     "CompanyInfo",
     "FollowUpList",
     "SupervisorReport",
     "VisitSummary",
+    "briefing_data",
     "centre_catalogue_data",
     "follow_up_list_data",
     "render_pdf",
