@@ -14,7 +14,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from desktop.domain.formatting import dk_date, dk_number, interval_label, span_label, week_label
 from desktop.reports.briefing import Briefing, BriefingOpening
-from desktop.reports.layout import FIT, FLEX, FRAME_WIDTH, MUTED, WARN_HEX, data_table, esc, para, styles, title_block
+from desktop.reports.layout import FLEX, FRAME_WIDTH, MUTED, WARN_HEX, data_table, esc, para, styles, title_block
 
 Checkpoint = Callable[[str], None]
 _MUTED = MUTED.hexval().replace("0x", "#")
@@ -148,7 +148,8 @@ def _openings(title: str, openings: tuple[BriefingOpening, ...], empty: str, tod
         hours = f"{dk_number(o.hours_per_week)} t/uge" if o.hours_per_week else "–"
         overdue = o.next_follow_up is not None and o.next_follow_up < today
         rows.append([_cell(what), period, hours, _follow_up_cell(o, overdue)])
-    out.append(data_table(["Jobåbning", "Periode", "Timer", "Næste opfølgning"], rows, [FLEX, 4.3 * cm, 1.7 * cm, 5.4 * cm]))
+    out.append(data_table(["Jobåbning", "Periode", "Timer", "Næste opfølgning"], rows,
+                          [FLEX, 4.3 * cm, 1.7 * cm, 5.4 * cm]))
     if len(openings) > MAX_ROWS:
         out.append(para(f"… og {len(openings) - MAX_ROWS} flere i appen.", "meta"))
     return out

@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
         for text, slot, shortcut in ((tr("Search everything…"), self.search_everything, "Ctrl+K"),
                                      (tr("Sync now"), self.sync_now, "F5"),
                                      (tr("Import from CSV or Excel…"), self.import_file, ""),
+                                     (tr("Export open openings…"), self.export_openings, ""),
                                      (tr("Deleted in the last 30 days…"), self.show_deleted, ""),
                                      (tr("Sign in…"), self.sign_in, ""),
                                      (tr("Settings…"), self.settings, "Ctrl+,"),
@@ -276,6 +277,11 @@ class MainWindow(QMainWindow):
         from desktop.ui.dialogs.deleted import DeletedDialog
 
         DeletedDialog(self.ctx, self).exec()
+
+    def export_openings(self) -> None:
+        """File > export the open openings for job postings (from the Openings screen)."""
+        self.sidebar.setCurrentRow(self.stack.indexOf(self.openings))
+        self.openings.export_postings()
 
     def import_file(self) -> None:
         """Import companies, contacts or mentors from a file."""

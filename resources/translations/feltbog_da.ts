@@ -204,6 +204,10 @@
         <translation>Importér fra CSV eller Excel…</translation>
     </message>
     <message>
+        <source>Export open openings…</source>
+        <translation>Eksportér ledige jobåbninger…</translation>
+    </message>
+    <message>
         <source>Deleted in the last 30 days…</source>
         <translation>Slettet de sidste 30 dage…</translation>
     </message>
@@ -420,6 +424,10 @@
         <translation>← Tilbage til listen</translation>
     </message>
     <message>
+        <source>Before the visit…</source>
+        <translation>Forberedelse til besøg…</translation>
+    </message>
+    <message>
         <source>Edit company</source>
         <translation>Redigér virksomhed</translation>
     </message>
@@ -548,8 +556,24 @@
         <translation>Alle typer</translation>
     </message>
     <message>
+        <source>Export for job postings…</source>
+        <translation>Eksportér til jobopslag…</translation>
+    </message>
+    <message>
         <source>Edit</source>
         <translation>Redigér</translation>
+    </message>
+    <message>
+        <source>Excel (*.xlsx)</source>
+        <translation>Excel (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>JSON for job-matching systems (*.json)</source>
+        <translation>JSON til jobmatch-systemer (*.json)</translation>
+    </message>
+    <message>
+        <source>Export open openings</source>
+        <translation>Eksportér ledige jobåbninger</translation>
     </message>
     <message>
         <source>Only active mentors</source>
@@ -1002,6 +1026,26 @@
     <message>
         <source>Import</source>
         <translation>Importér</translation>
+    </message>
+    <message>
+        <source>Making the briefing…</source>
+        <translation>Laver forberedelsen…</translation>
+    </message>
+    <message>
+        <source>Before the visit: %1</source>
+        <translation>Forberedelse til besøg: %1</translation>
+    </message>
+    <message>
+        <source>Briefing</source>
+        <translation>Forberedelse</translation>
+    </message>
+    <message>
+        <source>Open PDF to print</source>
+        <translation>Åbn PDF til udskrift</translation>
+    </message>
+    <message>
+        <source>Save PDF as…</source>
+        <translation>Gem PDF som…</translation>
     </message>
     <message>
         <source>Close</source>
