@@ -30,8 +30,9 @@ from desktop.reports.data import (
     supervisor_report_data,
     visit_summary_data,
 )
+from desktop.reports.digest import WeeklyDigest, weekly_digest_data
 
-ReportData = VisitSummary | CentreCatalogue | SupervisorReport | FollowUpList | Briefing
+ReportData = VisitSummary | CentreCatalogue | SupervisorReport | FollowUpList | Briefing | WeeklyDigest
 
 
 def render_pdf(
@@ -58,10 +59,12 @@ __all__ = [
     "FollowUpList",
     "SupervisorReport",
     "VisitSummary",
+    "WeeklyDigest",
     "briefing_data",
     "centre_catalogue_data",
     "follow_up_list_data",
     "render_pdf",
     "supervisor_report_data",
     "visit_summary_data",
+    "weekly_digest_data",
 ]

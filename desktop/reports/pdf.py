@@ -20,12 +20,13 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from desktop.cancel import CancelToken, Progress
 from desktop.domain.formatting import dk_date
-from desktop.reports import briefing_pdf, catalogue, stories
+from desktop.reports import briefing_pdf, catalogue, digest_pdf, stories
 from desktop.reports.briefing import Briefing
 from desktop.reports.data import CentreCatalogue, FollowUpList, SupervisorReport, VisitSummary
+from desktop.reports.digest import WeeklyDigest
 from desktop.reports.layout import FONT, MARGIN, MUTED, PAGE, RULE, register_fonts
 
-ReportData = VisitSummary | CentreCatalogue | SupervisorReport | FollowUpList | Briefing
+ReportData = VisitSummary | CentreCatalogue | SupervisorReport | FollowUpList | Briefing | WeeklyDigest
 Story = Callable[[Any, Callable[[str], None]], list[Flowable]]
 
 # data type -> (story builder, title used in the footer and the PDF's metadata)
@@ -35,6 +36,7 @@ LAYOUTS: dict[type, tuple[Story, str]] = {
     SupervisorReport: (stories.supervisor_report, "Rapport til leder"),
     FollowUpList: (stories.follow_up_list, "Opfølgninger"),
     Briefing: (briefing_pdf.briefing_story, "Forberedelse til besøg"),
+    WeeklyDigest: (digest_pdf.digest_story, "Ugens overblik"),
 }
 
 
