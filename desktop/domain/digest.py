@@ -46,6 +46,9 @@ METRICS: tuple[tuple[str, str], ...] = (
     ("overdue_follow_ups", "Opfølgninger overskredet"),
     ("overdue_centres", "Virksomhedscentre mangler besøg"),
 )
+# The same, in two short lines each (table headers): every word fits a narrow column, none is split.
+SHORT_LABELS = ("Besøg\nskrevet", "Venter", "Jobåbn.\nnye", "Jobåbn.\nbesat", "Praktik\nstart", "Praktik\nslut",
+                "Opf.\noverskr.", "Centre\noverskr.")
 
 
 @dataclass(frozen=True)

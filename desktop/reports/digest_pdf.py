@@ -7,19 +7,16 @@ from collections.abc import Callable
 from reportlab.lib.units import cm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
-from desktop.domain.digest import METRICS, RULES_DA, ConsultantWeek, consultant_name
+from desktop.domain.digest import METRICS, RULES_DA, SHORT_LABELS, ConsultantWeek, consultant_name
 from desktop.domain.formatting import danish_sort_key, dk_date
 from desktop.reports.charts import bar_chart
 from desktop.reports.digest import WeeklyDigest
 from desktop.reports.layout import FRAME_WIDTH, data_table, heading, kpi_row, para, title_block
 
 Checkpoint = Callable[[str], None]
-# Short column headers (the table is eight figures wide); the full words are in METRICS and the note.
-# Two short lines each, broken by hand: every word fits its column, none is split.
-SHORT = ("Besøg\nskrevet", "Venter", "Jobåbn.\nnye", "Jobåbn.\nbesat", "Praktik\nstart", "Praktik\nslut",
-         "Opf.\noverskr.", "Centre\noverskr.")
-WEEK_CHART = (0, 2, 3)
-NAME_COLUMN = 3.5 * cm  # visits written, openings created, openings filled
+SHORT = SHORT_LABELS
+WEEK_CHART = (0, 2, 3)  # visits written, openings created, openings filled
+NAME_COLUMN = 3.5 * cm
 
 
 def digest_story(data: WeeklyDigest, checkpoint: Checkpoint) -> list[Flowable]:

@@ -236,6 +236,10 @@
         <translation>Gem rapport som PDF…</translation>
     </message>
     <message>
+        <source>Weekly digest…</source>
+        <translation>Ugens overblik…</translation>
+    </message>
+    <message>
         <source>&amp;Go to</source>
         <translation>&amp;Gå til</translation>
     </message>
@@ -1104,6 +1108,10 @@
         <translation>Mine opfølgninger for en periode</translation>
     </message>
     <message>
+        <source>Weekly digest for the week of the start date</source>
+        <translation>Ugens overblik for ugen med startdatoen</translation>
+    </message>
+    <message>
         <source>Report</source>
         <translation>Rapport</translation>
     </message>
@@ -1114,6 +1122,22 @@
     <message>
         <source>To</source>
         <translation>Til</translation>
+    </message>
+    <message>
+        <source>The team&apos;s week per consultant: visits written and waiting for review, openings created and filled, internships starting and ending, overdue follow-ups and centres.</source>
+        <translation>Teamets uge pr. konsulent: besøg skrevet og til gennemsyn, jobåbninger oprettet og besat, praktikker der starter og slutter, overskredne opfølgninger og virksomhedscentre.</translation>
+    </message>
+    <message>
+        <source>Weekly digest: week %1</source>
+        <translation>Ugens overblik: uge %1</translation>
+    </message>
+    <message>
+        <source>Weekly digest</source>
+        <translation>Ugens overblik</translation>
+    </message>
+    <message>
+        <source>Previous week</source>
+        <translation>Ugen før</translation>
     </message>
     <message>
         <source>Save as PDF…</source>
