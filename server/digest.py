@@ -121,9 +121,9 @@ def team_digest(conn: Connection, team_id: str, week_start: date) -> DigestCount
 
 def team_names(conn: Connection, team_id: str) -> dict[str, str]:
     """User id -> full name for the team's members (the names the digest prints)."""
-    return dict(conn.execute(
-        select(User.id, User.full_name).join(Membership, Membership.user_id == User.id)
-        .where(Membership.team_id == team_id)).tuples().all())
+    rows = conn.execute(select(User.id, User.full_name).join(Membership, Membership.user_id == User.id)
+                        .where(Membership.team_id == team_id)).all()
+    return {user_id: full_name for user_id, full_name in rows}
 
 
 def supervisor_addresses(conn: Connection, team_id: str) -> list[str]:

@@ -75,11 +75,11 @@ def weekly_digest_data(
             .where(Visit.deleted.is_(False), Visit.visited_at >= trend_start,
                    Visit.visited_at <= start + timedelta(days=6)), Visit, team_id))
     ]
-    visit_consultants = dict(session.execute(
+    visit_consultants: dict[str, str | None] = {visit_id: consultant for visit_id, consultant in session.execute(
         select(Visit.id, Visit.consultant_id).where(
             Visit.id.in_(_team(select(Opening.visit_id).where(Opening.deleted.is_(False),
                                                                 Opening.visit_id.is_not(None)), Opening, team_id)))
-    ).tuples().all())
+    )}
     openings = [
         DigestOpening(visit_consultants.get(o.visit_id or "", o.created_by) if o.visit_id else o.created_by,
                       o.kind, o.status, o.created_at, o.updated_at, o.starts_on, o.duration_weeks)
