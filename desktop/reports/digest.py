@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.digest import (
     TREND_WEEKS,
+    ConsultantWeek,
     DigestCentre,
     DigestCounts,
     DigestFollowUp,
@@ -40,11 +41,15 @@ class WeeklyDigest:
     names: Mapping[str, str] = field(default_factory=dict)
     generated_on: date = field(default_factory=date.today)
 
+    def named(self) -> list[tuple[str, ConsultantWeek]]:
+        """(consultant name, their week) in Danish name order."""
+        named = [(consultant_name(self.names, c.consultant_id), c) for c in self.counts.consultants]
+        return sorted(named, key=lambda pair: (danish_sort_key(pair[0]), pair[1].consultant_id or ""))
+
     @property
     def rows(self) -> list[tuple[str, tuple[int, ...]]]:
         """(consultant name, figures) in Danish name order."""
-        named = [(consultant_name(self.names, c.consultant_id), c.figures()) for c in self.counts.consultants]
-        return sorted(named, key=lambda row: danish_sort_key(row[0]))
+        return [(name, week.figures()) for name, week in self.named()]
 
     @property
     def text(self) -> str:

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from reportlab.lib.units import cm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
-from desktop.domain.digest import METRICS, RULES_DA, SHORT_LABELS, ConsultantWeek, consultant_name
-from desktop.domain.formatting import danish_sort_key, dk_date
+from desktop.domain.digest import METRICS, RULES_DA, SHORT_LABELS
+from desktop.domain.formatting import dk_date
 from desktop.reports.charts import bar_chart
 from desktop.reports.digest import WeeklyDigest
 from desktop.reports.layout import FRAME_WIDTH, data_table, heading, kpi_row, para, title_block
@@ -52,7 +52,7 @@ def digest_story(data: WeeklyDigest, checkpoint: Checkpoint) -> list[Flowable]:
         section += [Spacer(1, 8), bar_chart(names, series, width=FRAME_WIDTH, height=135, value_unit="antal")]
     story.append(KeepTogether(section))
     checkpoint("Besøg pr. uge")
-    trend = [(name, c.visits_per_week) for name, c in _named(data) if any(c.visits_per_week)]
+    trend = [(name, c.visits_per_week) for name, c in data.named() if any(c.visits_per_week)]
     chart: list[Flowable] = [heading(f"Besøg pr. uge, de sidste {len(counts.trend_mondays)} uger")]
     if trend:
         weeks = [f"uge {monday.isocalendar()[1]}" for monday in counts.trend_mondays]
@@ -62,8 +62,3 @@ def digest_story(data: WeeklyDigest, checkpoint: Checkpoint) -> list[Flowable]:
         chart.append(para("Ingen besøg i perioden.", "empty"))
     story += [KeepTogether(chart), para("Sådan er der talt: " + RULES_DA, "note")]
     return story
-
-
-def _named(data: WeeklyDigest) -> list[tuple[str, ConsultantWeek]]:
-    named = [(consultant_name(data.names, c.consultant_id), c) for c in data.counts.consultants]
-    return sorted(named, key=lambda pair: danish_sort_key(pair[0]))

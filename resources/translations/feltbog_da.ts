@@ -1136,6 +1136,26 @@
         <translation>Ugens overblik</translation>
     </message>
     <message>
+        <source>The week per consultant</source>
+        <translation>Ugen pr. konsulent</translation>
+    </message>
+    <message>
+        <source>Visits written</source>
+        <translation>Besøg skrevet</translation>
+    </message>
+    <message>
+        <source>Nothing.</source>
+        <translation>Intet.</translation>
+    </message>
+    <message>
+        <source>Openings filled</source>
+        <translation>Jobåbninger besat</translation>
+    </message>
+    <message>
+        <source>week %1</source>
+        <translation>uge %1</translation>
+    </message>
+    <message>
         <source>Previous week</source>
         <translation>Ugen før</translation>
     </message>

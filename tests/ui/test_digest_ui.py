@@ -61,6 +61,9 @@ def test_offered_once_a_week_then_on_demand_and_saved_as_pdf(office, qtbot, monk
     shown = dialog.text.toPlainText()
     assert "Ugens overblik · uge 47" in shown and "16-11-2026 – 22-11-2026" in shown
     assert "Mette Kjær" in shown and "Sådan er der talt" in shown
+    # The PDF's charts on screen: the week per consultant, and visits per week (week 46 had one, 47 two).
+    assert dialog.week_chart.describe() == "Mette Kjær: Besøg skrevet 2"
+    assert dialog.trend_chart.describe() == "uge 46: Mette Kjær 1; uge 47: Mette Kjær 2"
 
     # "Gem som PDF…": the page with the charts.
     target = tmp_path / "overblik.pdf"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from desktop.domain.digest import last_week, week_key
@@ -18,6 +19,7 @@ from desktop.reports.digest import WeeklyDigest
 from desktop.ui.context import AppContext
 from desktop.ui.i18n import tr
 from desktop.ui.operation import Op
+from desktop.ui.widgets.bar_chart import BarChart
 
 OFFERED_KEY = "digest.offered_week"
 
@@ -68,11 +70,29 @@ class DigestDialog(QDialog):
         self.ctx = ctx
         self.digest = digest
         self.setWindowTitle(tr("Weekly digest: week %1").replace("%1", str(digest.counts.week)))
-        self.resize(900, 520)
+        self.resize(920, 640)
         self.text = QTextBrowser()
         self.text.setObjectName("digest_text")
         self.text.setAccessibleName(tr("Weekly digest"))
         self.text.setHtml(digest_html(digest))
+        # The table is as wide as the view: a horizontal scroll bar would only ever scroll a pixel or two.
+        self.text.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # The PDF's two charts, drawn on screen: the week per consultant, and visits per week for eight weeks.
+        self.week_chart = BarChart(tr("The week per consultant"))
+        self.week_chart.setObjectName("digest_week_chart")
+        self.trend_chart = BarChart(tr("Visits per week"))
+        self.trend_chart.setObjectName("digest_trend_chart")
+        rows = digest.rows
+        self.week_chart.set_data([name for name, _ in rows], [
+            (label, [figures[i] for _, figures in rows]) for i, label in
+            ((0, tr("Visits written")), (2, tr("Openings created")), (3, tr("Openings filled")))], empty=tr("Nothing."))
+        trend = [(name, c.visits_per_week) for name, c in digest.named() if any(c.visits_per_week)]
+        weeks = [tr("week %1").replace("%1", str(monday.isocalendar()[1])) for monday in digest.counts.trend_mondays]
+        self.trend_chart.set_data(weeks, trend, stacked=len(trend) > 4, empty=tr("No visits yet."))
+        charts = QHBoxLayout()
+        for chart in (self.week_chart, self.trend_chart):
+            chart.setFixedHeight(220)
+            charts.addWidget(chart, 1)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         for text, slot, name in ((tr("Previous week"), self.previous_week, "previous_week"),
@@ -84,6 +104,7 @@ class DigestDialog(QDialog):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.text, 1)
+        layout.addLayout(charts)
         layout.addLayout(buttons)
 
     def save_pdf(self) -> None:
