@@ -25,6 +25,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from desktop.domain.digest import DEFAULT_CENTRE_INTERVAL, utc_day
 from desktop.domain.formatting import choice_da, person
 from desktop.models import checks
 from desktop.models.collation import danish
@@ -47,6 +48,7 @@ class CentreAgreement:
     visit_interval_days: int | None
     start: date | None
     end: date | None
+    next_visit_due: date  # the last visit (else the agreement's start, else registration) + the interval
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class BriefingVisit:
     needs: str | None
     next_step: str | None
     follow_up_on: date | None
+    note: str | None = None  # the note itself: shown when no needs were written
 
     @property
     def kind_label(self) -> str:
@@ -194,9 +197,12 @@ def briefing_data(
 
     centre = None
     if company.is_centre:
+        base = (visits[0].visited_at if visits else None) or company.centre_agreement_start \
+            or utc_day(company.created_at)
         centre = CentreAgreement(company.centre_work_areas, company.centre_target_groups, company.centre_places,
                                  company.centre_visit_interval_days, company.centre_agreement_start,
-                                 company.centre_agreement_end)
+                                 company.centre_agreement_end,
+                                 base + timedelta(days=company.centre_visit_interval_days or DEFAULT_CENTRE_INTERVAL))
     return Briefing(
         company_id=company.id,
         company=_company_info(company),
@@ -207,7 +213,7 @@ def briefing_data(
         contacts=tuple(ContactLine(*row) for row in contacts),
         centre=centre,
         visits=tuple(BriefingVisit(v.visited_at, v.kind, person(names, v.consultant_id), v.needs, v.next_step,
-                                   v.follow_up_on) for v in visits),
+                                   v.follow_up_on, v.body) for v in visits),
         visit_count=visit_count,
         openings=tuple(line(o) for o in still_open),
         internships=tuple(line(o) for o in running),

@@ -49,7 +49,8 @@ def briefing_html(data: Briefing) -> str:
     if data.centre is not None:
         c = data.centre
         parts += ["<h3>Virksomhedscenteraftale</h3>", "<p>" + _facts([
-            ("Periode", span_label(c.start, c.end)), ("Pladser", c.places),
+            ("Periode", span_label(c.start, c.end)), ("Næste besøg senest", dk_date(c.next_visit_due)),
+            ("Pladser", c.places),
             ("Besøg", interval_label(c.visit_interval_days)), ("Arbejdsområder", c.work_areas),
             ("Målgrupper", c.target_groups)]) + "</p>"]
     parts.append("<h3>Kontaktpersoner</h3>")
@@ -61,7 +62,7 @@ def briefing_html(data: Briefing) -> str:
     if data.visits:
         parts.append(_table(["Besøg", "Behov", "Næste skridt"], [
             [f"<b>{dk_date(v.visited_at)}</b><br>{_muted(v.kind_label)}<br>{_muted(v.consultant)}",
-             _e(v.needs) or _muted("–"),
+             _e(v.needs) or (_muted("Referat: " + (v.note or "")) if v.note else _muted("–")),
              (_e(v.next_step) or _muted("–"))
              + (f"<br>{_muted('Opfølgning ' + dk_date(v.follow_up_on))}" if v.follow_up_on else "")]
             for v in data.visits]))

@@ -89,6 +89,7 @@ def _about(data: Briefing) -> list[Flowable]:
     if centre is not None:
         out += [Spacer(1, 4), _section("Virksomhedscenteraftale")]
         out += _lines([("Periode", span_label(centre.start, centre.end)),
+                       ("Næste besøg senest", dk_date(centre.next_visit_due)),
                        ("Pladser", centre.places), ("Besøg", interval_label(centre.visit_interval_days)),
                        ("Arbejdsområder", clip(centre.work_areas, 110)),
                        ("Målgrupper", clip(centre.target_groups, 90))])
@@ -121,7 +122,9 @@ def _visits(data: Briefing) -> list[Flowable]:
         step = esc(clip(visit.next_step, TEXT)) or _muted("–")
         if visit.follow_up_on:
             step += f"<br/>{_muted('Opfølgning ' + dk_date(visit.follow_up_on))}"
-        rows.append([_cell(when), _cell(esc(clip(visit.needs, TEXT)) or _muted("–")), _cell(step)])
+        needs = esc(clip(visit.needs, TEXT)) or (_muted("Referat: " + clip(visit.note, TEXT)) if visit.note else
+                                                 _muted("–"))
+        rows.append([_cell(when), _cell(needs), _cell(step)])
     return [*out, data_table(["Besøg", "Behov", "Næste skridt"], rows, [2.7 * cm, FLEX, 6.4 * cm])]
 
 

@@ -55,6 +55,7 @@ def test_mentor_places_in_use_count_running_internships(db, dataset, ops):
     assert [i.title for i in data.internships] == ["Køkkenhjælp"]
     assert next(m for m in data.mentors if m.name == "Hanne Mikkelsen").in_use == 1
     assert data.centre is not None and data.centre.places == 4
+    assert data.centre.next_visit_due == date(2026, 12, 10)  # last visit 19-11 + 21 days
 
 
 def ops_mentors(db, company_id):
