@@ -7,6 +7,7 @@ import getpass
 import json
 import os
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +75,12 @@ def _admin_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     c.add_argument("into")
     command("unmerge-company", "take back a manual merge of this company").add_argument("duplicate")
     command("duplicate-companies", "list companies of a team with the same name and address").add_argument("team")
+    c = command("send-digest", "e-mail a team's weekly digest to its supervisors (needs FELTBOG_SMTP_HOST)")
+    c.add_argument("--team", required=True, help="team name or id")
+    c.add_argument("--week-of", type=date.fromisoformat, default=None,
+                   help="a day (YYYY-MM-DD) in the week to count (default: last week)")
+    c.add_argument("--to", action="append", default=[], help="send to this address instead; repeatable")
+    c.add_argument("--print", action="store_true", help="only print the digest, send nothing")
     c = command("apply-retention", "anonymise visit notes older than N years (default FELTBOG_RETENTION_YEARS or 5)")
     c.add_argument("--visits-older-than-years", type=int, default=None)
     c.add_argument("--dry-run", action="store_true", help="only list what would change")
@@ -156,6 +163,8 @@ def run_admin(args: argparse.Namespace) -> int:
                 _privacy(conn, args)
             elif cmd in ("merge-companies", "unmerge-company", "duplicate-companies"):
                 _merge(conn, args)
+            elif cmd == "send-digest":
+                _send_digest(conn, args)
     except admin.AdminError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -164,6 +173,20 @@ def run_admin(args: argparse.Namespace) -> int:
             checkpoint(engine)  # SQLite: the erased text leaves the WAL too
         engine.dispose()
     return 0
+
+
+def _send_digest(conn: Connection, args: argparse.Namespace) -> None:
+    """The weekly digest by e-mail (server/digest.py), or printed with --print."""
+    from desktop.domain.digest import last_week
+    from server.digest import MailSettings, digest_message, send_digest
+
+    day = args.week_of or date.today()
+    monday = day - timedelta(days=day.weekday()) if args.week_of else last_week(day)
+    if args.print:
+        print(digest_message(conn, args.team, monday, "", args.to).get_content(), end="")
+        return
+    message = send_digest(conn, args.team, monday, MailSettings.from_environment(), args.to)
+    print(f"sent '{message['Subject']}' to {message['To']}")
 
 
 def _merge(conn: Connection, args: argparse.Namespace) -> None:

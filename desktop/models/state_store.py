@@ -33,3 +33,15 @@ def set_value(session: Session, key: str, value: Any) -> None:
 def get_int(session: Session, key: str) -> int:
     """Read an integer value (0 when unset)."""
     return int(get_value(session, key, "0") or 0)
+
+
+def claim(session: Session, key: str, value: str) -> bool:
+    """Store ``value`` under ``key`` unless it is already there; True when it was not (the caller goes ahead).
+
+    What "once per week" is made of: ``claim(session, "digest.offered_week", "2026-W48")``
+    is True the first time in that week, False after, on this computer's database.
+    """
+    if get_value(session, key) == value:
+        return False
+    set_value(session, key, value)
+    return True

@@ -17,6 +17,7 @@ import os
 from pathlib import Path
 
 from desktop.cancel import CancelToken, Progress
+from desktop.reports.briefing import Briefing, briefing_data
 from desktop.reports.data import (
     CentreCatalogue,
     CentreEntry,
@@ -29,10 +30,13 @@ from desktop.reports.data import (
     supervisor_report_data,
     visit_summary_data,
 )
+from desktop.reports.digest import WeeklyDigest, weekly_digest_data
+
+ReportData = VisitSummary | CentreCatalogue | SupervisorReport | FollowUpList | Briefing | WeeklyDigest
 
 
 def render_pdf(
-    data: VisitSummary | CentreCatalogue | SupervisorReport | FollowUpList,
+    data: ReportData,
     path: str | os.PathLike[str],
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
@@ -48,15 +52,19 @@ def render_pdf(
 
 
 __all__ = [
+    "Briefing",
     "CentreCatalogue",
     "CentreEntry",
     "CompanyInfo",
     "FollowUpList",
     "SupervisorReport",
     "VisitSummary",
+    "WeeklyDigest",
+    "briefing_data",
     "centre_catalogue_data",
     "follow_up_list_data",
     "render_pdf",
     "supervisor_report_data",
     "visit_summary_data",
+    "weekly_digest_data",
 ]

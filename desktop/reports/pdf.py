@@ -20,10 +20,13 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from desktop.cancel import CancelToken, Progress
 from desktop.domain.formatting import dk_date
-from desktop.reports import catalogue, stories
+from desktop.reports import briefing_pdf, catalogue, digest_pdf, stories
+from desktop.reports.briefing import Briefing
 from desktop.reports.data import CentreCatalogue, FollowUpList, SupervisorReport, VisitSummary
+from desktop.reports.digest import WeeklyDigest
 from desktop.reports.layout import FONT, MARGIN, MUTED, PAGE, RULE, register_fonts
 
+ReportData = VisitSummary | CentreCatalogue | SupervisorReport | FollowUpList | Briefing | WeeklyDigest
 Story = Callable[[Any, Callable[[str], None]], list[Flowable]]
 
 # data type -> (story builder, title used in the footer and the PDF's metadata)
@@ -32,6 +35,8 @@ LAYOUTS: dict[type, tuple[Story, str]] = {
     CentreCatalogue: (catalogue.centre_catalogue, "Virksomhedscenterkatalog"),
     SupervisorReport: (stories.supervisor_report, "Rapport til leder"),
     FollowUpList: (stories.follow_up_list, "Opfølgninger"),
+    Briefing: (briefing_pdf.briefing_story, "Forberedelse til besøg"),
+    WeeklyDigest: (digest_pdf.digest_story, "Ugens overblik"),
 }
 
 
@@ -77,7 +82,7 @@ def footer_canvas(left_text: str) -> type[Canvas]:
 
 
 def render_pdf(
-    data: VisitSummary | CentreCatalogue | SupervisorReport | FollowUpList,
+    data: ReportData,
     path: str | os.PathLike[str],
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
@@ -127,6 +132,8 @@ def render_pdf(
 def _document_title(data: Any, title: str) -> str:
     if isinstance(data, VisitSummary):
         return f"{title}: {data.company.name} {dk_date(data.visited_at)}"
+    if isinstance(data, Briefing):
+        return f"{title}: {data.company.name}"
     return title
 
 

@@ -90,6 +90,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.sync_widget)
         self._progress: QProgressDialog | None = None
         self._manual_sync = False
+        self._digest_checked = False  # the weekly offer is looked at once per start (the account comes later)
         self._status = ctx.runner.status() if ctx.runner else SyncStatus()
         self._menus()
         self.reminders = Reminders(ctx, self.open_reminder, self)  # the tray: due items even when I dag is not open
@@ -106,6 +107,7 @@ class MainWindow(QMainWindow):
         for text, slot, shortcut in ((tr("Search everything…"), self.search_everything, "Ctrl+K"),
                                      (tr("Sync now"), self.sync_now, "F5"),
                                      (tr("Import from CSV or Excel…"), self.import_file, ""),
+                                     (tr("Export open openings…"), self.export_openings, ""),
                                      (tr("Deleted in the last 30 days…"), self.show_deleted, ""),
                                      (tr("Sign in…"), self.sign_in, ""),
                                      (tr("Settings…"), self.settings, "Ctrl+,"),
@@ -118,11 +120,13 @@ class MainWindow(QMainWindow):
         work_menu = self.menuBar().addMenu(tr("&Work"))
         for text, slot, shortcut in ((tr("New visit…"), self.new_visit, "Ctrl+N"),
                                      (tr("Find in the list"), self.find, "Ctrl+F"),
-                                     (tr("Save report as PDF…"), self.save_pdf, "Ctrl+P")):
+                                     (tr("Save report as PDF…"), self.save_pdf, "Ctrl+P"),
+                                     (tr("Weekly digest…"), self.weekly_digest, "")):
             action = work_menu.addAction(text)
             action.setObjectName(f"action_{slot.__name__}")
             action.triggered.connect(slot)
-            action.setShortcut(QKeySequence(shortcut))
+            if shortcut:
+                action.setShortcut(QKeySequence(shortcut))
         go_menu = self.menuBar().addMenu(tr("&Go to"))
         for action in self.go_actions:
             go_menu.addAction(action)
@@ -190,6 +194,12 @@ class MainWindow(QMainWindow):
         self.sidebar.setCurrentRow(self.stack.indexOf(self.reports))
         self.reports.save()
 
+    def weekly_digest(self) -> None:
+        """Work > Ugens overblik: last week in the team, per consultant (also offered once a week)."""
+        from desktop.ui.dialogs.digest import show_digest
+
+        show_digest(self.ctx, self)
+
     def open_reminder(self, kind: str, record_id: str) -> None:
         """A reminder clicked in the tray or its notification: bring the window up and show the item."""
         if self.isMinimized():
@@ -246,6 +256,11 @@ class MainWindow(QMainWindow):
         """Only supervisors and admins see the review screen; the status bar says whether we are signed in."""
         self.sidebar.item(len(self.screens) - 1).setHidden(not account.supervisor)
         self.sync_widget.show_status(self._status, account.signed_in)
+        if account.supervisor and not self._digest_checked:
+            from desktop.ui.dialogs.digest import offer_weekly_digest
+
+            self._digest_checked = True
+            offer_weekly_digest(self.ctx, self)
 
     def show_sync_status(self, status: SyncStatus) -> None:
         """Render the runner's status from plain values only: no database or keychain here (GUI thread)."""
@@ -276,6 +291,11 @@ class MainWindow(QMainWindow):
         from desktop.ui.dialogs.deleted import DeletedDialog
 
         DeletedDialog(self.ctx, self).exec()
+
+    def export_openings(self) -> None:
+        """File > export the open openings for job postings (from the Openings screen)."""
+        self.sidebar.setCurrentRow(self.stack.indexOf(self.openings))
+        self.openings.export_postings()
 
     def import_file(self) -> None:
         """Import companies, contacts or mentors from a file."""

@@ -204,6 +204,10 @@
         <translation>Importér fra CSV eller Excel…</translation>
     </message>
     <message>
+        <source>Export open openings…</source>
+        <translation>Eksportér ledige jobåbninger…</translation>
+    </message>
+    <message>
         <source>Deleted in the last 30 days…</source>
         <translation>Slettet de sidste 30 dage…</translation>
     </message>
@@ -230,6 +234,10 @@
     <message>
         <source>Save report as PDF…</source>
         <translation>Gem rapport som PDF…</translation>
+    </message>
+    <message>
+        <source>Weekly digest…</source>
+        <translation>Ugens overblik…</translation>
     </message>
     <message>
         <source>&amp;Go to</source>
@@ -420,6 +428,10 @@
         <translation>← Tilbage til listen</translation>
     </message>
     <message>
+        <source>Before the visit…</source>
+        <translation>Forberedelse til besøg…</translation>
+    </message>
+    <message>
         <source>Edit company</source>
         <translation>Redigér virksomhed</translation>
     </message>
@@ -548,8 +560,24 @@
         <translation>Alle typer</translation>
     </message>
     <message>
+        <source>Export for job postings…</source>
+        <translation>Eksportér til jobopslag…</translation>
+    </message>
+    <message>
         <source>Edit</source>
         <translation>Redigér</translation>
+    </message>
+    <message>
+        <source>Excel (*.xlsx)</source>
+        <translation>Excel (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>JSON for job-matching systems (*.json)</source>
+        <translation>JSON til jobmatch-systemer (*.json)</translation>
+    </message>
+    <message>
+        <source>Export open openings</source>
+        <translation>Eksportér ledige jobåbninger</translation>
     </message>
     <message>
         <source>Only active mentors</source>
@@ -1004,6 +1032,26 @@
         <translation>Importér</translation>
     </message>
     <message>
+        <source>Making the briefing…</source>
+        <translation>Laver forberedelsen…</translation>
+    </message>
+    <message>
+        <source>Before the visit: %1</source>
+        <translation>Forberedelse til besøg: %1</translation>
+    </message>
+    <message>
+        <source>Briefing</source>
+        <translation>Forberedelse</translation>
+    </message>
+    <message>
+        <source>Open PDF to print</source>
+        <translation>Åbn PDF til udskrift</translation>
+    </message>
+    <message>
+        <source>Save PDF as…</source>
+        <translation>Gem PDF som…</translation>
+    </message>
+    <message>
         <source>Close</source>
         <translation>Luk</translation>
     </message>
@@ -1060,6 +1108,10 @@
         <translation>Mine opfølgninger for en periode</translation>
     </message>
     <message>
+        <source>Weekly digest for the week of the start date</source>
+        <translation>Ugens overblik for ugen med startdatoen</translation>
+    </message>
+    <message>
         <source>Report</source>
         <translation>Rapport</translation>
     </message>
@@ -1070,6 +1122,42 @@
     <message>
         <source>To</source>
         <translation>Til</translation>
+    </message>
+    <message>
+        <source>The team&apos;s week per consultant: visits written and waiting for review, openings created and filled, internships starting and ending, overdue follow-ups and centres.</source>
+        <translation>Teamets uge pr. konsulent: besøg skrevet og til gennemsyn, jobåbninger oprettet og besat, praktikker der starter og slutter, overskredne opfølgninger og virksomhedscentre.</translation>
+    </message>
+    <message>
+        <source>Weekly digest: week %1</source>
+        <translation>Ugens overblik: uge %1</translation>
+    </message>
+    <message>
+        <source>Weekly digest</source>
+        <translation>Ugens overblik</translation>
+    </message>
+    <message>
+        <source>The week per consultant</source>
+        <translation>Ugen pr. konsulent</translation>
+    </message>
+    <message>
+        <source>Visits written</source>
+        <translation>Besøg skrevet</translation>
+    </message>
+    <message>
+        <source>Nothing.</source>
+        <translation>Intet.</translation>
+    </message>
+    <message>
+        <source>Openings filled</source>
+        <translation>Jobåbninger besat</translation>
+    </message>
+    <message>
+        <source>week %1</source>
+        <translation>uge %1</translation>
+    </message>
+    <message>
+        <source>Previous week</source>
+        <translation>Ugen før</translation>
     </message>
     <message>
         <source>Save as PDF…</source>

@@ -84,7 +84,8 @@ class CompanyPage(QWidget):
         top = QHBoxLayout()
         top.addWidget(back_button)
         top.addStretch(1)
-        for text, slot, name in ((tr("Edit company"), self.edit, "edit_company"),
+        for text, slot, name in ((tr("Before the visit…"), self.briefing, "briefing"),
+                                 (tr("Edit company"), self.edit, "edit_company"),
                                  (tr("Delete company"), self.delete, "delete_company")):
             button = QPushButton(text)
             button.setObjectName(name)
@@ -221,6 +222,13 @@ class CompanyPage(QWidget):
     def _changed(self, changes: Changes) -> None:
         if self.company_id and changes.touches("company", "contact", "mentor", "visit", "opening"):
             self.load(self.company_id)
+
+    def briefing(self) -> None:
+        """Forberedelse til besøg: the company on one page, on screen and as PDF (works offline)."""
+        from desktop.ui.dialogs.briefing import show_briefing
+
+        if self.company_id is not None and self.data is not None:
+            show_briefing(self.ctx, self.company_id, self)
 
     def edit(self) -> None:
         """Edit the company in a dialog."""

@@ -143,6 +143,7 @@ class OpeningsScreen(RecordList):
         self.status = _choice_filter(self, "opening", "status", OPENING_STATUSES, tr("All statuses"))
         self.kind = _choice_filter(self, "opening", "kind", OPENING_KINDS, tr("All kinds"))
         self.add_export_button()
+        self.add_button(tr("Export for job postings…"), self.export_postings, "export_postings")
         self.add_button(tr("New opening"), self.new_for_company, "new_opening")
         self.add_button(tr("Edit"), self.edit_selected, "edit")
         self.add_button(tr("Delete"), self.delete_selected, "delete")
@@ -159,6 +160,33 @@ class OpeningsScreen(RecordList):
 
         return lambda session, path: export_openings(session, path, search=filters.search, status=filters.status,
                                                      kind=filters.kind)
+
+    def export_postings(self) -> None:
+        """The open openings with everything a job posting needs, as a sheet or JSON (docs/openings-export.md)."""
+        from pathlib import Path
+
+        from PySide6.QtWidgets import QFileDialog
+
+        from desktop.cancel import CancelToken, Progress
+
+        sheet, as_json = tr("Excel (*.xlsx)"), tr("JSON for job-matching systems (*.json)")
+        path, chosen = QFileDialog.getSaveFileName(self, tr("Export open openings"),
+                                                   str(Path.home() / "ledige-jobaabninger.xlsx"),
+                                                   f"{sheet};;{as_json}")
+        if not path:
+            return
+        if Path(path).suffix.lower() not in (".xlsx", ".csv", ".json"):
+            path += ".json" if chosen == as_json else ".xlsx"  # a name typed without its ending
+        db, names = self.ctx.db, self.ctx.account.names
+
+        def work(_progress: Progress, _cancel: CancelToken) -> Any:
+            from desktop.exchange.openings_export import export_open_openings
+
+            with db.read() as session:
+                return export_open_openings(session, path, names=names)
+
+        Op.long(self.ctx, work, tr("Exporting…"), self).success(
+            lambda written: self.setProperty("last_postings_export", str(written))).run()
 
 
 class MentorsScreen(RecordList):

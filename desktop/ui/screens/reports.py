@@ -29,7 +29,7 @@ from desktop.ui.operation import Op
 from desktop.ui.widgets.form import NARROW, DateField
 from desktop.ui.widgets.team import choosing_team, fill_teams, team_combo
 
-KINDS = ("catalogue", "supervisor", "follow_ups")
+KINDS = ("catalogue", "supervisor", "follow_ups", "digest")
 
 
 def save_pdf(ctx: AppContext, parent: QWidget, suggested: str, build: Callable[[Any], Any],
@@ -66,7 +66,8 @@ class ReportsScreen(QWidget):
         self.kind = QComboBox()
         self.kind.setObjectName("report_kind")
         for kind, text in zip(KINDS, (tr("Company centre catalogue"), tr("Supervisor report for a period"),
-                                      tr("My follow-ups for a period")), strict=True):
+                                      tr("My follow-ups for a period"),
+                                      tr("Weekly digest for the week of the start date")), strict=True):
             self.kind.addItem(text, kind)
         # Typed as in every form ("1-11-26", "7/12", "i morgen"), with the same calendar button.
         self.start = DateField(lambda: ctx.today())
@@ -132,12 +133,14 @@ class ReportsScreen(QWidget):
             "supervisor": tr("Visits per week per consultant, openings by kind and status, and hours per week "
                              "placed, for your team in the period."),
             "follow_ups": tr("Your follow-ups due in the period, by date and week."),
+            "digest": tr("The team's week per consultant: visits written and waiting for review, openings created "
+                         "and filled, internships starting and ending, overdue follow-ups and centres."),
         }
         self.explain.setText(texts[kind])
         period = kind != "catalogue"
         self.start.setEnabled(period)
-        self.end.setEnabled(period)
-        self.form.setRowVisible(self.team, kind == "supervisor" and choosing_team(self.ctx.account))
+        self.end.setEnabled(period and kind != "digest")
+        self.form.setRowVisible(self.team, kind in ("supervisor", "digest") and choosing_team(self.ctx.account))
 
     def save(self) -> None:
         """Build the chosen report for the period and save it as PDF."""
@@ -160,6 +163,15 @@ class ReportsScreen(QWidget):
         if kind == "catalogue":
             build = lambda s: centre_catalogue_data(s, names=names)  # noqa: E731
             suggested = "virksomhedscenterkatalog.pdf"
+        elif kind == "digest":
+            from desktop.reports import weekly_digest_data
+
+            chosen = next((t for t in account.teams if t.id == self.team.currentData()), account.default_team)
+            team, team_name = (chosen.id, chosen.name) if chosen else (None, "")
+            monday, today = start - timedelta(days=start.weekday()), self.ctx.today()
+            build = lambda s: weekly_digest_data(s, team, week_start=monday, today=today, names=names,  # noqa: E731
+                                                 team_name=team_name)
+            suggested = f"ugens-overblik-{monday:%Y-%m-%d}.pdf"
         elif kind == "supervisor":
             chosen = next((t for t in account.teams if t.id == self.team.currentData()), account.default_team)
             team = chosen.id if chosen else None
