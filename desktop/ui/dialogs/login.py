@@ -8,6 +8,7 @@ from desktop.sync.errors import SyncError
 from desktop.ui import i18n
 from desktop.ui.account import AccountSnapshot, load_account
 from desktop.ui.context import AppContext
+from desktop.ui.dialogs.oidc_sign_in import OidcSignIn
 from desktop.ui.i18n import tr
 from desktop.ui.operation import Op
 
@@ -55,9 +56,17 @@ class LoginDialog(QDialog):
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.message)
+        self.oidc = OidcSignIn(ctx, self.server.text, self.message, self._signed_in, self)
+        layout.addWidget(self.oidc)
+        self.server.editingFinished.connect(self.oidc.check)
+        self.oidc.check()
         layout.addLayout(buttons)
         self.setMinimumWidth(440)
         (self.password if self.username.text() else self.username).setFocus()
+
+    def _signed_in(self, snapshot: AccountSnapshot) -> None:
+        self.ctx.set_account(snapshot)
+        self.accept()
 
     def submit(self) -> None:
         """Sign in on the worker; the new account snapshot comes back with the answer."""
