@@ -64,6 +64,10 @@
         <translation>Din konto har ikke fået adgang til Feltbog. Kontakt IT-afdelingen.</translation>
     </message>
     <message>
+        <source>This server takes sign-in with your municipality account, not a password.</source>
+        <translation>Serveren tager imod login med kommunens konto, ikke med adgangskode.</translation>
+    </message>
+    <message>
         <source>An account with your username exists already. Ask an administrator to link it.</source>
         <translation>Der findes allerede en konto med dit brugernavn. Bed en administrator om at koble den til.</translation>
     </message>

@@ -10,6 +10,7 @@ validates the ID token and mints its own token; a sync runs.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from urllib.parse import parse_qs, urlsplit
 
@@ -200,6 +201,18 @@ def test_a_cancelled_wait_stops_listening():
     with pytest.raises(SignInFailed) as failed:
         sign_in.run(cancel)
     assert failed.value.kind == "cancelled"
+    redirect = parse_qs(urlsplit(sign_in.authorization_url).query)["redirect_uri"][0]
+    with pytest.raises(requests.ConnectionError):  # the listener is closed
+        requests.get(redirect, timeout=5)
+
+
+def test_the_wait_for_the_browser_is_bounded():
+    info = ProviderInfo("http://127.0.0.1:9", CLIENT_ID, ("openid",), "http://127.0.0.1:9/auth", REDIRECT_URI)
+    ticks = itertools.count(0, 60)  # a clock that moves a minute at every look: the five minutes pass at once
+    sign_in = BrowserSignIn(info, lambda _url: True, clock=lambda: float(next(ticks)))
+    with pytest.raises(SignInFailed) as failed:
+        sign_in.run()
+    assert failed.value.kind == "timeout"
 
 
 def test_the_server_follows_a_key_rotation(oidc_server, provider):

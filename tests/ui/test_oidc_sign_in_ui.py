@@ -40,3 +40,20 @@ def test_the_button_shows_when_offered_and_signs_in_through_the_browser(ctx, qtb
         assert dialog.result() == dialog.DialogCode.Accepted, dialog.message.text()
         assert ctx.account.full_name == "Mette Ølgaard"
         assert ctx.service.signed_in()
+
+
+def test_a_refused_password_says_to_use_the_municipality_account(ctx, qtbot, tmp_path):
+    from desktop.ui.dialogs.login import LoginDialog
+
+    with make_database_url("sqlite", tmp_path) as url, LiveServer(url) as server:
+        install(server.app, OidcSettings(password_login="break_glass"))
+        username, password = server.user("consultant")
+        dialog = LoginDialog(ctx)
+        qtbot.addWidget(dialog)
+        dialog.server.setText(server.url)
+        dialog.username.setText(username)
+        dialog.password.setText(password)
+        qtbot.mouseClick(dialog.sign_in, Qt.MouseButton.LeftButton)
+        expected = "Serveren tager imod login med kommunens konto, ikke med adgangskode."
+        qtbot.waitUntil(lambda: dialog.message.text() == expected, timeout=10_000)
+        assert not ctx.service.signed_in()

@@ -8,7 +8,7 @@ from desktop.sync.errors import SyncError
 from desktop.ui import i18n
 from desktop.ui.account import AccountSnapshot, load_account
 from desktop.ui.context import AppContext
-from desktop.ui.dialogs.oidc_sign_in import OidcSignIn
+from desktop.ui.dialogs.oidc_sign_in import OidcSignIn, failure_text
 from desktop.ui.i18n import tr
 from desktop.ui.operation import Op
 
@@ -84,7 +84,9 @@ class LoginDialog(QDialog):
 
         def failed(error: BaseException) -> None:
             self.sign_in.setEnabled(True)
-            if isinstance(error, SyncError) and error.kind.value == "auth":
+            if isinstance(error, SyncError) and error.status == 403:  # passwords are for break-glass accounts
+                self.message.setText(failure_text(error))
+            elif isinstance(error, SyncError) and error.kind.value == "auth":
                 self.message.setText(tr("Wrong username or password."))
             elif isinstance(error, SyncError):
                 self.message.setText(error.message(i18n.language()))

@@ -37,6 +37,8 @@ def failure_text(error: BaseException) -> str:
         code = error.payload.get("code")
         if code == "oidc_no_access":
             return tr("Your account has not been given access to Feltbog. Contact your IT department.")
+        if code == "password_login_off":
+            return tr("This server takes sign-in with your municipality account, not a password.")
         if code == "oidc_account_clash":
             return tr("An account with your username exists already. Ask an administrator to link it.")
     if isinstance(error, SyncError) and error.kind.value == "auth":
