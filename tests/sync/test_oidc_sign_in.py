@@ -276,3 +276,34 @@ def test_password_sign_in_only_for_break_glass_accounts(server, provider):
     assert SyncClient(server.url).login(admin_name, admin_password, "laptop")["token"]
     glass, glass_password = server.user("consultant", username="nødkonto")
     assert SyncClient(server.url).login(glass, glass_password, "laptop")["token"]
+
+
+def test_entra_ids_localhost_redirect_gets_the_listeners_port():
+    info = ProviderInfo("https://login.microsoftonline.com/t/v2.0", "app-id", ("openid", "offline_access"),
+                        "https://login.microsoftonline.com/t/oauth2/v2.0/authorize", "http://localhost")
+    cancel = CancelToken()
+    sign_in = BrowserSignIn(info, lambda _url: cancel.cancel() or True)
+    with pytest.raises(SignInFailed):
+        sign_in.run(cancel)
+    query = {k: v[0] for k, v in parse_qs(urlsplit(sign_in.authorization_url).query).items()}
+    redirect = urlsplit(query["redirect_uri"])
+    assert (redirect.scheme, redirect.hostname, redirect.path) == ("http", "localhost", "") and redirect.port
+    assert sign_in.authorization_url.startswith(info.authorization_endpoint + "?")
+    assert query["scope"] == "openid offline_access" and query["client_id"] == "app-id"
+
+
+def test_the_listener_takes_a_redirect_to_the_bare_loopback_address():
+    info = ProviderInfo("https://login.microsoftonline.com/t/v2.0", "app-id", ("openid",),
+                        "https://login.microsoftonline.com/t/oauth2/v2.0/authorize", "http://localhost")
+    replies: list[requests.Response] = []
+
+    def browser(url: str) -> bool:
+        query = {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+        port = urlsplit(query["redirect_uri"]).port
+        target = f"http://127.0.0.1:{port}/?code=the-code&state={query['state']}"  # "localhost" as IPv4 resolves it
+        threading.Thread(target=lambda: replies.append(deliver(target))).start()
+        return True
+
+    grant = BrowserSignIn(info, browser).run()
+    assert grant.code == "the-code" and grant.redirect_uri.startswith("http://localhost:")
+    assert len(grant.code_verifier) == 64
