@@ -21,7 +21,8 @@ from server.config import Settings, default_database_url
 from server.db import make_engine, migrate
 from server.hostile_input import safe_text
 from server.limiter import LoginLimiter, RefusalThrottle
-from server.routes import access, admin, auth, companies, deleted, privacy, reviews, sync, teams
+from server.oidc.settings import OidcSettings
+from server.routes import access, admin, auth, companies, deleted, oidc, privacy, reviews, sync, teams
 from server.schemas import HealthResponse
 from server.security import iso, utcnow
 
@@ -85,8 +86,12 @@ class BodyLimit:
 
 
 def create_app(database_url: str | None = None, *, settings: Settings | None = None,
-               engine: Engine | None = None, run_migrations: bool = True) -> FastAPI:
-    """Build the app for one database; migrations run here unless told not to."""
+               engine: Engine | None = None, run_migrations: bool = True,
+               oidc_settings: OidcSettings | None = None) -> FastAPI:
+    """Build the app for one database; migrations run here unless told not to.
+
+    ``oidc_settings``: sign-in with the municipality's account (default: from ``FELTBOG_OIDC_*``).
+    """
     settings = settings or Settings(database_url or default_database_url())
     engine = engine or make_engine(settings.database_url)
     if run_migrations:
@@ -102,6 +107,7 @@ def create_app(database_url: str | None = None, *, settings: Settings | None = N
                                            user_attempts=settings.login_user_attempts_per_window,
                                            address_attempts=settings.login_address_attempts_per_window)
     app.state.refusal_throttle = RefusalThrottle(settings.refusal_audit_rows_per_minute)
+    oidc.install(app, oidc_settings or OidcSettings())
     # Pull pages of Danish prose compress about 4:1; worth it on a 4G connection. Level 1 costs
     # little CPU (level 9, the default, would dominate a first sync).
     app.add_middleware(GZipMiddleware, minimum_size=4096, compresslevel=1)
@@ -136,7 +142,7 @@ def create_app(database_url: str | None = None, *, settings: Settings | None = N
         return {"status": "ok", "version": __version__, "schema_version": SCHEMA_VERSION,
                 "server_time": iso(utcnow())}
 
-    for router in (auth.router, sync.router, access.router, reviews.router, teams.router, admin.router,
+    for router in (auth.router, oidc.router, sync.router, access.router, reviews.router, teams.router, admin.router,
                    privacy.router, companies.router, deleted.router):
         app.include_router(router)
     return app

@@ -47,6 +47,10 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Signed in with the municipality's identity provider (server/oidc): who the provider says it is.
+    oidc_issuer: Mapped[str | None] = mapped_column(String(300))
+    oidc_subject: Mapped[str | None] = mapped_column(String(255))
+    __table_args__ = (Index("ix_users_oidc", "oidc_issuer", "oidc_subject", unique=True),)
 
 
 class Membership(Base):
@@ -69,6 +73,19 @@ class Token(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # A refreshed token names the one it replaces; that one is revoked when this one is first used.
     replaces: Mapped[str | None] = mapped_column(String(64), index=True)
+    # A sign-in through the identity provider (oidc_sessions.id); refreshed tokens carry it on.
+    oidc_session: Mapped[str | None] = mapped_column(String(36), index=True)
+
+
+class OidcSession(Base):
+    """One sign-in through the identity provider: its refresh token reads the user's groups at each refresh."""
+
+    __tablename__ = "oidc_sessions"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    refresh_token: Mapped[str | None] = mapped_column(Text)  # the provider's (None: it gave none)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    checked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # the groups were last read then
 
 
 class Device(Base):

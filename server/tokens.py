@@ -28,7 +28,7 @@ def replace_token(conn: Connection, old_hash: str, new_hash: str, user_id: str, 
                   grace: timedelta) -> bool:
     """Make the new token and put the old one on its grace; False if the old one is no longer live."""
     now = utcnow()
-    query = select(Token.device_name, Token.expires_at).where(Token.token_hash == old_hash,
+    query = select(Token.device_name, Token.expires_at, Token.oidc_session).where(Token.token_hash == old_hash,
                                                               Token.revoked_at.is_(None))
     if conn.dialect.name == "postgresql":
         query = query.with_for_update()  # of two refreshes racing with one token, the second waits
@@ -41,7 +41,8 @@ def replace_token(conn: Connection, old_hash: str, new_hash: str, user_id: str, 
     conn.execute(update(Token).where(Token.token_hash == old_hash)
                  .values(expires_at=min(_aware(row.expires_at), now + grace)))
     conn.execute(insert(Token).values(token_hash=new_hash, user_id=user_id, device_name=row.device_name,
-                                      created_at=now, expires_at=expires, replaces=old_hash))
+                                      created_at=now, expires_at=expires, replaces=old_hash,
+                                      oidc_session=row.oidc_session))
     return True
 
 

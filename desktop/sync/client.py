@@ -130,6 +130,22 @@ class SyncClient:
             headers={DEVICE_HEADER: device_key()},
         )
 
+    def methods(self) -> dict[str, Any]:
+        """``GET /auth/methods``: which sign-in methods the server offers, and its identity provider."""
+        return self._json("GET", "/auth/methods", auth=False, read_timeout=SMALL_READ_TIMEOUT)
+
+    def login_oidc(self, code: str, code_verifier: str, redirect_uri: str, nonce: str,
+                   device_name: str) -> dict[str, Any]:
+        """``POST /auth/oidc``: the browser sign-in's code for ``{token, user, teams, ...}`` (as login)."""
+        return self._json(
+            "POST",
+            "/auth/oidc",
+            auth=False,
+            json={"code": code, "code_verifier": code_verifier, "redirect_uri": redirect_uri, "nonce": nonce,
+                  "device_name": device_name},
+            headers={DEVICE_HEADER: device_key()},
+        )
+
     def logout(self) -> None:
         """``POST /auth/logout``: revoke the current token on the server."""
         self._request("POST", "/auth/logout")

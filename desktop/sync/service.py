@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import platform
+import webbrowser
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -24,6 +25,7 @@ from desktop.sync import state
 from desktop.sync.client import SyncClient
 from desktop.sync.engine import ConfirmMassDelete, SyncEngine, SyncResult
 from desktop.sync.errors import SyncError, SyncErrorKind
+from desktop.sync.oidc import BrowserSignIn, ProviderInfo, SignInFailed
 
 log = logging.getLogger(__name__)
 REFRESH_WITHIN = timedelta(days=5)  # tokens live 30 days (server setting token_days)
@@ -80,6 +82,38 @@ class SyncService:
         """Sign in; the token goes to the keychain, the account to the database."""
         client = self.client_factory(server_url, lambda: None)
         reply = client.login(username, password, device_name or platform.node() or "Feltbog")
+        return self.keep_sign_in(server_url, reply)
+
+    def sign_in_provider(self, server_url: str) -> ProviderInfo | None:
+        """The identity provider the server offers for "Sign in with your municipality account" (or None)."""
+        return ProviderInfo.from_methods(self.client_factory(server_url, lambda: None).methods())
+
+    def login_oidc(self, server_url: str, *, open_browser: Callable[[str], bool] = webbrowser.open,
+                   cancel: CancelToken | None = None, device_name: str | None = None) -> state.Account:
+        """Sign in with the municipality's account in the system browser (desktop/sync/oidc.py).
+
+        The result is the same as :meth:`login`: the token in the keychain, the account in the database.
+        """
+        reply = self.authorize_in_browser(server_url, open_browser=open_browser, cancel=cancel,
+                                          device_name=device_name)
+        return self.keep_sign_in(server_url, reply)
+
+    def authorize_in_browser(self, server_url: str, *, open_browser: Callable[[str], bool] = webbrowser.open,
+                             cancel: CancelToken | None = None, device_name: str | None = None) -> dict[str, Any]:
+        """The network half of :meth:`login_oidc` (no database: the UI runs it off the database worker).
+
+        It waits for the browser (minutes, cancellable) and returns the server's sign-in reply.
+        """
+        client = self.client_factory(server_url, lambda: None)
+        info = ProviderInfo.from_methods(client.methods())
+        if info is None:
+            raise SignInFailed("not_offered", "the server offers no sign-in with an identity provider")
+        grant = BrowserSignIn(info, open_browser).run(cancel)
+        return client.login_oidc(grant.code, grant.code_verifier, grant.redirect_uri, grant.nonce,
+                                 device_name or platform.node() or "Feltbog")
+
+    def keep_sign_in(self, server_url: str, reply: dict[str, Any]) -> state.Account:
+        """Keep what a sign-in answered: the token in the keychain, the account in the database."""
         self.credentials.set_token(reply["token"])
         self._sync_client = None
         account = state.Account(server_url.rstrip("/"), reply.get("user", {}), reply.get("teams", []))

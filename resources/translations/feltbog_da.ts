@@ -36,8 +36,56 @@
         <translation>Vælg</translation>
     </message>
     <message>
+        <source>Sign-in cancelled.</source>
+        <translation>Login annulleret.</translation>
+    </message>
+    <message>
+        <source>The sign-in in the browser was not finished in time. Try again.</source>
+        <translation>Login i browseren blev ikke gjort færdigt i tide. Prøv igen.</translation>
+    </message>
+    <message>
+        <source>The browser&apos;s answer did not belong to this sign-in, so it was refused. Try again.</source>
+        <translation>Browserens svar hørte ikke til dette login og blev afvist. Prøv igen.</translation>
+    </message>
+    <message>
+        <source>The sign-in was cancelled or refused in the browser.</source>
+        <translation>Login blev afbrudt eller afvist i browseren.</translation>
+    </message>
+    <message>
+        <source>No web browser could be opened.</source>
+        <translation>Der kunne ikke åbnes en webbrowser.</translation>
+    </message>
+    <message>
+        <source>This server does not offer sign-in with your municipality account.</source>
+        <translation>Serveren tilbyder ikke login med kommunens konto.</translation>
+    </message>
+    <message>
+        <source>Your account has not been given access to Feltbog. Contact your IT department.</source>
+        <translation>Din konto har ikke fået adgang til Feltbog. Kontakt IT-afdelingen.</translation>
+    </message>
+    <message>
+        <source>This server takes sign-in with your municipality account, not a password.</source>
+        <translation>Serveren tager imod login med kommunens konto, ikke med adgangskode.</translation>
+    </message>
+    <message>
+        <source>An account with your username exists already. Ask an administrator to link it.</source>
+        <translation>Der findes allerede en konto med dit brugernavn. Bed en administrator om at koble den til.</translation>
+    </message>
+    <message>
+        <source>The sign-in with your municipality account was refused. Try again.</source>
+        <translation>Login med kommunens konto blev afvist. Prøv igen.</translation>
+    </message>
+    <message>
+        <source>Sign in with your municipality account</source>
+        <translation>Log ind med kommunens konto</translation>
+    </message>
+    <message>
         <source>Cancel</source>
         <translation>Annullér</translation>
+    </message>
+    <message>
+        <source>Sign in in the browser window that opened. Feltbog waits here.</source>
+        <translation>Log ind i browservinduet, der blev åbnet. Feltbog venter her.</translation>
     </message>
     <message>
         <source>Save</source>

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, Row, func, insert, select, update
 
 from server.deps import AUTH_FAILED, CurrentUser, audit_refusal, client_address, current_user, engine
 from server.limiter import DEVICE_HEADER, retry_after_header
+from server.oidc.refresh import renew_sign_in
 from server.schemas import LoginRequest, LoginResponse, RefreshResponse, errors
 from server.security import expiry, iso, new_token, token_hash, utcnow, verify_password
 from server.store import audit, audit_rows
@@ -18,10 +21,12 @@ from server.tokens import replace_token
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 # The same words for an unknown user and a wrong password: no user enumeration.
 LOGIN_FAILED = {"code": "auth", "message": "Forkert brugernavn eller adgangskode."}
+PASSWORD_LOGIN_OFF = {"code": "password_login_off",
+                      "message": "Log ind med kommunens konto: adgangskoder bruges kun af nødkonti."}
 RATE_LIMITED = {"code": "rate_limited", "message": "For mange forsøg. Vent et par minutter, og prøv igen."}
 
 
-@router.post("/login", response_model=LoginResponse, responses=errors(400, 401, 413, 422, 429))
+@router.post("/login", response_model=LoginResponse, responses=errors(400, 401, 403, 413, 422, 429))
 def login(body: LoginRequest, request: Request, db: Engine = Depends(engine)) -> LoginResponse:
     """Exchange a username and password for a bearer token.
 
@@ -41,28 +46,51 @@ def login(body: LoginRequest, request: Request, db: Engine = Depends(engine)) ->
         raise HTTPException(429, RATE_LIMITED, headers=retry_after_header(wait))
     # Argon2 takes a moment: verify outside any transaction (SQLite has one writer).
     ok = verify_password(user.password_hash if user else None, body.password)
+    password_off = False
     with db.execution_options(write=True).begin() as conn:
         if not ok or user is None or not user.active:
             limiter.failed(conn, keys)
             # Never the typed username: it may be a password typed into the wrong field.
             audit_rows(conn, [audit(user.id if user else None, "login_failed")])
             failed = True
+        elif not request.app.state.oidc.password_allowed(user.username, user.role):
+            # The password was right, so saying why tells nothing to someone who did not know it.
+            audit_rows(conn, [audit(user.id, "refused:password_login_off")])
+            failed = password_off = True
         else:
             failed = False
             limiter.succeeded(conn, keys, user.id, device)
-            token = new_token()
-            expires = expiry(request.app.state.settings.token_days)
-            conn.execute(insert(Token).values(
-                token_hash=token_hash(token), user_id=user.id, device_name=body.device_name or "?",
-                created_at=utcnow(), expires_at=expires,
-            ))
-            teams = conn.execute(
-                select(Team.id, Team.name).join(Membership, Membership.team_id == Team.id)
-                .where(Membership.user_id == user.id).order_by(Team.name)
-            ).all()
+            token, expires = issue_token(conn, user.id, body.device_name, request.app.state.settings.token_days)
+            teams = teams_of(conn, user.id)
             audit_rows(conn, [audit(user.id, "login", detail="known_device" if keys.known_device else None)])
+    if password_off:
+        raise HTTPException(403, PASSWORD_LOGIN_OFF)
     if failed or user is None:
         raise HTTPException(401, LOGIN_FAILED)
+    return login_response(token, expires, user, teams)
+
+
+def issue_token(conn: Connection, user_id: str, device_name: str, days: int,
+                oidc_session: str | None = None) -> tuple[str, datetime]:
+    """Make a new bearer token for a user who just proved who they are (password or identity provider)."""
+    token, expires = new_token(), expiry(days)
+    conn.execute(insert(Token).values(
+        token_hash=token_hash(token), user_id=user_id, device_name=device_name or "?",
+        created_at=utcnow(), expires_at=expires, oidc_session=oidc_session,
+    ))
+    return token, expires
+
+
+def teams_of(conn: Connection, user_id: str) -> Sequence[Row[str, str]]:
+    """The user's teams (id, name), by name."""
+    return conn.execute(
+        select(Team.id, Team.name).join(Membership, Membership.team_id == Team.id)
+        .where(Membership.user_id == user_id).order_by(Team.name)
+    ).all()
+
+
+def login_response(token: str, expires: datetime, user: Any, teams: Sequence[Row[str, str]]) -> LoginResponse:
+    """The answer to a sign-in: the token, who the user is and their teams."""
     return LoginResponse.model_validate({
         "token": token, "expires_at": iso(expires),
         "user": {"id": user.id, "username": user.username, "full_name": user.full_name, "role": user.role},
@@ -70,20 +98,25 @@ def login(body: LoginRequest, request: Request, db: Engine = Depends(engine)) ->
     })
 
 
-@router.post("/refresh", response_model=RefreshResponse, responses=errors(401))
+@router.post("/refresh", response_model=RefreshResponse, responses=errors(401, 403, 503))
 def refresh(request: Request, user: CurrentUser = Depends(current_user),
             db: Engine = Depends(engine)) -> RefreshResponse:
     """Exchange a valid, unexpired token for a new one with a full lifetime.
 
     The old one is revoked when the new one is first used, and stops working after a short grace anyway.
     """
-    token, expires, now = new_token(), expiry(request.app.state.settings.token_days), utcnow()
+    # Signed in through the identity provider: it tells the groups again, and the teams follow (or it refuses).
+    renewal = renew_sign_in(request, db, user)
+    days = renewal.token_days if renewal else request.app.state.settings.token_days
+    token, expires, now = new_token(), expiry(days), utcnow()
     grace = timedelta(seconds=request.app.state.settings.token_refresh_grace_seconds)
     with db.execution_options(write=True).begin() as conn:
         # The old token stays good until the new one is first used, or the grace ends (server/tokens.py):
         # a lost reply must not sign the laptop out.
         revoked = 1 if replace_token(conn, user.token_hash, token_hash(token), user.id, expires, grace) else 0
         if revoked:
+            if renewal:
+                renewal.apply(conn)
             audit_rows(conn, [audit(user.id, "token_refresh")])
     if revoked != 1:
         audit_refusal(request, user.id, "refused:token_revoked", token_prefix=user.token_hash[:12])

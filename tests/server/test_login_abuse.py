@@ -176,7 +176,7 @@ def test_refresh_needs_a_valid_token(api):
 def test_openapi_documents_refresh_and_the_retry_after_header(api):
     spec = api.client.get("/openapi.json").json()
     refresh = spec["paths"]["/api/v1/auth/refresh"]["post"]
-    assert set(refresh["responses"]) == {"200", "401"}
+    assert set(refresh["responses"]) == {"200", "401", "403", "503"}  # 403, 503: the provider
     assert refresh["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("RefreshResponse")
     limited = spec["paths"]["/api/v1/auth/login"]["post"]["responses"]["429"]
     assert limited["headers"]["Retry-After"]["schema"]["type"] == "integer"

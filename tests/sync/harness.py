@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,8 @@ TODAY = date(2026, 11, 23)
 class Device:
     """One installation of the app, signed in to the test server."""
 
-    def __init__(self, folder: Path, server_url: str, username: str, password: str, **service_kwargs: Any) -> None:
+    def __init__(self, folder: Path, server_url: str, username: str, password: str,
+                 sign_in: Callable[[SyncService], Any] | None = None, **service_kwargs: Any) -> None:
         self.folder = folder
         self.server_url = server_url
         self.username = username
@@ -30,7 +32,10 @@ class Device:
         self.confirmations: list[tuple[int, int, str]] = []
         self.allow_mass_delete = False
         self.open()
-        self.service.login(server_url, username, password, device_name=folder.name)
+        if sign_in is not None:  # e.g. the browser sign-in with the municipality's account
+            sign_in(self.service)
+        else:
+            self.service.login(server_url, username, password, device_name=folder.name)
         self.ops = Operations(self.db, self.service.actor(), today=lambda: TODAY)
 
     def _confirm(self, n: int, total: int, why: str) -> bool:

@@ -8,6 +8,7 @@ from desktop.sync.errors import SyncError
 from desktop.ui import i18n
 from desktop.ui.account import AccountSnapshot, load_account
 from desktop.ui.context import AppContext
+from desktop.ui.dialogs.oidc_sign_in import OidcSignIn, failure_text
 from desktop.ui.i18n import tr
 from desktop.ui.operation import Op
 
@@ -55,9 +56,17 @@ class LoginDialog(QDialog):
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.message)
+        self.oidc = OidcSignIn(ctx, self.server.text, self.message, self._signed_in, self)
+        layout.addWidget(self.oidc)
+        self.server.editingFinished.connect(self.oidc.check)
+        self.oidc.check()
         layout.addLayout(buttons)
         self.setMinimumWidth(440)
         (self.password if self.username.text() else self.username).setFocus()
+
+    def _signed_in(self, snapshot: AccountSnapshot) -> None:
+        self.ctx.set_account(snapshot)
+        self.accept()
 
     def submit(self) -> None:
         """Sign in on the worker; the new account snapshot comes back with the answer."""
@@ -75,7 +84,9 @@ class LoginDialog(QDialog):
 
         def failed(error: BaseException) -> None:
             self.sign_in.setEnabled(True)
-            if isinstance(error, SyncError) and error.kind.value == "auth":
+            if isinstance(error, SyncError) and error.status == 403:  # passwords are for break-glass accounts
+                self.message.setText(failure_text(error))
+            elif isinstance(error, SyncError) and error.kind.value == "auth":
                 self.message.setText(tr("Wrong username or password."))
             elif isinstance(error, SyncError):
                 self.message.setText(error.message(i18n.language()))
