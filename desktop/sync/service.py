@@ -21,6 +21,7 @@ from desktop.models import outbox
 from desktop.models.changes import Actor
 from desktop.models.db import Database
 from desktop.sync import state
+from desktop.sync.address import normalize_server_url
 from desktop.sync.client import SyncClient
 from desktop.sync.engine import ConfirmMassDelete, SyncEngine, SyncResult
 from desktop.sync.errors import SyncError, SyncErrorKind
@@ -77,12 +78,19 @@ class SyncService:
         return self.client_factory(url, self.credentials.get_token)
 
     def login(self, server_url: str, username: str, password: str, device_name: str | None = None) -> state.Account:
-        """Sign in; the token goes to the keychain, the account to the database."""
+        """Sign in; the token goes to the keychain, the account to the database.
+
+        The address is checked first (:func:`normalize_server_url`: a bare host
+        means https, plain http only to this computer), so a refused one
+        raises :class:`~desktop.sync.address.AddressError` before the password
+        is sent anywhere.
+        """
+        server_url = normalize_server_url(server_url)
         client = self.client_factory(server_url, lambda: None)
         reply = client.login(username, password, device_name or platform.node() or "Feltbog")
         self.credentials.set_token(reply["token"])
         self._sync_client = None
-        account = state.Account(server_url.rstrip("/"), reply.get("user", {}), reply.get("teams", []))
+        account = state.Account(server_url, reply.get("user", {}), reply.get("teams", []))
         with self.db.write() as session:
             previous = state.load_account(session)
             if previous.server_url and previous.server_url != account.server_url:
