@@ -52,6 +52,14 @@
         <translation>Log ind i Feltbog</translation>
     </message>
     <message>
+        <source>e.g. feltbog.kommune.dk</source>
+        <translation>fx feltbog.kommune.dk</translation>
+    </message>
+    <message>
+        <source>Your IT department has set the server address.</source>
+        <translation>Din IT-afdeling har indstillet serverens adresse.</translation>
+    </message>
+    <message>
         <source>Server address</source>
         <translation>Serveradresse</translation>
     </message>

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from desktop.sync.address import AddressError, normalize_server_url
 from desktop.sync.errors import SyncError
 from desktop.ui import i18n
 from desktop.ui.account import AccountSnapshot, load_account
@@ -11,19 +12,30 @@ from desktop.ui.context import AppContext
 from desktop.ui.i18n import tr
 from desktop.ui.operation import Op
 
-DEFAULT_SERVER = "http://127.0.0.1:8765"
-
 
 class LoginDialog(QDialog):
-    """Asks for the server address, username and password. "Work offline" skips it."""
+    """Asks for the server address, username and password. "Work offline" skips it.
+
+    The address starts as IT preset it (``ctx.preset``), read-only when they
+    locked it; with no preset and no earlier sign-in it starts empty.
+    ``sign_in_method`` is the preset method ("password" or "oidc").
+    """
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle(tr("Sign in to Feltbog"))
-        account = ctx.account
-        self.server = QLineEdit(account.server_url or DEFAULT_SERVER)
+        account, preset = ctx.account, ctx.preset
+        self.preset = preset
+        self.sign_in_method = preset.sign_in_method
+        self.server = QLineEdit(preset.server_url if preset.server_locked
+                                else account.server_url or preset.server_url)
         self.server.setObjectName("server")
+        self.server.setPlaceholderText(tr("e.g. feltbog.kommune.dk"))
+        self.server_note = QLabel(tr("Your IT department has set the server address."))
+        self.server_note.setObjectName("server_note")
+        self.server_note.setWordWrap(True)
+        self.server.setReadOnly(preset.server_locked)
         self.username = QLineEdit(account.username)
         self.username.setObjectName("username")
         self.password = QLineEdit()
@@ -35,6 +47,8 @@ class LoginDialog(QDialog):
         self.message.setWordWrap(True)
         form = QFormLayout()
         form.addRow(tr("Server address"), self.server)
+        form.addRow("", self.server_note)
+        form.setRowVisible(self.server_note, preset.server_locked)
         form.addRow(tr("Username"), self.username)
         form.addRow(tr("Password"), self.password)
         intro = QLabel(tr("Sign in to sync with your job centre. You can also work offline now and sign in "
@@ -57,7 +71,8 @@ class LoginDialog(QDialog):
         layout.addWidget(self.message)
         layout.addLayout(buttons)
         self.setMinimumWidth(440)
-        (self.password if self.username.text() else self.username).setFocus()
+        first_empty = next((f for f in (self.server, self.username) if not f.text()), self.password)
+        first_empty.setFocus()
 
     def submit(self) -> None:
         """Sign in on the worker; the new account snapshot comes back with the answer."""
@@ -65,6 +80,14 @@ class LoginDialog(QDialog):
         if not server or not username or not password:
             self.message.setText(tr("Fill in the server address, username and password."))
             return
+        try:  # before anything is sent: plain http only to this computer (the password would travel in clear)
+            server = normalize_server_url(server)
+        except AddressError as error:
+            self.message.setText(error.message(i18n.language()))
+            self.adjustSize()  # the window grows to show all of a long message
+            self.server.setFocus()
+            return
+        self.server.setText(server)  # shows the https:// a bare host name was given
         self.sign_in.setEnabled(False)
         self.message.setText(tr("Signing in…"))
 
@@ -81,6 +104,7 @@ class LoginDialog(QDialog):
                 self.message.setText(error.message(i18n.language()))
             else:
                 self.message.setText(str(error))
+            self.adjustSize()
 
         service = self.ctx.service
 
