@@ -21,12 +21,25 @@ from requests.adapters import HTTPAdapter
 
 
 class OSTrustAdapter(HTTPAdapter):
-    """A requests adapter whose HTTPS connections verify against the OS trust store."""
+    """A requests adapter whose HTTPS connections verify against the OS trust store.
+
+    One truststore context per adapter (so per client): a new client reads
+    the store as it is now, e.g. after IT installed a CA.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.os_context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        super().__init__(*args, **kwargs)
 
     def init_poolmanager(self, connections: int, maxsize: int, block: bool = False, **pool_kwargs: Any) -> None:
-        """Give the pool a truststore context (made per adapter, so each client reads the store afresh)."""
-        pool_kwargs["ssl_context"] = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        """Direct connections: the pool's TLS uses the OS trust store."""
+        pool_kwargs["ssl_context"] = self.os_context
         super().init_poolmanager(connections, maxsize, block, **pool_kwargs)
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        """Through a proxy (HTTPS_PROXY, common on a municipal network) the tunnelled TLS verifies the same way."""
+        proxy_kwargs.setdefault("ssl_context", self.os_context)
+        return super().proxy_manager_for(proxy, **proxy_kwargs)
 
 
 def use_os_trust_store(session: requests.Session) -> requests.Session:

@@ -8,6 +8,8 @@ and macOS. ``certifi`` (what ``requests`` trusts alone) never reads it.
 
 from __future__ import annotations
 
+import socket
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,3 +57,63 @@ def tls_server(folder: Path, backend: str = "sqlite"):
         url, ssl_certfile=str(ca.server_pem), ssl_keyfile=str(ca.server_pem)
     ) as live:
         yield live, ca
+
+
+class ConnectProxy:
+    """A minimal HTTP proxy that only tunnels (CONNECT), as a municipal web proxy does for HTTPS.
+
+    ``tunnels`` lists the ``host:port`` each tunnel went to, so a test can see it was used.
+    """
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.tunnels: list[str] = []
+        self.thread = threading.Thread(target=self._serve, name="connect-proxy", daemon=True)
+
+    def __enter__(self) -> ConnectProxy:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.listener.close()
+        self.thread.join(5)
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                client, _addr = self.listener.accept()
+            except OSError:  # closed
+                return
+            threading.Thread(target=self._tunnel, args=(client,), daemon=True).start()
+
+    def _tunnel(self, client: socket.socket) -> None:
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = client.recv(4096)
+            if not chunk:
+                client.close()
+                return
+            head += chunk
+        method, target, _version = head.split(b"\r\n", 1)[0].decode().split(" ")
+        if method != "CONNECT":
+            client.sendall(b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n\r\n")
+            client.close()
+            return
+        host, port = target.rsplit(":", 1)
+        upstream = socket.create_connection((host, int(port)))
+        self.tunnels.append(target)
+        client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+
+        def pipe(source: socket.socket, sink: socket.socket) -> None:
+            try:
+                while data := source.recv(65536):
+                    sink.sendall(data)
+            except OSError:
+                pass
+            finally:
+                sink.close()
+                source.close()
+
+        threading.Thread(target=pipe, args=(upstream, client), daemon=True).start()
+        pipe(client, upstream)

@@ -17,7 +17,7 @@ from desktop.sync.client import SyncClient
 from desktop.sync.errors import SyncError, SyncErrorKind
 from desktop.sync.service import SyncService
 from desktop.sync.tls import OSTrustAdapter
-from tests.support.tls import tls_server
+from tests.support.tls import ConnectProxy, tls_server
 from tests.sync.harness import Device
 
 
@@ -80,6 +80,21 @@ def test_a_signed_in_laptop_whose_store_loses_the_ca_keeps_its_sign_in_and_retri
     laptop.restart()
     assert laptop.sync().pushed == 1
     laptop.db.close()
+
+
+def test_through_the_municipal_web_proxy_the_os_store_is_used_too(municipal, monkeypatch, tmp_path):
+    server, ca = municipal
+    ca.trusted(monkeypatch)
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    username, password = server.user("consultant")
+    with ConnectProxy() as proxy:
+        monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+        laptop = Device(tmp_path / "laptop", server.url, username, password)
+        laptop.ops.create_company(name="Pandrup Smedie")
+        assert laptop.sync().pushed == 1
+        laptop.db.close()
+    assert proxy.tunnels and set(proxy.tunnels) == {server.url.removeprefix("https://")}
 
 
 def test_tls_to_a_port_that_speaks_plain_http_is_not_called_a_certificate_problem(server):
