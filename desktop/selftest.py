@@ -122,9 +122,31 @@ def _check_calendar(folder: Path) -> str:
     return "calendar: wrote and read back an .ics (icalendar)"
 
 
+def _check_tls(_folder: Path) -> str:
+    import ssl
+
+    import truststore
+
+    context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # the bundle has truststore and its OS backend
+    assert context.verify_mode == ssl.CERT_REQUIRED
+    return f"TLS: certificates verified with the OS trust store (truststore {truststore.__version__})"
+
+
+def _check_preset(_folder: Path) -> str:
+    """What IT preset on this computer (desktop/preset.py): a quick check after a roll-out."""
+    from desktop.preset import load_preset
+
+    preset = load_preset()
+    if not preset.sources:
+        return "preset: none (the consultant types the server address)"
+    locked = " (locked)" if preset.server_locked else ""
+    return (f"preset: server {preset.server_url or '-'}{locked}, sign-in {preset.sign_in_method}, "
+            f"from {', '.join(preset.sources)}")
+
+
 CHECKS: list[Callable[[Path], str]] = [
     _check_database, _check_resources, _check_translations, _check_pdf, _check_keyring, _check_sqlcipher,
-    _check_calendar,
+    _check_calendar, _check_tls, _check_preset,
 ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from datetime import date
 
@@ -11,6 +12,9 @@ import pytest
 from keyring.backend import KeyringBackend
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# What IT may have preset on this machine (desktop/preset.py) must not reach the tests: they read this
+# file instead, which does not exist unless a test writes it (or points FELTBOG_PRESET elsewhere).
+os.environ["FELTBOG_PRESET"] = os.path.join(tempfile.mkdtemp(prefix="feltbog-tests-"), "no-preset.toml")
 
 TODAY = date(2026, 11, 23)
 

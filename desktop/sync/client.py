@@ -17,7 +17,9 @@ import requests
 from desktop import __version__
 from desktop.credentials import Credentials
 from desktop.domain.protocol import API_PREFIX, SCHEMA_VERSION
+from desktop.sync.address import normalize_server_url
 from desktop.sync.errors import SyncError, SyncErrorKind
+from desktop.sync.tls import certificate_problem, use_os_trust_store
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +42,12 @@ def device_key() -> str:
 
 
 class SyncClient:
-    """Talks to one server. ``token`` is read through ``get_token`` at each call."""
+    """Talks to one server. ``token`` is read through ``get_token`` at each call.
+
+    The address is checked here, before any request can be sent (plain
+    ``http`` only to this computer: :mod:`desktop.sync.address`), and HTTPS
+    verifies against the OS trust store (:mod:`desktop.sync.tls`).
+    """
 
     def __init__(
         self,
@@ -48,9 +55,9 @@ class SyncClient:
         get_token: Callable[[], str | None] = lambda: None,
         session: requests.Session | None = None,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
+        self.base_url = normalize_server_url(base_url)
         self.get_token = get_token
-        self.http = session or requests.Session()
+        self.http = use_os_trust_store(session or requests.Session())
         self.http.headers["User-Agent"] = f"Feltbog/{__version__} (schema {SCHEMA_VERSION})"
         self.http.headers["Accept-Encoding"] = "gzip"
         self.bytes_received = 0
@@ -73,6 +80,13 @@ class SyncClient:
             response = self.http.request(
                 method, self._url(path), headers=headers, timeout=(CONNECT_TIMEOUT, read_timeout), **kwargs
             )
+        except requests.exceptions.SSLError as exc:  # before ConnectionError, its base class
+            problem = certificate_problem(exc)
+            if problem is None:
+                log.warning("TLS with %s failed, not over the certificate", self.base_url)
+                raise SyncError(SyncErrorKind.NETWORK, "SSLError") from exc
+            log.warning("The certificate of %s was not accepted: %s", self.base_url, problem)
+            raise SyncError(SyncErrorKind.CERTIFICATE, problem) from exc
         except (requests.ConnectionError, requests.Timeout) as exc:
             raise SyncError(SyncErrorKind.NETWORK, type(exc).__name__) from exc
         except requests.RequestException as exc:

@@ -13,10 +13,12 @@ class SyncErrorKind(Enum):
 
     AUTH = "auth"  # sign in again
     NETWORK = "network"  # offline or server unreachable: retry with backoff
+    CERTIFICATE = "certificate"  # the server's TLS certificate is not trusted here: IT must act; retry with backoff
     SERVER = "server"  # 5xx: retry with backoff
     PROTOCOL = "protocol"  # the server answered something we do not understand
     VERSION = "version"  # this app is too old for the server: update it
     RESYNC = "resync"  # the server no longer has our cursor (410)
+    ADDRESS = "address"  # the server address is refused before any request (desktop/sync/address.py)
 
 
 MESSAGES: dict[SyncErrorKind, tuple[str, str]] = {
@@ -27,6 +29,13 @@ MESSAGES: dict[SyncErrorKind, tuple[str, str]] = {
     SyncErrorKind.NETWORK: (
         "Serveren kan ikke nås. Dine ændringer er gemt og sendes, når der er forbindelse.",
         "The server cannot be reached. Your changes are saved and will be sent when online.",
+    ),
+    SyncErrorKind.CERTIFICATE: (
+        "Serverens certifikat kan ikke godkendes, så Feltbog forbinder ikke (forbindelsen kunne være aflyttet). "
+        "Dine ændringer er gemt på computeren. Kontakt IT: computeren mangler måske kommunens rodcertifikat.",
+        "The server's certificate cannot be verified, so Feltbog does not connect (the connection could be "
+        "intercepted). Your changes are saved on this computer. Contact IT: this computer may be missing the "
+        "municipality's root certificate.",
     ),
     SyncErrorKind.SERVER: (
         "Serveren har en fejl lige nu. Vi prøver igen om lidt.",
@@ -43,6 +52,10 @@ MESSAGES: dict[SyncErrorKind, tuple[str, str]] = {
     SyncErrorKind.RESYNC: (
         "Serveren kræver en fuld synkronisering.",
         "The server requires a full sync.",
+    ),
+    SyncErrorKind.ADDRESS: (  # AddressError says more precisely what is wrong
+        "Serverens adresse kan ikke bruges. Spørg IT om den rigtige adresse.",
+        "The server address cannot be used. Ask IT for the right address.",
     ),
 }
 
@@ -61,8 +74,14 @@ class SyncError(UserFacingError):
 
     @property
     def retryable(self) -> bool:
-        """Network and server errors go away by themselves; the others need a person."""
-        return self.kind in (SyncErrorKind.NETWORK, SyncErrorKind.SERVER)
+        """Network and server errors go away by themselves; the others need a person.
+
+        A certificate problem is retried too: it is often the network's (a
+        hotel's sign-in page answering for every server), and the laptop may
+        be back on the office network in a moment; when it is IT's to fix,
+        a retry every few minutes costs nothing and succeeds once they have.
+        """
+        return self.kind in (SyncErrorKind.NETWORK, SyncErrorKind.SERVER, SyncErrorKind.CERTIFICATE)
 
     def __str__(self) -> str:
         return f"{self.message_da} ({self.kind.value}{': ' + self.detail if self.detail else ''})"

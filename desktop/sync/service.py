@@ -22,6 +22,7 @@ from desktop.models import outbox
 from desktop.models.changes import Actor
 from desktop.models.db import Database
 from desktop.sync import state
+from desktop.sync.address import normalize_server_url
 from desktop.sync.client import SyncClient
 from desktop.sync.engine import ConfirmMassDelete, SyncEngine, SyncResult
 from desktop.sync.errors import SyncError, SyncErrorKind
@@ -79,14 +80,21 @@ class SyncService:
         return self.client_factory(url, self.credentials.get_token)
 
     def login(self, server_url: str, username: str, password: str, device_name: str | None = None) -> state.Account:
-        """Sign in; the token goes to the keychain, the account to the database."""
+        """Sign in; the token goes to the keychain, the account to the database.
+
+        The address is checked first (:func:`normalize_server_url`: a bare host
+        means https, plain http only to this computer), so a refused one
+        raises :class:`~desktop.sync.address.AddressError` before the password
+        is sent anywhere.
+        """
+        server_url = normalize_server_url(server_url)
         client = self.client_factory(server_url, lambda: None)
         reply = client.login(username, password, device_name or platform.node() or "Feltbog")
         return self.keep_sign_in(server_url, reply)
 
     def sign_in_provider(self, server_url: str) -> ProviderInfo | None:
         """The identity provider the server offers for "Sign in with your municipality account" (or None)."""
-        return ProviderInfo.from_methods(self.client_factory(server_url, lambda: None).methods())
+        return ProviderInfo.from_methods(self.client_factory(normalize_server_url(server_url), lambda: None).methods())
 
     def login_oidc(self, server_url: str, *, open_browser: Callable[[str], bool] = webbrowser.open,
                    cancel: CancelToken | None = None, device_name: str | None = None) -> state.Account:
@@ -104,7 +112,7 @@ class SyncService:
 
         It waits for the browser (minutes, cancellable) and returns the server's sign-in reply.
         """
-        client = self.client_factory(server_url, lambda: None)
+        client = self.client_factory(normalize_server_url(server_url), lambda: None)
         info = ProviderInfo.from_methods(client.methods())
         if info is None:
             raise SignInFailed("not_offered", "the server offers no sign-in with an identity provider")
@@ -114,9 +122,10 @@ class SyncService:
 
     def keep_sign_in(self, server_url: str, reply: dict[str, Any]) -> state.Account:
         """Keep what a sign-in answered: the token in the keychain, the account in the database."""
+        server_url = normalize_server_url(server_url)  # the address as every later sync uses it
         self.credentials.set_token(reply["token"])
         self._sync_client = None
-        account = state.Account(server_url.rstrip("/"), reply.get("user", {}), reply.get("teams", []))
+        account = state.Account(server_url, reply.get("user", {}), reply.get("teams", []))
         with self.db.write() as session:
             previous = state.load_account(session)
             if previous.server_url and previous.server_url != account.server_url:

@@ -19,6 +19,7 @@ from desktop.logs import setup_logging
 from desktop.models.db import Database
 from desktop.models.health import DatabaseDamagedError
 from desktop.paths import resource
+from desktop.preset import load_preset
 from desktop.sync.runner import SyncRunner
 from desktop.sync.service import SyncService
 from desktop.ui import accessibility, i18n
@@ -76,7 +77,7 @@ def build_context(data_dir: Path, *, start_sync: bool = True, interval: float = 
     events = AppEvents()
     confirmer = GuiConfirmer()
     service = SyncService(db, credentials or Credentials(), confirm_mass_delete=confirmer.confirm_mass_delete)
-    ctx = AppContext(db=db, tasks=TaskRunner(), events=events, service=service)
+    ctx = AppContext(db=db, tasks=TaskRunner(), events=events, service=service, preset=load_preset())
     relay = SyncRelay(ctx)
     ctx.companions += [confirmer, relay]
     ctx.runner = SyncRunner.for_service(service, on_status=events.sync_status.emit, on_result=relay.deliver,

@@ -14,6 +14,7 @@ from desktop.domain.errors import ValidationError
 from desktop.models.changes import Changes, Result
 from desktop.models.db import Database
 from desktop.models.operations import Operations
+from desktop.preset import Preset
 from desktop.sync.runner import SyncRunner
 from desktop.sync.service import SyncService
 from desktop.ui.account import AccountSnapshot, load_account
@@ -38,6 +39,7 @@ class AppContext:
     runner: SyncRunner | None = None
     today: Callable[[], date] = field(default=date.today)
     account: AccountSnapshot = field(default_factory=AccountSnapshot)
+    preset: Preset = field(default_factory=Preset)  # what IT preset (server address, sign-in method): read at start
     # QObjects that live as long as the app (the sync confirmer and relay): kept here so they are not collected
     companions: list[QObject] = field(default_factory=list)
 

@@ -40,6 +40,9 @@ Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{
 
 [Files]
 Source: "{#SourceDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
+; IT's preset (docs/deploy.md, installers/preset/feltbog.toml): a feltbog.toml beside the setup program
+; goes beside Feltbog.exe, where the app reads the server address and sign-in method.
+Source: "{src}\feltbog.toml"; DestDir: "{app}"; Flags: external skipifsourcedoesntexist ignoreversion
 
 [Icons]
 Name: "{group}\Feltbog"; Filename: "{app}\Feltbog.exe"

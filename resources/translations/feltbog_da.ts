@@ -84,6 +84,10 @@
         <translation>Annullér</translation>
     </message>
     <message>
+        <source>This server does not offer sign-in with your municipality account. Contact your IT department.</source>
+        <translation>Serveren tilbyder ikke login med kommunens konto. Kontakt din IT-afdeling.</translation>
+    </message>
+    <message>
         <source>Sign in in the browser window that opened. Feltbog waits here.</source>
         <translation>Log ind i browservinduet, der blev åbnet. Feltbog venter her.</translation>
     </message>
@@ -98,6 +102,14 @@
     <message>
         <source>Sign in to Feltbog</source>
         <translation>Log ind i Feltbog</translation>
+    </message>
+    <message>
+        <source>e.g. feltbog.kommune.dk</source>
+        <translation>fx feltbog.kommune.dk</translation>
+    </message>
+    <message>
+        <source>Your IT department has set the server address.</source>
+        <translation>Din IT-afdeling har indstillet serverens adresse.</translation>
     </message>
     <message>
         <source>Server address</source>

@@ -14,9 +14,10 @@ from desktop.__main__ import main
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_desktop(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+def run_desktop(*args: str, tmp_path: Path, **extra_env: str) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
+        **extra_env,
         "QT_QPA_PLATFORM": "offscreen",
         # Keep the self-test away from the real user's folders and keychain.
         "HOME": str(tmp_path),
@@ -47,6 +48,15 @@ def test_self_test_passes(tmp_path):
     assert lines[-1] == "self-test passed"
     assert any(line.startswith("ok   database:") for line in lines)
     assert not any(line.startswith("FAIL") for line in lines)
+    assert "ok   preset: none (the consultant types the server address)" in lines  # tests/conftest.py: none
+
+
+def test_self_test_shows_it_what_was_preset(tmp_path):
+    preset = tmp_path / "feltbog.toml"
+    preset.write_text('server_url = "feltbog.jammerbugt.dk"\nlock_server_url = true\n', encoding="utf-8")
+    result = run_desktop("--self-test", tmp_path=tmp_path, FELTBOG_PRESET=str(preset))
+    assert f"ok   preset: server https://feltbog.jammerbugt.dk (locked), sign-in password, from {preset}" in \
+        result.stdout.splitlines()
 
 
 def test_version_in_process(capsys):

@@ -2,6 +2,8 @@
 
 * ``LiveServer(url)``: runs migrations, serves the app with uvicorn on
   127.0.0.1 on a free port in a background thread; ``.base_url`` (also ``.url``).
+  With ``ssl_certfile`` (and ``ssl_keyfile``) it serves HTTPS, as a municipal
+  server behind its own CA's certificate does (tests/sync/test_tls_trust_store.py).
 * The scratch databases and seed data (``make_database_url``, ``clone_database``,
   ``seed``, ``seed_team``, ``seed_user``, ``mint_token``, ``PASSWORD``) live in
   ``server.seeding``, shared with the benchmarks, and are re-exported here.
@@ -68,6 +70,8 @@ class LiveServer:
     team_id: str = ""
     users: dict[str, str] = field(default_factory=dict)  # username -> id
     settings: dict[str, object] = field(default_factory=dict)  # server.config.Settings fields besides the URL
+    ssl_certfile: str | None = None  # PEM chain; HTTPS when set
+    ssl_keyfile: str | None = None
 
     @property
     def base_url(self) -> str:
@@ -78,7 +82,8 @@ class LiveServer:
         self.app = create_app(self.database_url, settings=settings)  # runs the migrations
         self.engine = self.app.state.engine
         config = uvicorn.Config(self.app, host="127.0.0.1", port=0, log_level="warning", lifespan="off",
-                                timeout_graceful_shutdown=5)
+                                timeout_graceful_shutdown=5, ssl_certfile=self.ssl_certfile,
+                                ssl_keyfile=self.ssl_keyfile)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, name="live-server", daemon=True)
         self.thread.start()
@@ -88,7 +93,7 @@ class LiveServer:
                 raise RuntimeError("the test server did not start")
             time.sleep(0.01)
         port = self.server.servers[0].sockets[0].getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}"
+        self.url = f"{'https' if self.ssl_certfile else 'http'}://127.0.0.1:{port}"
         with self.engine.connect() as conn:
             existing = admin.list_teams(conn)
         self.team_id = existing[0]["id"] if existing else self.new_team("Jobcenter Jammerbugt")

@@ -57,3 +57,52 @@ def test_a_refused_password_says_to_use_the_municipality_account(ctx, qtbot, tmp
         expected = "Serveren tager imod login med kommunens konto, ikke med adgangskode."
         qtbot.waitUntil(lambda: dialog.message.text() == expected, timeout=10_000)
         assert not ctx.service.signed_in()
+
+
+def test_when_it_presets_the_municipality_sign_in_there_is_no_password_to_type(make_ctx, qtbot, tmp_path,
+                                                                                monkeypatch):
+    """IT's preset (issue 19, 3) with the server address locked and sign_in_method "oidc": the dialog offers
+    only the municipality's account, and it signs in."""
+    from desktop.preset import ENV_OVERRIDE
+    from desktop.ui.dialogs.login import LoginDialog
+
+    users = {"lars": {"password": PASSWORD, "sub": "sub-lars", "name": "Lars Holm",
+                      "email": "lars@jammerbugt.dk", "groups": ["jc-jammerbugt"]}}
+    with OidcProvider(tmp_path, users) as provider, make_database_url("sqlite", tmp_path) as url, \
+            LiveServer(url) as server:
+        install(server.app, OidcSettings(issuer=provider.issuer, client_id=CLIENT_ID, redirect_uri=REDIRECT_URI,
+                                         scopes=["openid", "profile", "groups", "offline_access"],
+                                         rules=[Rule(group="jc-jammerbugt", team="Jobcenter Jammerbugt")]))
+        preset = tmp_path / "it" / "feltbog.toml"
+        preset.parent.mkdir()
+        preset.write_text(f'server_url = "{server.url}"\nlock_server_url = true\nsign_in_method = "oidc"\n',
+                          encoding="utf-8")
+        monkeypatch.setenv(ENV_OVERRIDE, str(preset))
+        ctx = make_ctx(tmp_path / "laptop")
+        dialog = LoginDialog(ctx)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        assert dialog.server.isReadOnly() and dialog.server.text() == server.url
+        assert not dialog.username.isVisible() and not dialog.password.isVisible()
+        assert not dialog.sign_in.isVisible()
+        qtbot.waitUntil(dialog.oidc.isVisible, timeout=10_000)
+        dialog.oidc.open_browser = Browser("lars", PASSWORD).open
+        with qtbot.waitSignal(dialog.accepted, timeout=30_000):
+            qtbot.mouseClick(dialog.oidc.button, Qt.MouseButton.LeftButton)
+        assert ctx.account.full_name == "Lars Holm" and ctx.account.server_url == server.url
+
+
+def test_a_preset_municipality_sign_in_the_server_does_not_offer_says_so(make_ctx, qtbot, tmp_path, monkeypatch):
+    from desktop.preset import ENV_OVERRIDE
+    from desktop.ui.dialogs.login import LoginDialog
+
+    with make_database_url("sqlite", tmp_path) as url, LiveServer(url) as server:
+        preset = tmp_path / "feltbog.toml"
+        preset.write_text(f'server_url = "{server.url}"\nsign_in_method = "oidc"\n', encoding="utf-8")
+        monkeypatch.setenv(ENV_OVERRIDE, str(preset))
+        dialog = LoginDialog(make_ctx(tmp_path / "laptop"))
+        qtbot.addWidget(dialog)
+        dialog.show()
+        expected = "Serveren tilbyder ikke login med kommunens konto. Kontakt din IT-afdeling."
+        qtbot.waitUntil(lambda: dialog.message.text() == expected, timeout=10_000)
+        assert not dialog.oidc.isVisible()

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-import pytest
-
 from desktop.models.changes import Actor
 from desktop.models.operations import Operations
 from tests.ui.story_helpers import button, click, type_into
@@ -119,11 +117,8 @@ def test_the_overview_and_the_supervisor_report_count_an_opening_alike(ctx):
             assert on_screen == {c.consultant_id: c.openings for c in report.consultants if c.openings}
 
 
-@pytest.mark.xfail(strict=True, reason="A fresh install's sign-in dialog offers the developers' loopback address "
-                   "http://127.0.0.1:8765 (login.DEFAULT_SERVER) as the server; DESIGN §5 says IT presets the "
-                   "address (a config file or OS policy), which does not exist yet: without a preset the field "
-                   "should be empty (a placeholder may show an example)")
 def test_a_fresh_install_does_not_offer_a_loopback_server(ctx, qtbot):
+    """Without IT's preset (desktop/preset.py) the address starts empty; the placeholder shows an example."""
     from desktop.ui.dialogs.login import LoginDialog
 
     dialog = LoginDialog(ctx)

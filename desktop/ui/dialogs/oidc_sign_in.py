@@ -52,8 +52,10 @@ class OidcSignIn(QWidget):
     """The button (hidden until the server offers it) and a Cancel button while the browser is open."""
 
     def __init__(self, ctx: AppContext, server: Callable[[], str], message: QLabel,
-                 done: Callable[[AccountSnapshot], None], parent: QWidget | None = None) -> None:
+                 done: Callable[[AccountSnapshot], None], parent: QWidget | None = None,
+                 *, required: bool = False) -> None:
         super().__init__(parent)
+        self.required = required  # IT chose this sign-in: say so when the server does not offer it
         self.ctx = ctx
         self.server = server
         self.message = message
@@ -82,10 +84,19 @@ class OidcSignIn(QWidget):
             return
 
         def offered(info: object) -> None:
-            self.setVisible(info is not None and self.server().strip() == url)
+            if self.server().strip() != url:
+                return  # the address was changed meanwhile: its own check answers
+            self.setVisible(info is not None)
+            if info is None and self.required:
+                self.message.setText(tr("This server does not offer sign-in with your municipality account. "
+                                        "Contact your IT department."))
 
-        Op.network(self.ctx, lambda: service.sign_in_provider(url), self).success(offered) \
-            .failure(lambda _error: self.hide()).run()
+        def unreachable(error: BaseException) -> None:
+            self.hide()
+            if self.required and self.server().strip() == url:
+                self.message.setText(failure_text(error))
+
+        Op.network(self.ctx, lambda: service.sign_in_provider(url), self).success(offered).failure(unreachable).run()
 
     def start(self) -> None:
         """Open the browser and wait (off the database worker) for the sign-in."""
