@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Engine, Row, func, insert, select, update
 
 from server.deps import AUTH_FAILED, CurrentUser, audit_refusal, client_address, current_user, engine
 from server.limiter import DEVICE_HEADER, retry_after_header
@@ -21,26 +23,45 @@ LOGIN_FAILED = {"code": "auth", "message": "Forkert brugernavn eller adgangskode
 RATE_LIMITED = {"code": "rate_limited", "message": "For mange forsøg. Vent et par minutter, og prøv igen."}
 
 
-@router.post("/login", response_model=LoginResponse, responses=errors(400, 401, 413, 422, 429))
-def login(body: LoginRequest, request: Request, db: Engine = Depends(engine)) -> LoginResponse:
-    """Exchange a username and password for a bearer token.
+@dataclass(frozen=True)
+class SignedIn:
+    """A successful sign-in: the new bearer token (shown once), its expiry, the user and their teams."""
+
+    token: str
+    expires: datetime
+    user: Any  # the users row
+    teams: list[Row[str, str]]
+
+
+class LoginRefused(Exception):
+    """A refused sign-in: the HTTP status, the Danish detail and any headers (Retry-After)."""
+
+    def __init__(self, status: int, detail: dict[str, str], headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail["message"])
+        self.status, self.detail, self.headers = status, detail, headers
+
+
+def authenticate(request: Request, db: Engine, username: str, password: str, device_name: str) -> SignedIn:
+    """Check a username and password and make a token: the one code path of every sign-in.
 
     Failures are counted in the database per (address, user), per user and per
     address (server/limiter.py); the app's ``X-Feltbog-Device`` header lets a
     device that signed this user in before through lock-outs others caused.
+    Both ``POST /api/v1/auth/login`` and the web admin console's sign-in page
+    call this, so they share the limits and the audit rows.
     """
     limiter = request.app.state.login_limiter
     address = client_address(request)
     device = (request.headers.get(DEVICE_HEADER) or "")[:200] or None
     with db.connect() as conn:
-        user = conn.execute(select(User).where(func.lower(User.username) == body.username.lower())).first()
-        keys = limiter.keys(conn, body.username, address, user.id if user else None, device)
+        user = conn.execute(select(User).where(func.lower(User.username) == username.lower())).first()
+        keys = limiter.keys(conn, username, address, user.id if user else None, device)
         wait = limiter.retry_after(conn, keys)
     if wait > 0:  # locked out: answered at once, without looking at the password
         audit_refusal(request, None, "refused:login_rate_limited")
-        raise HTTPException(429, RATE_LIMITED, headers=retry_after_header(wait))
+        raise LoginRefused(429, RATE_LIMITED, retry_after_header(wait))
     # Argon2 takes a moment: verify outside any transaction (SQLite has one writer).
-    ok = verify_password(user.password_hash if user else None, body.password)
+    ok = verify_password(user.password_hash if user else None, password)
     with db.execution_options(write=True).begin() as conn:
         if not ok or user is None or not user.active:
             limiter.failed(conn, keys)
@@ -53,20 +74,31 @@ def login(body: LoginRequest, request: Request, db: Engine = Depends(engine)) ->
             token = new_token()
             expires = expiry(request.app.state.settings.token_days)
             conn.execute(insert(Token).values(
-                token_hash=token_hash(token), user_id=user.id, device_name=body.device_name or "?",
+                token_hash=token_hash(token), user_id=user.id, device_name=device_name or "?",
                 created_at=utcnow(), expires_at=expires,
             ))
-            teams = conn.execute(
+            teams = list(conn.execute(
                 select(Team.id, Team.name).join(Membership, Membership.team_id == Team.id)
                 .where(Membership.user_id == user.id).order_by(Team.name)
-            ).all()
+            ).all())
             audit_rows(conn, [audit(user.id, "login", detail="known_device" if keys.known_device else None)])
     if failed or user is None:
-        raise HTTPException(401, LOGIN_FAILED)
+        raise LoginRefused(401, LOGIN_FAILED)
+    return SignedIn(token, expires, user, teams)
+
+
+@router.post("/login", response_model=LoginResponse, responses=errors(400, 401, 413, 422, 429))
+def login(body: LoginRequest, request: Request, db: Engine = Depends(engine)) -> LoginResponse:
+    """Exchange a username and password for a bearer token (limits and audit: :func:`authenticate`)."""
+    try:
+        signed = authenticate(request, db, body.username, body.password, body.device_name or "?")
+    except LoginRefused as refused:
+        raise HTTPException(refused.status, refused.detail, headers=refused.headers) from None
+    user = signed.user
     return LoginResponse.model_validate({
-        "token": token, "expires_at": iso(expires),
+        "token": signed.token, "expires_at": iso(signed.expires),
         "user": {"id": user.id, "username": user.username, "full_name": user.full_name, "role": user.role},
-        "teams": [{"id": t.id, "name": t.name} for t in teams], "server_time": iso(utcnow()),
+        "teams": [{"id": t.id, "name": t.name} for t in signed.teams], "server_time": iso(utcnow()),
     })
 
 
@@ -94,6 +126,11 @@ def refresh(request: Request, user: CurrentUser = Depends(current_user),
 @router.post("/logout", status_code=204, responses=errors(401))
 def logout(user: CurrentUser = Depends(current_user), db: Engine = Depends(engine)) -> None:
     """Revoke the token used for this request."""
+    sign_out(db, user.token_hash, user.id)
+
+
+def sign_out(db: Engine, digest: str, user_id: str) -> None:
+    """Revoke one token (the API's logout and the console's), audited as ``logout``."""
     with db.execution_options(write=True).begin() as conn:
-        conn.execute(update(Token).where(Token.token_hash == user.token_hash).values(revoked_at=utcnow()))
-        audit_rows(conn, [audit(user.id, "logout")])
+        conn.execute(update(Token).where(Token.token_hash == digest).values(revoked_at=utcnow()))
+        audit_rows(conn, [audit(user_id, "logout")])

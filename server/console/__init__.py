@@ -1,0 +1,35 @@
+"""The web admin console (``/admin``): server-rendered pages for admins, read-only parts for supervisors.
+
+Every action calls the same functions as the admin CLI and the REST admin API
+(server/admin.py, server/personal_data.py, server/erasure.py,
+server/audit_log.py) with the signed-in admin as the actor, so it is audited
+the same way. See server/console/web.py for the session and CSRF rules.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from server.console import audit_pages, people, privacy_pages, sign_in
+from server.console.web import PREFIX, SESSION_COOKIE, ConsoleRefusal, SignInFirst, render
+
+
+def install(app: FastAPI) -> None:
+    """Add the console's pages, its static files and its refusal pages to the app."""
+    for module in (sign_in, people, audit_pages, privacy_pages):
+        app.include_router(module.router, prefix=PREFIX, include_in_schema=False)
+    app.mount(f"{PREFIX}/static", StaticFiles(directory=Path(__file__).parent / "static"), name="console-static")
+
+    @app.exception_handler(ConsoleRefusal)
+    async def refused(request: Request, exc: ConsoleRefusal) -> HTMLResponse:
+        return render(request, "refused.html", exc.status, reason=exc.reason)
+
+    @app.exception_handler(SignInFirst)
+    async def sign_in_first(_request: Request, _exc: SignInFirst) -> Response:
+        response = RedirectResponse(f"{PREFIX}/login", status_code=303)
+        response.delete_cookie(SESSION_COOKIE, path=PREFIX)
+        return response
