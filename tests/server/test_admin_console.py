@@ -134,7 +134,8 @@ def test_every_page_renders_in_danish_and_english(api):
 def test_every_text_the_console_asks_for_has_both_languages():
     """A key missing from STRINGS would show as itself: every t("...") in the templates and code is there."""
     folder = Path(console.__file__).parent
-    sources = [p.read_text(encoding="utf-8") for p in [*folder.glob("templates/*.html"), *folder.glob("*.py")] if p.name != "i18n.py"]
+    files = [*folder.glob("templates/*.html"), *folder.glob("*.py")]
+    sources = [p.read_text(encoding="utf-8") for p in files if p.name != "i18n.py"]
     asked = {key for text in sources for key in re.findall(r"""\bt\(["']([a-z_.]+)["']\)""", text)}
     asked |= {f"role.{r}" for r in admin.ROLES} | {"refused.consultant", "refused.admin_only", "refused.csrf",
                                                    "refused.not_found", "login.failed", "login.rate_limited"}
