@@ -143,8 +143,9 @@ def _teams_page(ctx: Console, error: str | None = None, done: bool = False) -> H
     values = ctx.read(_directory)
     shown = values["teams"] if ctx.is_admin else [t for t in values["teams"] if t["id"] in ctx.user.teams]
     members = {t["id"]: [u for u in values["users"] if t["id"] in u["teams"]] for t in shown}
+    outsiders = {t["id"]: [u for u in values["users"] if t["id"] not in u["teams"]] for t in shown}
     return ctx.render("teams.html", 400 if error else 200, error=error, done=done, shown=shown, members=members,
-                      **values)
+                      outsiders=outsiders, **values)
 
 
 @router.get("/teams", response_class=HTMLResponse)
