@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import Connection
 
 from server import admin
-from server.audit_log import AuditQuery, actions, read_audit, to_csv
+from server.audit_log import KNOWN_ACTIONS, AuditQuery, read_audit, to_csv
 from server.console.web import Console, console_user
 
 router = APIRouter()
@@ -52,7 +52,7 @@ def audit_page(user: str = "", team: str = "", action: str = "", since: str = ""
             teams = [t for t in teams if t["id"] in ctx.user.teams]
             users = [u for u in users if set(u["teams"]) & set(ctx.user.teams)]
         rows = [] if error else read_audit(conn, query, PAGE)
-        return {"rows": rows, "users": users, "teams": teams, "actions": actions(conn),
+        return {"rows": rows, "users": users, "teams": teams, "actions": KNOWN_ACTIONS,
                 "user_names": {u["id"]: u["username"] for u in admin.list_users(conn)},
                 "team_names": {t["id"]: t["name"] for t in admin.list_teams(conn)}}
 

@@ -175,3 +175,12 @@ def test_privacy_and_maintenance_pages_use_the_cli_functions(api):
     assert purge.status_code == 200 and 'id="purge-result"' in purge.text
     bad = api.client.post("/admin/maintenance/purge", data={"csrf": csrf, "days": "0"})
     assert bad.status_code == 400
+
+
+def test_console_pages_may_not_be_framed_cached_or_scripted_and_the_api_is_untouched(api):
+    page = api.client.get("/admin/login")
+    assert page.headers["x-frame-options"] == "DENY" and page.headers["cache-control"] == "no-store"
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert "script-src" not in page.headers["content-security-policy"]  # default-src 'none': no scripts at all
+    assert api.client.get("/admin/static/console.css").status_code == 200
+    assert "content-security-policy" not in api.client.get("/api/v1/health").headers
