@@ -14,7 +14,9 @@ from server.deps import CurrentUser, admin_user, engine, json_response
 from server.routes.admin import run_admin
 from server.schemas import Strict, errors
 
-router = APIRouter(prefix="/api/v1/admin", tags=["admin"], responses=errors(400, 401, 403, 422))
+router = APIRouter(prefix="/api/v1/admin", tags=["admin"], responses=errors(400, 401, 403, 413, 422))
+AUDIT_CONTENT = {200: {"description": "The entries (JSON), or a CSV file with ``format=csv``.",
+                       "content": {"application/json": {}, "text/csv": {"schema": {"type": "string"}}}}}
 
 
 class RoleRequest(Strict):
@@ -52,14 +54,14 @@ def revoke(device_id: str, me: CurrentUser = Depends(admin_user), db: Engine = D
     run_admin(db, lambda c: admin.revoke_token(c, device_id, me.id))
 
 
-@router.get("/audit", responses=errors(400, 401, 403, 422))
+@router.get("/audit", responses=AUDIT_CONTENT)
 def audit_log(
     user_id: str | None = Query(None, max_length=100),
     team_id: str | None = Query(None, max_length=100),
     action: str | None = Query(None, max_length=40, description="an action, or a prefix ending in ':'"),
     since: datetime | None = None,
     until: datetime | None = None,
-    before_id: int | None = Query(None, ge=1),
+    before_id: int | None = Query(None, ge=1, le=2**62),
     limit: int = Query(200, ge=1, le=MAX_PAGE),
     format: Literal["json", "csv"] = "json",
     _: CurrentUser = Depends(admin_user),
