@@ -15,8 +15,9 @@ from server.routes.admin import run_admin
 from server.schemas import Strict, errors
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"], responses=errors(400, 401, 403, 413, 422))
-AUDIT_CONTENT = {200: {"description": "The entries (JSON), or a CSV file with ``format=csv``.",
-                       "content": {"application/json": {}, "text/csv": {"schema": {"type": "string"}}}}}
+AUDIT_CONTENT: dict[int | str, dict[str, Any]] = {200: {
+    "description": "The entries (JSON), or a CSV file with ``format=csv``.",
+    "content": {"application/json": {}, "text/csv": {"schema": {"type": "string"}}}}}
 
 
 class RoleRequest(Strict):
