@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Callable
+from datetime import timedelta
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -15,6 +16,7 @@ from server.console.web import (
     LOGIN_CSRF_COOKIE,
     PREFIX,
     SESSION_COOKIE,
+    SESSION_HOURS,
     Console,
     ConsoleRefusal,
     checked_form,
@@ -60,7 +62,7 @@ def _signed_in(request: Request, form: FormData) -> Response:
     db = request.app.state.engine
     try:
         signed = authenticate(request, db, field_of(form, "username", 100), str(form.get("password", ""))[:200],
-                              DEVICE_NAME)
+                              DEVICE_NAME, timedelta(hours=SESSION_HOURS))
     except LoginRefused as refused:
         key = "login.rate_limited" if refused.status == 429 else "login.failed"
         response = _login_page(request, t(key), refused.status)

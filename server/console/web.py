@@ -2,8 +2,8 @@
 
 * **Session:** signing in (server/routes/auth.authenticate, the API's own code
   path and login limiter) makes an ordinary Feltbog token for the device
-  "Webadministration"; it lives only in an HttpOnly, SameSite=Strict cookie
-  (Secure over https). Every request checks it exactly as a bearer token
+  "Webadministration" that expires after SESSION_HOURS; it lives only in an
+  HttpOnly, SameSite=Strict session cookie (Secure over https). Every request checks it exactly as a bearer token
   (server/deps.current_user), so revoking it or disabling the user ends the
   session at once, and it shows on the devices page like any other sign-in.
 * **CSRF:** every form carries a token derived from the session token
@@ -39,6 +39,7 @@ from server.deps import CurrentUser, audit_refusal, current_user
 SESSION_COOKIE = "feltbog_console"
 LOGIN_CSRF_COOKIE = "feltbog_console_login"
 DEVICE_NAME = "Webadministration"
+SESSION_HOURS = 8  # a working day; the cookie itself ends when the browser closes
 PREFIX = "/admin"
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 

@@ -41,14 +41,16 @@ class LoginRefused(Exception):
         self.status, self.detail, self.headers = status, detail, headers
 
 
-def authenticate(request: Request, db: Engine, username: str, password: str, device_name: str) -> SignedIn:
+def authenticate(request: Request, db: Engine, username: str, password: str, device_name: str,
+                 lifetime: timedelta | None = None) -> SignedIn:
     """Check a username and password and make a token: the one code path of every sign-in.
 
     Failures are counted in the database per (address, user), per user and per
     address (server/limiter.py); the app's ``X-Feltbog-Device`` header lets a
     device that signed this user in before through lock-outs others caused.
     Both ``POST /api/v1/auth/login`` and the web admin console's sign-in page
-    call this, so they share the limits and the audit rows.
+    call this, so they share the limits and the audit rows. ``lifetime``: a
+    token shorter-lived than the settings' ``token_days`` (the console's session).
     """
     limiter = request.app.state.login_limiter
     address = client_address(request)
@@ -72,7 +74,7 @@ def authenticate(request: Request, db: Engine, username: str, password: str, dev
             failed = False
             limiter.succeeded(conn, keys, user.id, device)
             token = new_token()
-            expires = expiry(request.app.state.settings.token_days)
+            expires = utcnow() + lifetime if lifetime else expiry(request.app.state.settings.token_days)
             conn.execute(insert(Token).values(
                 token_hash=token_hash(token), user_id=user.id, device_name=device_name or "?",
                 created_at=utcnow(), expires_at=expires,

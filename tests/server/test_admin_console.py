@@ -6,6 +6,7 @@ The browser test (test_admin_console_browser.py) clicks through the same pages i
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,10 @@ from tests.server.console_helpers import console_login, csrf_of, page_csrf
 
 ADMIN_PAGES = ("/admin/users", "/admin/teams", "/admin/devices", "/admin/audit", "/admin/privacy",
                "/admin/maintenance")
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _audit(api, action: str) -> list[AuditEntry]:
@@ -33,8 +38,10 @@ def test_sign_in_goes_through_the_api_login_and_makes_a_session_device(api):
     assert "feltbog_console=" in cookie and "HttpOnly" in cookie and "SameSite=strict" in cookie
     assert "Path=/admin" in cookie and "Secure" not in cookie  # plain http here; https sets Secure
     with api.engine.connect() as conn:
-        devices = conn.execute(select(Token.device_name).where(Token.user_id == api.ids["ada"])).scalars().all()
-    assert "Webadministration" in devices
+        session = conn.execute(select(Token).where(Token.user_id == api.ids["ada"],
+                                                   Token.device_name == "Webadministration")).one()
+    lifetime = _aware(session.expires_at) - _aware(session.created_at)
+    assert timedelta(hours=7) < lifetime <= timedelta(hours=8)  # a working day, not the 30 days of a laptop
     assert [a.user_id for a in _audit(api, "login")][-1] == api.ids["ada"]
     # Signing out revokes the session's token (audited as the API's logout).
     api.client.post("/admin/logout", data={"csrf": page_csrf(api.client)})
