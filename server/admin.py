@@ -182,6 +182,8 @@ def devices(conn: Connection, user: str | None = None, *, include_ended: bool = 
     if user is not None:
         query = query.where(Token.user_id == find_user(conn, user))
     now = utcnow()
+    if not include_ended:  # in the query, so the limit counts live sign-ins only
+        query = query.where(Token.revoked_at.is_(None), Token.expires_at > now)
     rows = []
     for digest, name, created, expires, revoked, user_id, username in conn.execute(query):
         expires = expires if expires.tzinfo else expires.replace(tzinfo=now.tzinfo)

@@ -41,6 +41,7 @@ def test_change_a_role(api):
 def test_list_and_revoke_one_of_two_devices_with_the_same_name(api):
     first = mint_token(api.engine, api.ids["jens"], device_name="Bærbar")
     second = mint_token(api.engine, api.ids["jens"], device_name="Bærbar")
+    mint_token(api.engine, api.ids["jens"], days=-1, device_name="Gammel pc")  # expired: not a live device
     listed = api.client.get(f"{ADMIN}/devices", params={"user": "jens"}, headers=api.h("ada")).json()
     assert sorted(d["device_name"] for d in listed) == ["Bærbar", "Bærbar", "test"]
     assert all(first not in str(d) and token_hash(first) != d["id"] for d in listed)  # never the token
@@ -60,6 +61,7 @@ def test_list_and_revoke_one_of_two_devices_with_the_same_name(api):
     assert api.client.post(f"{ADMIN}/devices/not-a-device/revoke", headers=api.h("ada")).status_code == 400
     ended = api.client.get(f"{ADMIN}/devices", params={"user": "jens", "include_ended": True}, headers=api.h("ada"))
     assert [d["live"] for d in ended.json() if d["id"] == target["id"]] == [False]
+    assert [d["live"] for d in ended.json() if d["device_name"] == "Gammel pc"] == [False]
     assert api.client.get(f"{ADMIN}/devices", headers=api.h("mette")).status_code == 403
 
 
