@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-venv.sh test
 bash scripts/ensure-postgres.sh
+bash scripts/ensure-chromium.sh  # the web admin console's browser test
 export QT_QPA_PLATFORM=offscreen
 .venv/bin/ruff check desktop server tests bench
 .venv/bin/lint-imports

@@ -17,6 +17,8 @@ from server.security import hash_password, utcnow
 from server.store import audit, audit_rows
 from server.tables import Counter, Membership, Record, Team, TeamDeparture, TeamExit, Token, User
 
+ROLES = ("consultant", "supervisor", "admin")
+
 
 class AdminError(Exception):
     """A refused admin action, with a message for the operator."""
@@ -79,7 +81,7 @@ def create_user(
     ``password_hash`` (an Argon2 hash of ``password`` made earlier) skips the
     hashing, for imports and for test fixtures that make many users.
     """
-    if role not in ("consultant", "supervisor", "admin"):
+    if role not in ROLES:
         raise AdminError("Role must be consultant, supervisor or admin.")
     check_password(password, username, role)
     if conn.execute(select(User.id).where(func.lower(User.username) == username.lower())).first():
@@ -170,6 +172,58 @@ def revoke_device(conn: Connection, user: str, device_name: str, actor: str | No
     return len(digests)
 
 
+def devices(conn: Connection, user: str | None = None, *, include_ended: bool = False,
+            limit: int = 500) -> list[dict[str, Any]]:
+    """Sign-ins (one token per device and login), newest first, with an ``id`` (a prefix of the token's hash)
+    that :func:`revoke_token` takes; never the token. Only live ones unless ``include_ended``."""
+    query = (select(Token.token_hash, Token.device_name, Token.created_at, Token.expires_at, Token.revoked_at,
+                    User.id, User.username).join(User, User.id == Token.user_id)
+             .order_by(Token.created_at.desc(), Token.token_hash).limit(limit))
+    if user is not None:
+        query = query.where(Token.user_id == find_user(conn, user))
+    now = utcnow()
+    if not include_ended:  # in the query, so the limit counts live sign-ins only
+        query = query.where(Token.revoked_at.is_(None), Token.expires_at > now)
+    rows = []
+    for digest, name, created, expires, revoked, user_id, username in conn.execute(query):
+        expires = expires if expires.tzinfo else expires.replace(tzinfo=now.tzinfo)
+        live = revoked is None and expires > now
+        if live or include_ended:
+            rows.append({"id": digest[:DEVICE_ID_LENGTH], "user_id": user_id, "username": username,
+                         "device_name": name, "created_at": created.isoformat(), "expires_at": expires.isoformat(),
+                         "revoked": revoked is not None, "live": live})
+    return rows
+
+
+DEVICE_ID_LENGTH = 30  # the token-hash prefix that names one sign-in (also in the audit log: device_key)
+
+
+def revoke_token(conn: Connection, device_id: str, actor: str | None = None) -> str:
+    """Revoke one sign-in by its id (from :func:`devices`); audited exactly as ``revoke-device``. Returns the user id.
+
+    Unlike ``revoke-device`` by name, two laptops that signed in under the same name are told apart.
+    """
+    if len(device_id) != DEVICE_ID_LENGTH or any(c not in "0123456789abcdef" for c in device_id):
+        raise AdminError("Ukendt enhed.")
+    found = conn.execute(select(Token.token_hash, Token.user_id).where(
+        Token.token_hash.startswith(device_id), Token.revoked_at.is_(None))).first()
+    if found is None:
+        raise AdminError("Enheden findes ikke eller er allerede lukket.")
+    conn.execute(update(Token).where(Token.token_hash == found.token_hash).values(revoked_at=utcnow()))
+    audit_rows(conn, [audit(actor, "admin:revoke_device", entity="token", entity_id=device_key(found.token_hash),
+                            team_id=None, detail={"user_id": found.user_id})])
+    return str(found.user_id)
+
+
+def set_role(conn: Connection, user: str, role: str, actor: str | None = None) -> None:
+    """Give a user another role (consultant, supervisor or admin); it holds from their next request."""
+    if role not in ROLES:
+        raise AdminError("Role must be consultant, supervisor or admin.")
+    user_id = find_user(conn, user)
+    conn.execute(update(User).where(User.id == user_id).values(role=role))
+    audit_rows(conn, [audit(actor, "admin:set_role", entity="user", entity_id=user_id, detail=role)])
+
+
 def set_active(conn: Connection, user: str, active: bool, actor: str | None = None) -> None:
     """Disable (or re-enable) a user; a disabled user's tokens stop working at once."""
     user_id = find_user(conn, user)
@@ -195,7 +249,7 @@ def list_teams(conn: Connection) -> list[dict[str, Any]]:
     return [{"id": t.id, "name": t.name} for t in conn.execute(select(Team).order_by(Team.name))]
 
 
-def purge_tombstones(conn: Connection, days: int = TOMBSTONE_DAYS) -> int:
+def purge_tombstones(conn: Connection, days: int = TOMBSTONE_DAYS, actor: str | None = None) -> int:
     """Drop tombstones older than ``days``; older cursors then get 410 (resync).
 
     The highest purged sequence number becomes the horizon; team exits at or
@@ -213,5 +267,5 @@ def purge_tombstones(conn: Connection, days: int = TOMBSTONE_DAYS) -> int:
     horizon = max(current, highest)
     conn.execute(update(Counter).where(Counter.name == "tombstone_horizon").values(value=horizon))
     conn.execute(delete(TeamExit).where(TeamExit.seq <= horizon))
-    audit_rows(conn, [audit(None, "admin:purge_tombstones", detail=f"{result.rowcount} older than {days} days")])
+    audit_rows(conn, [audit(actor, "admin:purge_tombstones", detail=f"{result.rowcount} older than {days} days")])
     return result.rowcount or 0

@@ -15,14 +15,14 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from desktop.domain.protocol import SCHEMA_VERSION
-from server import __version__, hostile_input
+from server import __version__, console, hostile_input
 from server.admin import ensure_counters
 from server.config import Settings, default_database_url
 from server.db import make_engine, migrate
 from server.hostile_input import safe_text
 from server.limiter import LoginLimiter, RefusalThrottle
 from server.oidc.settings import OidcSettings
-from server.routes import access, admin, auth, companies, deleted, oidc, privacy, reviews, sync, teams
+from server.routes import access, admin, admin_more, auth, companies, deleted, oidc, privacy, reviews, sync, teams
 from server.schemas import HealthResponse
 from server.security import iso, utcnow
 
@@ -143,8 +143,9 @@ def create_app(database_url: str | None = None, *, settings: Settings | None = N
                 "server_time": iso(utcnow())}
 
     for router in (auth.router, oidc.router, sync.router, access.router, reviews.router, teams.router, admin.router,
-                   privacy.router, companies.router, deleted.router):
+                   admin_more.router, privacy.router, companies.router, deleted.router):
         app.include_router(router)
+    console.install(app)  # the web admin console under /admin
     return app
 
 

@@ -17,7 +17,6 @@ from desktop.domain.protocol import TOMBSTONE_DAYS
 from server import admin
 from server.config import DEFAULT_HOST, DEFAULT_PORT, default_database_url
 from server.db import checkpoint, make_engine, migrate
-from server.store import audit, audit_rows
 
 DB_HELP = "database URL, e.g. postgresql+psycopg://user@host/feltbog (default: SQLite in the user data folder)"
 
@@ -49,6 +48,9 @@ def _admin_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     c.add_argument("user")
     c.add_argument("--password", help="(prompted for when left out)")
     command("revoke", "revoke all of a user's devices").add_argument("user")
+    c = command("set-role", "give a user another role")
+    c.add_argument("user")
+    c.add_argument("role", choices=list(admin.ROLES))
     command("disable", "disable a user (their tokens stop working)").add_argument("user")
     command("enable", "enable a disabled user").add_argument("user")
     command("list-users", "list users with roles and teams")
@@ -101,7 +103,7 @@ PRIVACY_COMMANDS = ("revoke-device", "list-devices", "export-person", "erase-per
 def _privacy(conn: Connection, args: argparse.Namespace) -> None:
     """The personal-data and device commands (server/personal_data.py, server/erasure.py, server/access.py)."""
     from server.erasure import apply_retention, default_retention_years, erase_person
-    from server.personal_data import Person, export_person
+    from server.personal_data import Person, export_audited
 
     def dump(value: object) -> str:
         return json.dumps(value, indent=2, ensure_ascii=False, default=str)
@@ -112,8 +114,7 @@ def _privacy(conn: Connection, args: argparse.Namespace) -> None:
     elif cmd == "list-devices":
         print(dump(admin.list_devices(conn, args.user)))
     elif cmd == "export-person":
-        document = export_person(conn, Person.from_values(args.name, args.email, args.phone, args.cpr))
-        audit_rows(conn, [audit(None, "admin:export_person", detail={"records": len(document["records"])})])
+        document = export_audited(conn, Person.from_values(args.name, args.email, args.phone, args.cpr), None)
         if args.out:
             Path(args.out).write_text(dump(document), encoding="utf-8")
             print(f"wrote {len(document['records'])} record(s) to {args.out}")
@@ -151,6 +152,8 @@ def run_admin(args: argparse.Namespace) -> int:
                 admin.reset_password(conn, args.user, _password(args.password))
             elif cmd == "revoke":
                 print(f"revoked {admin.revoke_user(conn, args.user)} token(s)")
+            elif cmd == "set-role":
+                admin.set_role(conn, args.user, args.role)
             elif cmd in ("disable", "enable"):
                 admin.set_active(conn, args.user, cmd == "enable")
             elif cmd == "list-users":

@@ -41,6 +41,7 @@ from desktop.domain.privacy import ERASED, fold_name, normalise_phone
 from desktop.domain.schema import ENTITIES, TEXT
 from server.admin import AdminError
 from server.security import iso, utcnow
+from server.store import audit, audit_rows
 from server.tables import AuditEntry, Record, User
 
 PERSON_ENTITIES = ("contact", "mentor")
@@ -304,3 +305,13 @@ def export_person(conn: Connection, person: Person) -> dict[str, Any]:
         "records": records,
         "audit": find_audit(conn, [f.id for f in found], [u["id"] for u in users]),
     }
+
+
+def export_audited(conn: Connection, person: Person, actor: str | None) -> dict[str, Any]:
+    """:func:`export_person`, audited as ``admin:export_person`` with the record count (never the identifiers).
+
+    The CLI's ``export-person``, ``POST /admin/personal-data/export`` and the console all call this.
+    """
+    document = export_person(conn, person)
+    audit_rows(conn, [audit(actor, "admin:export_person", detail={"records": len(document["records"])})])
+    return document

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,26 +27,47 @@ PASSWORD_LOGIN_OFF = {"code": "password_login_off",
 RATE_LIMITED = {"code": "rate_limited", "message": "For mange forsøg. Vent et par minutter, og prøv igen."}
 
 
-@router.post("/login", response_model=LoginResponse, responses=errors(400, 401, 403, 413, 422, 429))
-def login(body: LoginRequest, request: Request, db: Engine = Depends(engine)) -> LoginResponse:
-    """Exchange a username and password for a bearer token.
+@dataclass(frozen=True)
+class SignedIn:
+    """A successful sign-in: the new bearer token (shown once), its expiry, the user and their teams."""
+
+    token: str
+    expires: datetime
+    user: Any  # the users row
+    teams: Sequence[Row[str, str]]
+
+
+class LoginRefused(Exception):
+    """A refused sign-in: the HTTP status, the Danish detail and any headers (Retry-After)."""
+
+    def __init__(self, status: int, detail: dict[str, str], headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail["message"])
+        self.status, self.detail, self.headers = status, detail, headers
+
+
+def authenticate(request: Request, db: Engine, username: str, password: str, device_name: str,
+                 lifetime: timedelta | None = None) -> SignedIn:
+    """Check a username and password and make a token: the one code path of every password sign-in
+    (the API's ``POST /auth/login`` and the web console's form).
 
     Failures are counted in the database per (address, user), per user and per
     address (server/limiter.py); the app's ``X-Feltbog-Device`` header lets a
     device that signed this user in before through lock-outs others caused.
+    Where the server takes the municipality's account only, a right password
+    of anyone but a break-glass account is refused (403).
     """
     limiter = request.app.state.login_limiter
     address = client_address(request)
     device = (request.headers.get(DEVICE_HEADER) or "")[:200] or None
     with db.connect() as conn:
-        user = conn.execute(select(User).where(func.lower(User.username) == body.username.lower())).first()
-        keys = limiter.keys(conn, body.username, address, user.id if user else None, device)
+        user = conn.execute(select(User).where(func.lower(User.username) == username.lower())).first()
+        keys = limiter.keys(conn, username, address, user.id if user else None, device)
         wait = limiter.retry_after(conn, keys)
     if wait > 0:  # locked out: answered at once, without looking at the password
         audit_refusal(request, None, "refused:login_rate_limited")
-        raise HTTPException(429, RATE_LIMITED, headers=retry_after_header(wait))
+        raise LoginRefused(429, RATE_LIMITED, retry_after_header(wait))
     # Argon2 takes a moment: verify outside any transaction (SQLite has one writer).
-    ok = verify_password(user.password_hash if user else None, body.password)
+    ok = verify_password(user.password_hash if user else None, password)
     password_off = False
     with db.execution_options(write=True).begin() as conn:
         if not ok or user is None or not user.active:
@@ -60,20 +82,35 @@ def login(body: LoginRequest, request: Request, db: Engine = Depends(engine)) ->
         else:
             failed = False
             limiter.succeeded(conn, keys, user.id, device)
-            token, expires = issue_token(conn, user.id, body.device_name, request.app.state.settings.token_days)
+            token, expires = issue_token(conn, user.id, device_name, request.app.state.settings.token_days,
+                                         lifetime=lifetime)
             teams = teams_of(conn, user.id)
             audit_rows(conn, [audit(user.id, "login", detail="known_device" if keys.known_device else None)])
     if password_off:
-        raise HTTPException(403, PASSWORD_LOGIN_OFF)
+        raise LoginRefused(403, PASSWORD_LOGIN_OFF)
     if failed or user is None:
-        raise HTTPException(401, LOGIN_FAILED)
-    return login_response(token, expires, user, teams)
+        raise LoginRefused(401, LOGIN_FAILED)
+    return SignedIn(token, expires, user, teams)
+
+
+@router.post("/login", response_model=LoginResponse, responses=errors(400, 401, 403, 413, 422, 429))
+def login(body: LoginRequest, request: Request, db: Engine = Depends(engine)) -> LoginResponse:
+    """Exchange a username and password for a bearer token (limits and audit: :func:`authenticate`)."""
+    try:
+        signed = authenticate(request, db, body.username, body.password, body.device_name or "?")
+    except LoginRefused as refused:
+        raise HTTPException(refused.status, refused.detail, headers=refused.headers) from None
+    return login_response(signed.token, signed.expires, signed.user, signed.teams)
 
 
 def issue_token(conn: Connection, user_id: str, device_name: str, days: int,
-                oidc_session: str | None = None) -> tuple[str, datetime]:
-    """Make a new bearer token for a user who just proved who they are (password or identity provider)."""
-    token, expires = new_token(), expiry(days)
+                oidc_session: str | None = None, lifetime: timedelta | None = None) -> tuple[str, datetime]:
+    """Make a new bearer token for a user who just proved who they are (password or identity provider).
+
+    ``lifetime`` overrides ``days`` (the web console's 8-hour session).
+    """
+    token = new_token()
+    expires = utcnow() + lifetime if lifetime else expiry(days)
     conn.execute(insert(Token).values(
         token_hash=token_hash(token), user_id=user_id, device_name=device_name or "?",
         created_at=utcnow(), expires_at=expires, oidc_session=oidc_session,
@@ -127,6 +164,11 @@ def refresh(request: Request, user: CurrentUser = Depends(current_user),
 @router.post("/logout", status_code=204, responses=errors(401))
 def logout(user: CurrentUser = Depends(current_user), db: Engine = Depends(engine)) -> None:
     """Revoke the token used for this request."""
+    sign_out(db, user.token_hash, user.id)
+
+
+def sign_out(db: Engine, digest: str, user_id: str) -> None:
+    """Revoke one token (the API's logout and the console's), audited as ``logout``."""
     with db.execution_options(write=True).begin() as conn:
-        conn.execute(update(Token).where(Token.token_hash == user.token_hash).values(revoked_at=utcnow()))
-        audit_rows(conn, [audit(user.id, "logout")])
+        conn.execute(update(Token).where(Token.token_hash == digest).values(revoked_at=utcnow()))
+        audit_rows(conn, [audit(user_id, "logout")])

@@ -6,16 +6,15 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 
 from server import admin
 from server.db import checkpoint
 from server.deps import CurrentUser, admin_user, engine, json_response
 from server.erasure import apply_retention, default_retention_years, erase_person
-from server.personal_data import Person, export_person
+from server.personal_data import Person, export_audited
 from server.routes.admin import run_admin
 from server.schemas import errors
-from server.store import audit, audit_rows
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"], responses=errors(400, 401, 403, 422))
 
@@ -58,12 +57,7 @@ def export(body: PersonQuery, me: CurrentUser = Depends(admin_user), db: Engine 
     """Everything the server stores about a person: accounts, contacts, mentors, mentions, audit entries."""
     person = _person(body)
 
-    def run(conn: Connection) -> dict[str, Any]:
-        document = export_person(conn, person)
-        audit_rows(conn, [audit(me.id, "admin:export_person", detail={"records": len(document["records"])})])
-        return document
-
-    return json_response(run_admin(db, run))
+    return json_response(run_admin(db, lambda c: export_audited(c, person, me.id)))
 
 
 @router.post("/personal-data/erase")
