@@ -5,17 +5,27 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import logging
 import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, select
 
 from desktop.domain.protocol import TOMBSTONE_DAYS
-from server import admin
-from server.config import DEFAULT_HOST, DEFAULT_PORT, default_database_url
+from server import __version__, admin
+from server.config import (
+    CONFIG_FILE_VARIABLE,
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    ConfigError,
+    Settings,
+    load_settings,
+)
 from server.db import checkpoint, make_engine, migrate
+from server.metrics import MULTIPROCESS_VARIABLE
 from server.store import audit, audit_rows
 
 DB_HELP = "database URL, e.g. postgresql+psycopg://user@host/feltbog (default: SQLite in the user data folder)"
@@ -120,7 +130,7 @@ def _privacy(conn: Connection, args: argparse.Namespace) -> None:
 
 def run_admin(args: argparse.Namespace) -> int:
     """Carry out one admin command; prints what it did."""
-    engine = make_engine(args.db or default_database_url())
+    engine = make_engine(args.db)
     migrate(engine)
     try:
         with engine.execution_options(write=True).begin() as conn:
@@ -203,30 +213,58 @@ def uvicorn_limits(forwarded_allow_ips: str) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of ``python -m server``."""
+    """Entry point of ``python -m server``: the options override the settings (``FELTBOG_*``, server/config.py)."""
     parser = argparse.ArgumentParser(prog="python -m server", description="Feltbog sync server")
-    parser.add_argument("--db", default=None, help=DB_HELP)
-    parser.add_argument("--host", default=DEFAULT_HOST)
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
-    parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--forwarded-allow-ips", default=os.environ.get("FELTBOG_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+    parser.add_argument("--config", default=None, metavar="FILE",
+                        help=f"settings file of FELTBOG_NAME=value lines (default: ${CONFIG_FILE_VARIABLE}); "
+                             "the environment wins over it")
+    parser.add_argument("--db", default=None, help=DB_HELP + "; better FELTBOG_SERVER_DB, which `ps` does not show")
+    parser.add_argument("--host", default=None, help=f"default {DEFAULT_HOST} (FELTBOG_HOST)")
+    parser.add_argument("--port", type=int, default=None, help=f"default {DEFAULT_PORT} (FELTBOG_PORT)")
+    parser.add_argument("--workers", type=int, default=None, help="uvicorn processes, default 1 (FELTBOG_WORKERS)")
+    parser.add_argument("--forwarded-allow-ips", default=None,
                         help="the reverse proxies whose X-Forwarded-For names the client (comma-separated; "
-                             "default 127.0.0.1, nginx on the same host; '' trusts nobody); see docs/deploy.md")
+                             "default 127.0.0.1, nginx on the same host; '' trusts nobody; "
+                             "FELTBOG_FORWARDED_ALLOW_IPS); see docs/deploy.md")
     sub = parser.add_subparsers(dest="mode")
     _admin_parser(sub)
     args = parser.parse_args(argv)
+    try:
+        settings = load_settings(args.config, database_url=args.db, host=args.host, port=args.port,
+                                 workers=args.workers, forwarded_allow_ips=args.forwarded_allow_ips)
+    except ConfigError as exc:
+        print(f"Invalid settings:\n{exc}", file=sys.stderr)
+        return 2
     if args.mode == "admin":
+        args.db = settings.database_url
         return run_admin(args)
+    return serve(settings, args.config)
+
+
+def serve(settings: Settings, config_file: str | None) -> int:
+    """Migrate, then run uvicorn with the server's JSON log; the workers read the same settings."""
     import uvicorn
 
-    url = args.db or default_database_url()
-    engine = make_engine(url)
+    from server import logs
+
+    logs.configure(settings.log_level, settings.log_format)
+    engine = make_engine(settings.database_url)
     migrate(engine)
     with engine.execution_options(write=True).begin() as conn:
         admin.ensure_counters(conn)
     engine.dispose()
-    os.environ["FELTBOG_SERVER_DB"] = url  # the workers read it
-    print(f"Feltbog server on http://{args.host}:{args.port} ({url.split('://')[0]})", flush=True)
-    uvicorn.run("server.app:app_from_environment", factory=True, host=args.host, port=args.port,
-                workers=args.workers, log_level="info", **uvicorn_limits(args.forwarded_allow_ips))
+    # The workers build their own Settings from the environment: hand them what the options changed.
+    os.environ["FELTBOG_SERVER_DB"] = settings.database_url
+    os.environ["FELTBOG_FORWARDED_ALLOW_IPS"] = settings.forwarded_allow_ips
+    if config_file:
+        os.environ[CONFIG_FILE_VARIABLE] = str(Path(config_file).resolve())
+    if settings.workers > 1 and not os.environ.get(MULTIPROCESS_VARIABLE):
+        # Every worker writes its metrics here; /metrics in any of them reports the sum (server/metrics.py).
+        os.environ[MULTIPROCESS_VARIABLE] = tempfile.mkdtemp(prefix="feltbog-metrics-")
+    logging.getLogger("server").info("starting", extra={
+        "host": settings.host, "port": settings.port, "workers": settings.workers,
+        "database": settings.database_url.split("://")[0], "version": __version__})
+    uvicorn.run("server.app:app_from_environment", factory=True, host=settings.host, port=settings.port,
+                workers=settings.workers, log_config=logs.logging_config(settings.log_level, settings.log_format),
+                access_log=False, **uvicorn_limits(settings.forwarded_allow_ips))
     return 0

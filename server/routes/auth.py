@@ -7,7 +7,8 @@ from datetime import timedelta
 from fastapi import APIRouter, Depends, HTTPException, Request
 from sqlalchemy import Engine, func, insert, select, update
 
-from server.deps import AUTH_FAILED, CurrentUser, audit_refusal, client_address, current_user, engine
+from server import metrics
+from server.deps import AUTH_FAILED, CurrentUser, audit_refusal, client_address, current_user, engine, note_user
 from server.limiter import DEVICE_HEADER, retry_after_header
 from server.schemas import LoginRequest, LoginResponse, RefreshResponse, errors
 from server.security import expiry, iso, new_token, token_hash, utcnow, verify_password
@@ -38,6 +39,7 @@ def login(body: LoginRequest, request: Request, db: Engine = Depends(engine)) ->
         wait = limiter.retry_after(conn, keys)
     if wait > 0:  # locked out: answered at once, without looking at the password
         audit_refusal(request, None, "refused:login_rate_limited")
+        metrics.LOGIN_FAILURES.labels("rate_limited").inc()
         raise HTTPException(429, RATE_LIMITED, headers=retry_after_header(wait))
     # Argon2 takes a moment: verify outside any transaction (SQLite has one writer).
     ok = verify_password(user.password_hash if user else None, body.password)
@@ -62,7 +64,10 @@ def login(body: LoginRequest, request: Request, db: Engine = Depends(engine)) ->
             ).all()
             audit_rows(conn, [audit(user.id, "login", detail="known_device" if keys.known_device else None)])
     if failed or user is None:
+        metrics.LOGIN_FAILURES.labels("disabled" if ok and user is not None else "credentials").inc()
+        note_user(request, user.id if user else None)
         raise HTTPException(401, LOGIN_FAILED)
+    note_user(request, user.id)
     return LoginResponse.model_validate({
         "token": token, "expires_at": iso(expires),
         "user": {"id": user.id, "username": user.username, "full_name": user.full_name, "role": user.role},
