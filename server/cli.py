@@ -62,6 +62,9 @@ def _admin_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     command("enable", "enable a disabled user").add_argument("user")
     command("list-users", "list users with roles and teams")
     command("list-teams", "list teams")
+    c = command("backup", "copy the SQLite database while the server runs, check the copy (PostgreSQL: pg_dump)")
+    c.add_argument("destination", help="a file, or a folder (ending in /) for a time-stamped file")
+    c.add_argument("--keep", type=int, default=None, help="with a folder: keep only the N newest backups there")
     c = command("purge-tombstones", "drop deletes older than N days (older cursors then get 410)")
     c.add_argument("--days", type=int, default=TOMBSTONE_DAYS)
     c = command("revoke-device", "revoke one device of a user (it wipes its data on its next sync)")
@@ -130,6 +133,8 @@ def _privacy(conn: Connection, args: argparse.Namespace) -> None:
 
 def run_admin(args: argparse.Namespace) -> int:
     """Carry out one admin command; prints what it did."""
+    if args.command == "backup":
+        return _backup(args)
     engine = make_engine(args.db)
     migrate(engine)
     try:
@@ -171,6 +176,21 @@ def run_admin(args: argparse.Namespace) -> int:
         if args.command in ("erase-person", "apply-retention"):
             checkpoint(engine)  # SQLite: the erased text leaves the WAL too
         engine.dispose()
+    return 0
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from server.backup import BackupError, backup
+
+    if args.keep is not None and args.keep < 1:
+        print("error: --keep must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        result = backup(args.db, args.destination, keep=args.keep)
+    except (BackupError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(result, indent=2, ensure_ascii=False))
     return 0
 
 
