@@ -63,3 +63,15 @@ def test_the_api_docs_load_their_scripts_from_the_server_or_are_off(tmp_path):
         for page in ("/docs", "/redoc", "/openapi.json"):
             assert client.get(page).status_code == 404
         assert client.get("/api/v1/health").json()["status"] == "ok"
+
+
+def test_the_shipped_env_file_example_is_valid(monkeypatch):
+    from pathlib import Path
+
+    for name in ("FELTBOG_SERVER_DB", "FELTBOG_WORKERS", "FELTBOG_DOCS", "FELTBOG_CONFIG_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    example = Path(__file__).resolve().parents[2] / "installers" / "server" / "feltbog-server.env.example"
+    settings = load_settings(example)
+    assert settings.database_url.startswith("postgresql+psycopg://") and settings.workers == 4
+    assert settings.docs is False and settings.log_format == "json"
+    assert settings.workers * (settings.db_pool_size + settings.db_max_overflow) < 100  # PostgreSQL's default
