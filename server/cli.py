@@ -7,6 +7,7 @@ import getpass
 import json
 import logging
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -86,7 +87,7 @@ def _admin_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     c.add_argument("into")
     command("unmerge-company", "take back a manual merge of this company").add_argument("duplicate")
     command("duplicate-companies", "list companies of a team with the same name and address").add_argument("team")
-    c = command("apply-retention", "anonymise visit notes older than N years (default FELTBOG_RETENTION_YEARS or 5)")
+    c = command("apply-retention", "anonymise visit notes older than N years (default FELTBOG_RETENTION_YEARS, 5)")
     c.add_argument("--visits-older-than-years", type=int, default=None)
     c.add_argument("--dry-run", action="store_true", help="only list what would change")
 
@@ -105,7 +106,7 @@ PRIVACY_COMMANDS = ("revoke-device", "list-devices", "export-person", "erase-per
 
 def _privacy(conn: Connection, args: argparse.Namespace) -> None:
     """The personal-data and device commands (server/personal_data.py, server/erasure.py, server/access.py)."""
-    from server.erasure import apply_retention, default_retention_years, erase_person
+    from server.erasure import apply_retention, erase_person
     from server.personal_data import Person, export_person
 
     def dump(value: object) -> str:
@@ -127,7 +128,7 @@ def _privacy(conn: Connection, args: argparse.Namespace) -> None:
     elif cmd == "erase-person":
         print(dump(erase_person(conn, Person.from_values(args.name, args.email, args.phone), dry_run=args.dry_run)))
     elif cmd == "apply-retention":
-        years = args.visits_older_than_years or default_retention_years()
+        years = args.visits_older_than_years or args.retention_years
         print(dump(apply_retention(conn, years, dry_run=args.dry_run)))
 
 
@@ -256,7 +257,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Invalid settings:\n{exc}", file=sys.stderr)
         return 2
     if args.mode == "admin":
-        args.db = settings.database_url
+        args.db, args.retention_years = settings.database_url, settings.retention_years
+        if "database_url" not in settings.model_fields_set:  # no --db, FELTBOG_SERVER_DB or settings file
+            print(f"note: no database given (--db, FELTBOG_SERVER_DB or FELTBOG_CONFIG_FILE): using the local "
+                  f"SQLite file {settings.database_url.removeprefix('sqlite:///')}", file=sys.stderr)
         return run_admin(args)
     return serve(settings, args.config)
 
@@ -278,13 +282,18 @@ def serve(settings: Settings, config_file: str | None) -> int:
     os.environ["FELTBOG_FORWARDED_ALLOW_IPS"] = settings.forwarded_allow_ips
     if config_file:
         os.environ[CONFIG_FILE_VARIABLE] = str(Path(config_file).resolve())
+    own_metrics_folder = None
     if settings.workers > 1 and not os.environ.get(MULTIPROCESS_VARIABLE):
         # Every worker writes its metrics here; /metrics in any of them reports the sum (server/metrics.py).
-        os.environ[MULTIPROCESS_VARIABLE] = tempfile.mkdtemp(prefix="feltbog-metrics-")
+        own_metrics_folder = os.environ[MULTIPROCESS_VARIABLE] = tempfile.mkdtemp(prefix="feltbog-metrics-")
     logging.getLogger("server").info("starting", extra={
         "host": settings.host, "port": settings.port, "workers": settings.workers,
         "database": settings.database_url.split("://")[0], "version": __version__})
-    uvicorn.run("server.app:app_from_environment", factory=True, host=settings.host, port=settings.port,
-                workers=settings.workers, log_config=logs.logging_config(settings.log_level, settings.log_format),
-                access_log=False, **uvicorn_limits(settings.forwarded_allow_ips))
+    try:
+        uvicorn.run("server.app:app_from_environment", factory=True, host=settings.host, port=settings.port,
+                    workers=settings.workers, log_config=logs.logging_config(settings.log_level, settings.log_format),
+                    access_log=False, **uvicorn_limits(settings.forwarded_allow_ips))
+    finally:
+        if own_metrics_folder:
+            shutil.rmtree(own_metrics_folder, ignore_errors=True)
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 
 import pytest
 from fastapi.testclient import TestClient
@@ -75,3 +76,16 @@ def test_the_shipped_env_file_example_is_valid(monkeypatch):
     assert settings.database_url.startswith("postgresql+psycopg://") and settings.workers == 4
     assert settings.docs is False and settings.log_format == "json"
     assert settings.workers * (settings.db_pool_size + settings.db_max_overflow) < 100  # PostgreSQL's default
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="XDG_DATA_HOME places the default file on Linux")
+def test_an_admin_command_without_a_database_says_which_file_it_uses(monkeypatch, tmp_path, capsys):
+    for name in ("FELTBOG_SERVER_DB", "FELTBOG_DATABASE_URL", "FELTBOG_CONFIG_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert main(["admin", "list-teams"]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("note: no database given") and str(tmp_path / "Feltbog-server") in err
+    monkeypatch.setenv("FELTBOG_SERVER_DB", f"sqlite:///{tmp_path / 'named.sqlite'}")
+    assert main(["admin", "list-teams"]) == 0
+    assert capsys.readouterr().err == ""
