@@ -1,8 +1,9 @@
 """Render resources/icons/feltbog.svg into feltbog.ico (Windows) and feltbog.icns (macOS).
 
-Run before PyInstaller: ``python installers/make_icons.py``. Uses Qt's SVG
-renderer and Qt's image writers (ICO everywhere; ICNS where Qt's image
-format plugin has it, else a PNG set for iconutil on macOS).
+Run before PyInstaller: ``python installers/make_icons.py``. Qt's SVG renderer draws every size
+itself (a 16-pixel icon drawn at 16 pixels is sharper than a 256-pixel one scaled down); Pillow
+packs them into one multi-size ``.ico`` (Explorer, the taskbar and the Start menu each pick their
+size; Qt's own ICO writer keeps only one). macOS: a PNG set for ``iconutil``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from PySide6.QtGui import QGuiApplication, QImage, QPainter  # noqa: E402
 from PySide6.QtSvg import QSvgRenderer  # noqa: E402
 
 ICONS = Path(__file__).resolve().parent.parent / "resources" / "icons"
+ICO_SIZES = (16, 24, 32, 48, 64, 128, 256)
 
 
 def render(size: int) -> QImage:
@@ -31,9 +33,24 @@ def render(size: int) -> QImage:
     return image
 
 
+def write_ico(path: Path) -> None:
+    """One .ico holding every size in ICO_SIZES, each rendered at its own size."""
+    from PIL import Image
+
+    with tempfile.TemporaryDirectory() as folder:
+        images = []
+        for size in ICO_SIZES:
+            png = Path(folder) / f"{size}.png"
+            render(size).save(str(png), "PNG")
+            images.append(Image.open(png).convert("RGBA"))
+            images[-1].load()
+    largest = images[-1]
+    largest.save(path, format="ICO", sizes=[(s, s) for s in ICO_SIZES], append_images=images[:-1])
+
+
 def main() -> int:
     QGuiApplication.instance() or QGuiApplication(sys.argv)
-    render(256).save(str(ICONS / "feltbog.ico"), "ICO")
+    write_ico(ICONS / "feltbog.ico")
     render(512).save(str(ICONS / "feltbog.png"), "PNG")
     if sys.platform == "darwin":
         iconset = Path(tempfile.mkdtemp()) / "feltbog.iconset"

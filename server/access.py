@@ -39,7 +39,7 @@ from fastapi.security import HTTPAuthorizationCredentials
 from sqlalchemy import Connection, Engine, delete, select
 
 from server.admin import device_key
-from server.deps import AUTH_FAILED, CurrentUser, bearer, current_user, engine
+from server.deps import AUTH_FAILED, CurrentUser, bearer, current_user, engine, note_user
 from server.security import token_hash, utcnow
 from server.store import audit, audit_rows
 from server.tables import AuditEntry, Membership, TeamDeparture, Token, User
@@ -139,6 +139,7 @@ def device_access(request: Request, credentials: HTTPAuthorizationCredentials | 
     access = resolve(db, credentials)
     if access is None:
         _refuse(request, credentials, db)
+    note_user(request, access.user.id)
     return access
 
 
@@ -152,6 +153,7 @@ def pushing_user(request: Request, credentials: HTTPAuthorizationCredentials | N
     access = resolve(db, credentials)
     if access is None or not access.may_push:
         _refuse(request, credentials, db)
+    note_user(request, access.user.id)
     return access.user
 
 

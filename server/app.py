@@ -9,22 +9,20 @@ from typing import Any
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from desktop.domain.protocol import SCHEMA_VERSION
-from server import __version__, console, hostile_input
+from server import __version__, console, hostile_input, telemetry
 from server.admin import ensure_counters
-from server.config import Settings, default_database_url
+from server.config import Settings, load_settings
 from server.db import make_engine, migrate
 from server.hostile_input import safe_text
 from server.limiter import LoginLimiter, RefusalThrottle
 from server.oidc.settings import OidcSettings
 from server.routes import access, admin, admin_more, auth, companies, deleted, oidc, privacy, reviews, sync, teams
-from server.schemas import HealthResponse
-from server.security import iso, utcnow
 
 log = logging.getLogger(__name__)
 TOO_LARGE = {"code": "too_large", "message": "Forespørgslen er for stor."}
@@ -85,6 +83,16 @@ class BodyLimit:
         await self.app(scope, limited, send)
 
 
+def _fastapi(settings: Settings) -> FastAPI:
+    """The FastAPI object; its API docs use the Swagger UI and ReDoc files the server serves itself
+    (fastapi-offline's copies, so the page works on an intranet), or are off (``FELTBOG_DOCS=false``)."""
+    about: dict[str, Any] = {"title": "Feltbog sync server", "version": __version__,
+             "description": "Sync, review and administration API for the Feltbog desktop app."}
+    if not settings.docs:
+        return FastAPI(docs_url=None, redoc_url=None, openapi_url=None, **about)
+    return FastAPIOffline(static_url="/api-docs-assets", **about)
+
+
 def create_app(database_url: str | None = None, *, settings: Settings | None = None,
                engine: Engine | None = None, run_migrations: bool = True,
                oidc_settings: OidcSettings | None = None) -> FastAPI:
@@ -92,14 +100,15 @@ def create_app(database_url: str | None = None, *, settings: Settings | None = N
 
     ``oidc_settings``: sign-in with the municipality's account (default: from ``FELTBOG_OIDC_*``).
     """
-    settings = settings or Settings(database_url or default_database_url())
-    engine = engine or make_engine(settings.database_url)
+    if settings is None:
+        settings = load_settings(database_url=database_url)
+    engine = engine or make_engine(settings.database_url, pool_size=settings.db_pool_size,
+                                   max_overflow=settings.db_max_overflow)
     if run_migrations:
         migrate(engine)
         with engine.execution_options(write=True).begin() as conn:
             ensure_counters(conn)
-    app = FastAPI(title="Feltbog sync server", version=__version__,
-                  description="Sync, review and administration API for the Feltbog desktop app.")
+    app = _fastapi(settings)
     app.state.engine = engine
     app.state.settings = settings
     app.state.login_limiter = LoginLimiter(settings.login_attempts_per_window, settings.login_window_seconds,
@@ -113,6 +122,7 @@ def create_app(database_url: str | None = None, *, settings: Settings | None = N
     app.add_middleware(GZipMiddleware, minimum_size=4096, compresslevel=1)
     app.add_middleware(BodyLimit)
     hostile_input.install(app)  # NUL in the URL, values the database refuses: 422, not 500
+    telemetry.install(app, with_metrics=settings.metrics)  # added last: outermost, so it sees every answer
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -136,12 +146,6 @@ def create_app(database_url: str | None = None, *, settings: Settings | None = N
             detail = {"code": code, "message": message}
         return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
 
-    @app.get("/api/v1/health", response_model=HealthResponse, tags=["health"])
-    def health() -> dict[str, Any]:
-        """Is the server up, and what time is it there."""
-        return {"status": "ok", "version": __version__, "schema_version": SCHEMA_VERSION,
-                "server_time": iso(utcnow())}
-
     for router in (auth.router, oidc.router, sync.router, access.router, reviews.router, teams.router, admin.router,
                    admin_more.router, privacy.router, companies.router, deleted.router):
         app.include_router(router)
@@ -150,5 +154,5 @@ def create_app(database_url: str | None = None, *, settings: Settings | None = N
 
 
 def app_from_environment() -> FastAPI:
-    """Factory for ``uvicorn --factory`` with several workers (reads FELTBOG_SERVER_DB)."""
-    return create_app(default_database_url(), run_migrations=False)
+    """Factory for ``uvicorn --factory`` with several workers (the settings from ``FELTBOG_*``, server/config.py)."""
+    return create_app(settings=load_settings(), run_migrations=False)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import logging
 import os
+import shutil
 import sys
+import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,9 +17,17 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from desktop.domain.protocol import TOMBSTONE_DAYS
-from server import admin
-from server.config import DEFAULT_HOST, DEFAULT_PORT, default_database_url
+from server import __version__, admin
+from server.config import (
+    CONFIG_FILE_VARIABLE,
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    ConfigError,
+    Settings,
+    load_settings,
+)
 from server.db import checkpoint, make_engine, migrate
+from server.metrics import MULTIPROCESS_VARIABLE
 
 DB_HELP = "database URL, e.g. postgresql+psycopg://user@host/feltbog (default: SQLite in the user data folder)"
 
@@ -55,6 +66,9 @@ def _admin_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     command("enable", "enable a disabled user").add_argument("user")
     command("list-users", "list users with roles and teams")
     command("list-teams", "list teams")
+    c = command("backup", "copy the SQLite database while the server runs, check the copy (PostgreSQL: pg_dump)")
+    c.add_argument("destination", help="a file, or a folder (ending in /) for a time-stamped file")
+    c.add_argument("--keep", type=int, default=None, help="with a folder: keep only the N newest backups there")
     c = command("purge-tombstones", "drop deletes older than N days (older cursors then get 410)")
     c.add_argument("--days", type=int, default=TOMBSTONE_DAYS)
     c = command("revoke-device", "revoke one device of a user (it wipes its data on its next sync)")
@@ -83,7 +97,7 @@ def _admin_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                    help="a day (YYYY-MM-DD) in the week to count (default: last week)")
     c.add_argument("--to", action="append", default=[], help="send to this address instead; repeatable")
     c.add_argument("--print", action="store_true", help="only print the digest, send nothing")
-    c = command("apply-retention", "anonymise visit notes older than N years (default FELTBOG_RETENTION_YEARS or 5)")
+    c = command("apply-retention", "anonymise visit notes older than N years (default FELTBOG_RETENTION_YEARS, 5)")
     c.add_argument("--visits-older-than-years", type=int, default=None)
     c.add_argument("--dry-run", action="store_true", help="only list what would change")
 
@@ -102,7 +116,7 @@ PRIVACY_COMMANDS = ("revoke-device", "list-devices", "export-person", "erase-per
 
 def _privacy(conn: Connection, args: argparse.Namespace) -> None:
     """The personal-data and device commands (server/personal_data.py, server/erasure.py, server/access.py)."""
-    from server.erasure import apply_retention, default_retention_years, erase_person
+    from server.erasure import apply_retention, erase_person
     from server.personal_data import Person, export_audited
 
     def dump(value: object) -> str:
@@ -124,13 +138,15 @@ def _privacy(conn: Connection, args: argparse.Namespace) -> None:
         person = Person.from_values(args.name, args.email, args.phone, args.cpr)
         print(dump(erase_person(conn, person, dry_run=args.dry_run)))
     elif cmd == "apply-retention":
-        years = args.visits_older_than_years or default_retention_years()
+        years = args.visits_older_than_years or args.retention_years
         print(dump(apply_retention(conn, years, dry_run=args.dry_run)))
 
 
 def run_admin(args: argparse.Namespace) -> int:
     """Carry out one admin command; prints what it did."""
-    engine = make_engine(args.db or default_database_url())
+    if args.command == "backup":
+        return _backup(args)
+    engine = make_engine(args.db)
     migrate(engine)
     try:
         with engine.execution_options(write=True).begin() as conn:
@@ -192,6 +208,21 @@ def _send_digest(conn: Connection, args: argparse.Namespace) -> None:
     print(f"sent '{message['Subject']}' to {message['To']}")
 
 
+def _backup(args: argparse.Namespace) -> int:
+    from server.backup import BackupError, backup
+
+    if args.keep is not None and args.keep < 1:
+        print("error: --keep must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        result = backup(args.db, args.destination, keep=args.keep)
+    except (BackupError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    return 0
+
+
 def _merge(conn: Connection, args: argparse.Namespace) -> None:
     """Manual company merges by an administrator (any team)."""
     from server import manual_merge
@@ -231,30 +262,66 @@ def uvicorn_limits(forwarded_allow_ips: str) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of ``python -m server``."""
+    """Entry point of ``python -m server``: the options override the settings (``FELTBOG_*``, server/config.py)."""
     parser = argparse.ArgumentParser(prog="python -m server", description="Feltbog sync server")
-    parser.add_argument("--db", default=None, help=DB_HELP)
-    parser.add_argument("--host", default=DEFAULT_HOST)
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
-    parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--forwarded-allow-ips", default=os.environ.get("FELTBOG_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+    parser.add_argument("--config", default=None, metavar="FILE",
+                        help=f"settings file of FELTBOG_NAME=value lines (default: ${CONFIG_FILE_VARIABLE}); "
+                             "the environment wins over it")
+    parser.add_argument("--db", default=None, help=DB_HELP + "; better FELTBOG_SERVER_DB, which `ps` does not show")
+    parser.add_argument("--host", default=None, help=f"default {DEFAULT_HOST} (FELTBOG_HOST)")
+    parser.add_argument("--port", type=int, default=None, help=f"default {DEFAULT_PORT} (FELTBOG_PORT)")
+    parser.add_argument("--workers", type=int, default=None, help="uvicorn processes, default 1 (FELTBOG_WORKERS)")
+    parser.add_argument("--forwarded-allow-ips", default=None,
                         help="the reverse proxies whose X-Forwarded-For names the client (comma-separated; "
-                             "default 127.0.0.1, nginx on the same host; '' trusts nobody); see docs/deploy.md")
+                             "default 127.0.0.1, nginx on the same host; '' trusts nobody; "
+                             "FELTBOG_FORWARDED_ALLOW_IPS); see docs/deploy.md")
     sub = parser.add_subparsers(dest="mode")
     _admin_parser(sub)
     args = parser.parse_args(argv)
+    try:
+        settings = load_settings(args.config, database_url=args.db, host=args.host, port=args.port,
+                                 workers=args.workers, forwarded_allow_ips=args.forwarded_allow_ips)
+    except ConfigError as exc:
+        print(f"Invalid settings:\n{exc}", file=sys.stderr)
+        return 2
     if args.mode == "admin":
+        args.db, args.retention_years = settings.database_url, settings.retention_years
+        if "database_url" not in settings.model_fields_set:  # no --db, FELTBOG_SERVER_DB or settings file
+            print(f"note: no database given (--db, FELTBOG_SERVER_DB or FELTBOG_CONFIG_FILE): using the local "
+                  f"SQLite file {settings.database_url.removeprefix('sqlite:///')}", file=sys.stderr)
         return run_admin(args)
+    return serve(settings, args.config)
+
+
+def serve(settings: Settings, config_file: str | None) -> int:
+    """Migrate, then run uvicorn with the server's JSON log; the workers read the same settings."""
     import uvicorn
 
-    url = args.db or default_database_url()
-    engine = make_engine(url)
+    from server import logs
+
+    logs.configure(settings.log_level, settings.log_format)
+    engine = make_engine(settings.database_url)
     migrate(engine)
     with engine.execution_options(write=True).begin() as conn:
         admin.ensure_counters(conn)
     engine.dispose()
-    os.environ["FELTBOG_SERVER_DB"] = url  # the workers read it
-    print(f"Feltbog server on http://{args.host}:{args.port} ({url.split('://')[0]})", flush=True)
-    uvicorn.run("server.app:app_from_environment", factory=True, host=args.host, port=args.port,
-                workers=args.workers, log_level="info", **uvicorn_limits(args.forwarded_allow_ips))
+    # The workers build their own Settings from the environment: hand them what the options changed.
+    os.environ["FELTBOG_SERVER_DB"] = settings.database_url
+    os.environ["FELTBOG_FORWARDED_ALLOW_IPS"] = settings.forwarded_allow_ips
+    if config_file:
+        os.environ[CONFIG_FILE_VARIABLE] = str(Path(config_file).resolve())
+    own_metrics_folder = None
+    if settings.workers > 1 and not os.environ.get(MULTIPROCESS_VARIABLE):
+        # Every worker writes its metrics here; /metrics in any of them reports the sum (server/metrics.py).
+        own_metrics_folder = os.environ[MULTIPROCESS_VARIABLE] = tempfile.mkdtemp(prefix="feltbog-metrics-")
+    logging.getLogger("server").info("starting", extra={
+        "host": settings.host, "port": settings.port, "workers": settings.workers,
+        "database": settings.database_url.split("://")[0], "version": __version__})
+    try:
+        uvicorn.run("server.app:app_from_environment", factory=True, host=settings.host, port=settings.port,
+                    workers=settings.workers, log_config=logs.logging_config(settings.log_level, settings.log_format),
+                    access_log=False, **uvicorn_limits(settings.forwarded_allow_ips))
+    finally:
+        if own_metrics_folder:
+            shutil.rmtree(own_metrics_folder, ignore_errors=True)
     return 0

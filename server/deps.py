@@ -79,7 +79,14 @@ def audit_refusal(request: Request, user_id: str | None, action: str, *, entity:
         audit_rows(conn, [audit(user_id, action, entity=entity, entity_id=entity_id, detail=detail)])
 
 
+def note_user(request: Request, user_id: str | None) -> None:
+    """Name the request's user for its log line (server/telemetry.py reads it when the request ends)."""
+    if user_id:
+        request.state.user_id = user_id
+
+
 def _unauthorised(request: Request, user_id: str | None, why: str, digest: str | None) -> HTTPException:
+    note_user(request, user_id)
     audit_refusal(request, user_id, f"refused:{why}", token_prefix=digest[:12] if digest else None)
     return HTTPException(401, AUTH_FAILED, headers={"WWW-Authenticate": "Bearer"})
 
@@ -112,6 +119,7 @@ def current_user(
     if row.replaces:  # the first use of a refreshed token ends the old one (server/tokens.py)
         first_use(db, digest, row.replaces)
     teams = tuple(sorted(r.team_id for r in rows if r.team_id is not None))
+    note_user(request, row.id)
     return CurrentUser(row.id, row.username, row.full_name, row.role, teams, digest)
 
 

@@ -25,7 +25,6 @@ is then a conflict copy); running the erase again after that sync clears it.
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -47,7 +46,6 @@ PRIVACY_DEVICE = "server:privacy"  # the device id erasures are written under (f
 PERSON_CLEARED = ("email", "phone", "notes")  # a contact's or mentor's own details that go with the name
 RETAINED_VISIT_FIELDS = ("participants", "body", "needs", "next_step")
 _CHUNK = 500
-DEFAULT_RETENTION_YEARS = 5
 
 
 @dataclass
@@ -209,8 +207,3 @@ def apply_retention(conn: Connection, years: int, *, dry_run: bool = False, acto
                                 detail={"years": years, "records": len(plan)})])
     return {**_summary(plan, dry_run), "years": years}
 
-
-def default_retention_years() -> int:
-    """How many years visit notes are kept: ``FELTBOG_RETENTION_YEARS``, else 5."""
-    value = os.environ.get("FELTBOG_RETENTION_YEARS", "").strip()
-    return int(value) if value.isdigit() else DEFAULT_RETENTION_YEARS

@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from desktop.domain.protocol import record_hash
+from server import metrics
 from server.security import utcnow
 from server.tables import AuditEntry, Counter, TeamStats
 
@@ -37,7 +38,8 @@ class Sequence:
         query = select(Counter.value).where(Counter.name == "seq")
         if conn.dialect.name == "postgresql":
             query = query.with_for_update()
-        self.start = conn.execute(query).scalar_one()
+        with metrics.LOCK_WAIT.labels("sequence").time():  # PostgreSQL: waits for the other writers' commits
+            self.start = conn.execute(query).scalar_one()
         self.value = self.start
 
     def next(self) -> int:

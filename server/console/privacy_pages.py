@@ -18,7 +18,7 @@ from server import admin
 from server.audit_log import erasure_trail
 from server.console.web import Console, admin_console, checked_form, field_of
 from server.db import checkpoint
-from server.erasure import apply_retention, default_retention_years, erase_person
+from server.erasure import apply_retention, erase_person
 from server.personal_data import Person, export_audited
 
 router = APIRouter()
@@ -64,7 +64,7 @@ def privacy_action(ctx: Console = Depends(admin_console), form: FormData = Depen
 
 
 def _maintenance_page(ctx: Console, status: int = 200, **values: Any) -> HTMLResponse:
-    return ctx.render("maintenance.html", status, default_years=default_retention_years(),
+    return ctx.render("maintenance.html", status, default_years=ctx.request.app.state.settings.retention_years,
                       default_days=TOMBSTONE_DAYS, **values)
 
 
@@ -84,7 +84,7 @@ def _number(form: FormData, name: str, default: int) -> int | None:
 @router.post("/maintenance/retention")
 def retention(ctx: Console = Depends(admin_console), form: FormData = Depends(checked_form)) -> Response:
     """Anonymise old visit notes (``apply-retention``), or only list them (dry run)."""
-    years = _number(form, "years", default_retention_years())
+    years = _number(form, "years", ctx.request.app.state.settings.retention_years)
     dry_run = field_of(form, "action") != "apply"
     if years is None or not 1 <= years <= 100:
         return _maintenance_page(ctx, 400, error=admin.AdminError("Opbevaringstiden skal være 1-100 år."))

@@ -10,7 +10,8 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Request
 from sqlalchemy import Connection, Engine, Row, func, insert, select, update
 
-from server.deps import AUTH_FAILED, CurrentUser, audit_refusal, client_address, current_user, engine
+from server import metrics
+from server.deps import AUTH_FAILED, CurrentUser, audit_refusal, client_address, current_user, engine, note_user
 from server.limiter import DEVICE_HEADER, retry_after_header
 from server.oidc.refresh import renew_sign_in
 from server.schemas import LoginRequest, LoginResponse, RefreshResponse, errors
@@ -65,6 +66,7 @@ def authenticate(request: Request, db: Engine, username: str, password: str, dev
         wait = limiter.retry_after(conn, keys)
     if wait > 0:  # locked out: answered at once, without looking at the password
         audit_refusal(request, None, "refused:login_rate_limited")
+        metrics.LOGIN_FAILURES.labels("rate_limited").inc()
         raise LoginRefused(429, RATE_LIMITED, retry_after_header(wait))
     # Argon2 takes a moment: verify outside any transaction (SQLite has one writer).
     ok = verify_password(user.password_hash if user else None, password)
@@ -89,7 +91,10 @@ def authenticate(request: Request, db: Engine, username: str, password: str, dev
     if password_off:
         raise LoginRefused(403, PASSWORD_LOGIN_OFF)
     if failed or user is None:
+        metrics.LOGIN_FAILURES.labels("disabled" if ok and user is not None else "credentials").inc()
+        note_user(request, user.id if user else None)
         raise LoginRefused(401, LOGIN_FAILED)
+    note_user(request, user.id)
     return SignedIn(token, expires, user, teams)
 
 

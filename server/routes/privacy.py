@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Engine
 
 from server import admin
 from server.db import checkpoint
 from server.deps import CurrentUser, admin_user, engine, json_response
-from server.erasure import apply_retention, default_retention_years, erase_person
+from server.erasure import apply_retention, erase_person
 from server.personal_data import Person, export_audited
 from server.routes.admin import run_admin
 from server.schemas import errors
@@ -71,9 +71,10 @@ def erase(body: EraseRequest, me: CurrentUser = Depends(admin_user), db: Engine 
 
 
 @router.post("/personal-data/retention")
-def retention(body: RetentionRequest, me: CurrentUser = Depends(admin_user), db: Engine = Depends(engine)) -> Any:
-    """Anonymise visit notes older than N years (default FELTBOG_RETENTION_YEARS, else 5)."""
-    years = body.visits_older_than_years or default_retention_years()
+def retention(body: RetentionRequest, request: Request, me: CurrentUser = Depends(admin_user),
+              db: Engine = Depends(engine)) -> Any:
+    """Anonymise visit notes older than N years (default: the setting FELTBOG_RETENTION_YEARS, 5)."""
+    years = body.visits_older_than_years or request.app.state.settings.retention_years
     result = run_admin(db, lambda c: apply_retention(c, years, dry_run=body.dry_run, actor=me.id))
     if not body.dry_run:
         checkpoint(db)

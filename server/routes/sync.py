@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+import time
+
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from sqlalchemy import Engine
 
 from desktop.domain.protocol import MIN_CLIENT_SCHEMA_VERSION, PULL_DEFAULT_LIMIT, PULL_MAX_LIMIT
-from server import restore
+from server import metrics, restore
 from server.access import pushing_user
 from server.cpr_guard import refuse_cpr
 from server.deps import CurrentUser, current_user, engine, json_response
@@ -15,6 +18,7 @@ from server.push import Gap, apply_push
 from server.schemas import PullResponse, PushRequest, PushResponse, SummaryResponse, errors
 from server.security import iso, utcnow
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1/sync", tags=["sync"])
 TOO_OLD = {"code": "client_too_old", "message": "Denne version af Feltbog er for gammel. Opdatér programmet."}
 
@@ -30,14 +34,25 @@ def push(body: PushRequest, request: Request, user: CurrentUser = Depends(pushin
     if body.schema_version < MIN_CLIENT_SCHEMA_VERSION:
         raise HTTPException(426, TOO_OLD)
     mutations = [m.__dict__ for m in body.mutations]
+    started = time.perf_counter()
     screen = refuse_cpr if request.app.state.settings.refuse_cpr_numbers else None
     try:
         with db.execution_options(write=True).begin() as conn:
             results, last = apply_push(conn, user.id, body.device_id, set(user.teams), mutations,
                                        supervisor=user.is_supervisor, screen=screen)
     except Gap as gap:
+        log.info("push", extra={"mutations": len(mutations), "gap": True})
         raise HTTPException(409, {"code": "mutation_gap", "expected": gap.expected,
                                   "message": "Ændringerne kom ikke i rækkefølge."}) from None
+    seconds = time.perf_counter() - started
+    refused = [r["code"] for r in results if r["code"]]
+    metrics.PUSH_MUTATIONS.observe(len(mutations))
+    metrics.PUSH_SECONDS.observe(seconds)
+    for code in refused:
+        metrics.PUSH_REFUSED.labels(code).inc()
+    # Counts and codes only: never a record's fields.
+    log.info("push", extra={"mutations": len(mutations), "refused": len(refused), "last_mutation_id": last,
+                            "push_ms": round(seconds * 1000, 1)})
     return json_response({"results": results, "last_mutation_id": last, "server_time": iso(utcnow())})
 
 
@@ -49,12 +64,18 @@ def pull(
     db: Engine = Depends(engine),
 ) -> Response:
     """Changes after ``since`` in sequence order, for the user's teams."""
+    started = time.perf_counter()
     try:
         with snapshot(db) as conn:
             body = pull_page(conn, list(user.teams), since, limit)
     except CursorTooOld:
         raise HTTPException(410, {"code": "resync_required",
                                   "message": "Serveren kræver en fuld synkronisering."}) from None
+    metrics.PULL_SECONDS.observe(time.perf_counter() - started)
+    metrics.PULL_BYTES.observe(len(body))
+    # Each change in the page starts with this key (server/pull.py builds them); a record's own
+    # fields are a nested object, its texts escaped, so they cannot add to the count.
+    metrics.PULL_RECORDS.observe(body.count(b'{"entity":"'))
     return Response(content=body, media_type="application/json")
 
 
