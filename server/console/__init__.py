@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from server.console import audit_pages, people, privacy_pages, sign_in
+from server.console import audit_pages, oidc_sign_in, people, privacy_pages, sign_in
 from server.console.web import PREFIX, SESSION_COOKIE, ConsoleRefusal, SignInFirst, render
 
 # Pages with personal data are not cached; no other site may frame them (clickjacking), post to them, or load
@@ -55,7 +55,7 @@ class ConsoleHeaders:
 
 def install(app: FastAPI) -> None:
     """Add the console's pages, its static files and its refusal pages to the app."""
-    for module in (sign_in, people, audit_pages, privacy_pages):
+    for module in (sign_in, oidc_sign_in, people, audit_pages, privacy_pages):
         app.include_router(module.router, prefix=PREFIX, include_in_schema=False)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=Path(__file__).parent / "static"), name="console-static")
 

@@ -27,17 +27,25 @@ from server.console.web import (
     set_cookie,
 )
 from server.deps import audit_refusal
-from server.routes.auth import LoginRefused, authenticate, sign_out
+from server.routes.auth import LoginRefused, SignedIn, authenticate, sign_out
 from server.security import token_hash
 
 router = APIRouter()
+# The form's refusals by HTTP status (403: a right password, but the server takes the municipality's account only).
+PASSWORD_REFUSALS = {401: "login.failed", 403: "login.password_off", 429: "login.rate_limited"}
 
 
 def _login_page(request: Request, error: str | None = None, status: int = 200) -> HTMLResponse:
     token = new_login_csrf()
-    response = render(request, "login.html", status, csrf=token, error=error)
+    response = render(request, "login.html", status, csrf=token, error=error,
+                      oidc=request.app.state.oidc_provider is not None)
     set_cookie(response, request, LOGIN_CSRF_COOKIE, token)
     return response
+
+
+def login_page_with(request: Request, error_key: str, status: int) -> HTMLResponse:
+    """The sign-in page again, with a refusal (an i18n key) above the form."""
+    return _login_page(request, translator_for(request)(error_key), status)
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -58,27 +66,37 @@ async def login(request: Request) -> Response:
 
 
 def _signed_in(request: Request, form: FormData) -> Response:
-    t = translator_for(request)
     db = request.app.state.engine
     try:
         signed = authenticate(request, db, field_of(form, "username", 100), str(form.get("password", ""))[:200],
                               DEVICE_NAME, timedelta(hours=SESSION_HOURS))
     except LoginRefused as refused:
-        key = "login.rate_limited" if refused.status == 429 else "login.failed"
-        response = _login_page(request, t(key), refused.status)
+        response = login_page_with(request, PASSWORD_REFUSALS.get(refused.status, "login.failed"), refused.status)
         for name, value in (refused.headers or {}).items():
             response.headers[name] = value
         return response
+    landing = RedirectResponse(landing_of(request, signed), status_code=303)
+    open_session(landing, request, signed)
+    return landing
+
+
+def landing_of(request: Request, signed: SignedIn) -> str:
+    """Where a new session starts: admins at the users, supervisors at their teams.
+
+    A consultant got in (their password or account was right), but the console is not theirs: the new
+    token is revoked at once, the refusal audited, and :class:`ConsoleRefusal` raised.
+    """
     if signed.user.role not in ("admin", "supervisor"):
-        # A consultant's password was right, but the console is not theirs: no session is left behind.
-        sign_out(db, token_hash(signed.token), signed.user.id)
+        sign_out(request.app.state.engine, token_hash(signed.token), signed.user.id)
         audit_refusal(request, signed.user.id, "refused:admin_only")
         raise ConsoleRefusal(403, "refused.consultant")
-    landing = "/users" if signed.user.role == "admin" else "/teams"
-    home = RedirectResponse(f"{PREFIX}{landing}", status_code=303)
-    set_cookie(home, request, SESSION_COOKIE, signed.token)
-    home.delete_cookie(LOGIN_CSRF_COOKIE, path=PREFIX)
-    return home
+    return f"{PREFIX}/users" if signed.user.role == "admin" else f"{PREFIX}/teams"
+
+
+def open_session(response: Response, request: Request, signed: SignedIn) -> None:
+    """Give the browser the session cookie (the sign-in's token) and drop the sign-in form's cookie."""
+    set_cookie(response, request, SESSION_COOKIE, signed.token)
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path=PREFIX)
 
 
 def translator_for(request: Request) -> Callable[[str], str]:

@@ -12,6 +12,8 @@
   The sign-in form, before any session, uses a random cookie of its own
   (double submit). SameSite=Strict keeps the cookies off cross-site requests
   as well.
+* **Sign-in with the municipality's account** (server/console/oidc_sign_in.py)
+  ends in the same session, made by the same code as the app's OIDC sign-in.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import Depends, HTTPException, Request
@@ -66,9 +68,10 @@ def is_https(request: Request) -> bool:
     return request.url.scheme == "https"
 
 
-def set_cookie(response: Response, request: Request, name: str, value: str, max_age: int | None = None) -> None:
-    """A cookie for the console's paths only: HttpOnly, SameSite=Strict, Secure over https."""
-    response.set_cookie(name, value, max_age=max_age, path=PREFIX, httponly=True, samesite="strict",
+def set_cookie(response: Response, request: Request, name: str, value: str, max_age: int | None = None,
+               samesite: Literal["strict", "lax"] = "strict") -> None:
+    """A cookie for the console's paths only: HttpOnly, SameSite=Strict (unless told), Secure over https."""
+    response.set_cookie(name, value, max_age=max_age, path=PREFIX, httponly=True, samesite=samesite,
                         secure=is_https(request))
 
 

@@ -106,9 +106,23 @@ class Provider:
 
     # -- the token endpoint ------------------------------------------------------------------
 
-    def _session(self, redirect_uri: str | None = None) -> OAuth2Session:
+    def _session(self, redirect_uri: str | None = None, client_secret: str | None = None) -> OAuth2Session:
+        if client_secret:  # a confidential (Web) client: the console's redemption at Entra ID
+            return OAuth2Session(self.settings.client_id, client_secret, redirect_uri=redirect_uri,
+                                 token_endpoint_auth_method="client_secret_post",
+                                 default_timeout=self.settings.http_timeout_seconds)
         return OAuth2Session(self.settings.client_id, token_endpoint_auth_method="none", redirect_uri=redirect_uri,
                              default_timeout=self.settings.http_timeout_seconds)
+
+    def authorization_url(self, redirect_uri: str, scopes: list[str], state: str, nonce: str,
+                          code_verifier: str) -> str:
+        """Where to send a browser to sign in (authorization code, PKCE S256): the web console's start."""
+        endpoint = self.metadata()["authorization_endpoint"]
+        with OAuth2Session(self.settings.client_id, redirect_uri=redirect_uri, scope=" ".join(scopes),
+                           code_challenge_method="S256") as session:
+            url, _state = session.create_authorization_url(endpoint, state=state, code_verifier=code_verifier,
+                                                           nonce=nonce)
+        return str(url)
 
     def _token_call(self, call: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         try:
@@ -118,10 +132,14 @@ class Provider:
         except (requests.RequestException, ValueError) as exc:
             raise ProviderUnreachable(type(exc).__name__) from exc
 
-    def redeem(self, code: str, code_verifier: str, redirect_uri: str, nonce: str) -> Identity:
-        """Exchange the app's authorization code (with its PKCE verifier) and validate the ID token."""
+    def redeem(self, code: str, code_verifier: str, redirect_uri: str, nonce: str,
+               client_secret: str | None = None) -> Identity:
+        """Exchange an authorization code (with its PKCE verifier) and validate the ID token.
+
+        ``client_secret``: only for a confidential client's redirect URI (the web console's, at Entra ID).
+        """
         endpoint = self.metadata()["token_endpoint"]
-        with self._session(redirect_uri) as session:
+        with self._session(redirect_uri, client_secret) as session:
             reply = self._token_call(lambda: dict(session.fetch_token(
                 endpoint, grant_type="authorization_code", code=code, code_verifier=code_verifier)))
         return self._identity(reply, nonce=nonce)

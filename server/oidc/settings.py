@@ -11,7 +11,7 @@ import os
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 ROLES = ("consultant", "supervisor", "admin")  # lowest to highest
@@ -49,6 +49,12 @@ class OidcSettings(BaseSettings):
     # AD FS ignore the port of a loopback redirect URI). The app always listens on 127.0.0.1 only.
     redirect_uri: str = "http://localhost"
     scopes: list[str] = ["openid", "profile", "email", "offline_access"]  # offline_access: groups at refresh
+    # The web console's sign-in (server/console/oidc_sign_in.py): the server is the client, with its own redirect
+    # URI, registered at the provider as a *Web* redirect URI. Empty: <the server's address>/admin/oidc/callback.
+    console_redirect_uri: str = ""
+    # Entra ID redeems a code for a Web redirect URI only with the registration's secret; sent only then (the
+    # app's loopback redirect is a public client's, which must send none). Empty: PKCE alone (a public client).
+    client_secret: SecretStr = SecretStr("")
     groups_claim: str = "groups"  # "roles" for Entra app roles
     username_claim: str = "preferred_username"  # falls back to email, then to the subject
     name_claim: str = "name"
@@ -85,6 +91,9 @@ class OidcSettings(BaseSettings):
             raise ValueError("the issuer must be an https:// address")
         if not _loopback(self.redirect_uri):
             raise ValueError("the redirect URI must be http:// on the loopback (localhost or 127.0.0.1)")
+        console = self.console_redirect_uri
+        if console and not (console.startswith("https://") or _loopback(console)):
+            raise ValueError("the console's redirect URI must be an https:// address")
         return self
 
     def redirect_matches(self, uri: str) -> bool:

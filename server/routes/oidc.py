@@ -11,6 +11,7 @@ answers exactly as ``POST /auth/login`` does: the same opaque token.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Literal
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
@@ -23,7 +24,7 @@ from server.oidc import accounts
 from server.oidc.provider import Provider, ProviderUnreachable, Refused
 from server.oidc.refresh import NO_ACCESS, UNREACHABLE
 from server.oidc.settings import OidcSettings
-from server.routes.auth import RATE_LIMITED, issue_token, login_response, teams_of
+from server.routes.auth import RATE_LIMITED, LoginRefused, SignedIn, issue_token, login_response, teams_of
 from server.schemas import Envelope, LoginResponse, Text, errors
 from server.store import audit, audit_rows
 
@@ -86,33 +87,50 @@ def methods(request: Request) -> MethodsResponse:
 
 @router.post("/oidc", response_model=LoginResponse, responses=errors(400, 401, 403, 404, 409, 422, 429, 503))
 def sign_in(body: OidcSignIn, request: Request, db: Engine = Depends(engine)) -> LoginResponse:
-    """Redeem the app's authorization code at the provider and sign the user in.
-
-    Refusals count against the caller's address in the login limiter (as wrong passwords do).
-    """
+    """Redeem the app's authorization code at the provider and sign the user in (:func:`sign_in_with_code`)."""
     provider: Provider | None = request.app.state.oidc_provider
     if provider is None:
         raise HTTPException(404, OIDC_OFF)
     if not provider.settings.redirect_matches(body.redirect_uri):  # RFC 8252 7.3: on the loopback, any port
         raise HTTPException(400, NOT_LOOPBACK)
+    try:
+        signed = sign_in_with_code(request, db, body.code, body.code_verifier, body.redirect_uri, body.nonce,
+                                   body.device_name)
+    except LoginRefused as refused:
+        raise HTTPException(refused.status, refused.detail, headers=refused.headers) from None
+    return login_response(signed.token, signed.expires, signed.user, signed.teams)
+
+
+def sign_in_with_code(request: Request, db: Engine, code: str, code_verifier: str, redirect_uri: str, nonce: str,
+                      device_name: str, lifetime: timedelta | None = None, client_secret: str | None = None,
+                      keep_refresh_token: bool = True) -> SignedIn:
+    """The one code path of every sign-in through the provider (the app's ``POST /auth/oidc`` and the
+    web console's callback): redeem the code, validate the ID token, map the groups, make a token.
+
+    Refusals raise :class:`LoginRefused` with the API's Danish detail; they are audited as ``login_failed``
+    (detail ``oidc: <why>``) and those of the provider count against the caller's address in the login
+    limiter, as wrong passwords do. ``lifetime`` overrides the token's days (the console's 8 hours); a
+    sign-in that is never renewed with the provider keeps no refresh token (``keep_refresh_token=False``).
+    """
+    provider: Provider | None = request.app.state.oidc_provider
+    if provider is None:
+        raise LoginRefused(404, OIDC_OFF)
     limiter = request.app.state.login_limiter
     device = (request.headers.get(DEVICE_HEADER) or "")[:200] or None
     with db.connect() as conn:
         keys = Keys({ADDRESS: limiter.digest(conn, ADDRESS, address_key(client_address(request)))}, False)
         wait = limiter.retry_after(conn, keys)
     if wait > 0:
-        raise HTTPException(429, RATE_LIMITED, headers=retry_after_header(wait))
+        raise LoginRefused(429, RATE_LIMITED, retry_after_header(wait))
     try:  # network: outside any transaction
-        identity = provider.redeem(body.code, body.code_verifier, body.redirect_uri, body.nonce)
+        identity = provider.redeem(code, code_verifier, redirect_uri, nonce, client_secret)
     except ProviderUnreachable as exc:
         log.warning("The identity provider could not be reached at a sign-in (%s)", exc)
-        raise HTTPException(503, UNREACHABLE) from exc
+        raise LoginRefused(503, UNREACHABLE) from exc
     except Refused as exc:
         log.info("OIDC sign-in refused: %s", exc.reason)
-        with db.execution_options(write=True).begin() as conn:
-            limiter.failed(conn, keys)
-            audit_rows(conn, [audit(None, "login_failed", detail=f"oidc: {exc.reason}"[:200])])
-        raise HTTPException(401, OIDC_FAILED) from exc
+        refuse(request, f"oidc: {exc.reason}", count=True)
+        raise LoginRefused(401, OIDC_FAILED) from exc
     refusal: tuple[int, dict[str, str]] | None = None
     with db.execution_options(write=True).begin() as conn:
         try:
@@ -129,14 +147,23 @@ def sign_in(body: OidcSignIn, request: Request, db: Engine = Depends(engine)) ->
             else:
                 accounts.apply_access(conn, user_id, access)
                 user = accounts.account(conn, user_id)
-                session_id = accounts.new_session(conn, user_id, identity.refresh_token)
-                token, expires = issue_token(conn, user_id, body.device_name, provider.settings.token_days,
-                                             oidc_session=session_id)
+                session_id = accounts.new_session(conn, user_id, identity.refresh_token if keep_refresh_token else None)
+                token, expires = issue_token(conn, user_id, device_name, provider.settings.token_days,
+                                             oidc_session=session_id, lifetime=lifetime)
                 limiter.succeeded(conn, keys, user_id, device)
                 teams = teams_of(conn, user_id)
                 audit_rows(conn, [audit(user_id, "login", detail="oidc")])
     if refusal is not None:
-        with db.execution_options(write=True).begin() as conn:
-            audit_rows(conn, [audit(None, "login_failed", detail=f"oidc: {refusal[1]['code']}")])
-        raise HTTPException(*refusal)
-    return login_response(token, expires, user, teams)
+        refuse(request, f"oidc: {refusal[1]['code']}")
+        raise LoginRefused(*refusal)
+    return SignedIn(token, expires, user, teams)
+
+
+def refuse(request: Request, detail: str, count: bool = False) -> None:
+    """Audit a refused sign-in through the provider as ``login_failed``; ``count`` it against the address."""
+    limiter = request.app.state.login_limiter
+    with request.app.state.engine.execution_options(write=True).begin() as conn:
+        if count:
+            keys = Keys({ADDRESS: limiter.digest(conn, ADDRESS, address_key(client_address(request)))}, False)
+            limiter.failed(conn, keys)
+        audit_rows(conn, [audit(None, "login_failed", detail=detail[:200])])

@@ -14,6 +14,8 @@ from sqlalchemy import select
 
 from server import admin, console
 from server.console.i18n import STRINGS
+from server.console.oidc_sign_in import REFUSALS as OIDC_REFUSALS
+from server.console.sign_in import PASSWORD_REFUSALS
 from server.tables import AuditEntry, Membership, Token, User
 from tests.server.console_helpers import console_login, csrf_of, page_csrf
 
@@ -32,6 +34,9 @@ def _audit(api, action: str) -> list[AuditEntry]:
 
 def test_sign_in_goes_through_the_api_login_and_makes_a_session_device(api):
     assert api.client.get("/admin/users", follow_redirects=False).headers["location"] == "/admin/login"
+    # Without OIDC settings there is no "Log ind med kommunens konto" (test_admin_console_oidc.py has it).
+    assert "/admin/oidc/start" not in api.client.get("/admin/login").text
+    assert api.client.get("/admin/oidc/start", follow_redirects=False).status_code == 404
     reply = console_login(api.client, "ada")
     assert reply.headers["location"] == "/admin/users"
     cookie = reply.headers["set-cookie"]
@@ -144,8 +149,10 @@ def test_every_text_the_console_asks_for_has_both_languages():
     files = [*folder.glob("templates/*.html"), *folder.glob("*.py")]
     sources = [p.read_text(encoding="utf-8") for p in files if p.name != "i18n.py"]
     asked = {key for text in sources for key in re.findall(r"""\bt\(["']([a-z_.]+)["']\)""", text)}
+    asked |= {key for text in sources for key in re.findall(r"""login_page_with\(request, ["']([a-z_.]+)["']""", text)}
     asked |= {f"role.{r}" for r in admin.ROLES} | {"refused.consultant", "refused.admin_only", "refused.csrf",
                                                    "refused.not_found", "login.failed", "login.rate_limited"}
+    asked |= set(PASSWORD_REFUSALS.values()) | {key for _detail, key in OIDC_REFUSALS} | {"oidc.failed", "oidc.flow"}
     assert len(asked) > 100
     assert asked <= set(STRINGS), asked - set(STRINGS)
     assert all(da and en for da, en in STRINGS.values())

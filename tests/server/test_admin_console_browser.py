@@ -21,9 +21,12 @@ from sqlalchemy import select
 
 from desktop.domain.privacy import ERASED
 from server.admin import device_key
+from server.routes.oidc import install
 from server.security import token_hash
 from server.tables import AuditEntry, Membership, Record, Token, User
+from tests.server.console_helpers import OIDC_REDIRECT_URIS, OIDC_SECRET, OIDC_USERS, console_oidc_settings
 from tests.support.live_server import PASSWORD, LiveServer, mint_token, seed_user
+from tests.support.oidc_provider import OidcProvider
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 playwright_sync = pytest.importorskip("playwright.sync_api", reason="pip package playwright is not installed")
@@ -224,3 +227,29 @@ def test_a_supervisor_sees_their_team_read_only(browser, server, shots):
     assert page.get_by_role("link", name="Brugere").count() == 0
     page.screenshot(path=shots / "13-supervisor-teams.png", full_page=True)
     context.close()
+
+
+def test_an_admin_signs_in_with_the_municipality_account(browser, server, shots, tmp_path):
+    """Through the real provider, on another site than the console (localhost against 127.0.0.1): the flow
+    cookie (SameSite=Lax) comes back with the provider's cross-site redirect, and the session cookie
+    (SameSite=Strict) reaches the first page."""
+    with OidcProvider(tmp_path, OIDC_USERS, redirect_uris=OIDC_REDIRECT_URIS,
+                      client_secret=OIDC_SECRET) as provider:
+        install(server.app, console_oidc_settings(provider.issuer))
+        console = server.url.replace("127.0.0.1", "localhost")
+        context = browser.new_context(base_url=console, locale="da-DK", viewport={"width": 1280, "height": 860})
+        page = context.new_page()
+        page.goto("/admin/login")
+        page.screenshot(path=shots / "14-login-with-oidc.png", full_page=True)
+        page.get_by_role("link", name="Log ind med kommunens konto").click()
+        assert page.url.startswith(provider.issuer)  # the provider's own login page
+        page.fill("input[name=username]", "it-ada")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{console}/admin/users")
+        assert "Logget ind som it-ada" in page.locator(".who").inner_text()
+        page.screenshot(path=shots / "15-users-after-oidc.png", full_page=True)
+        with server.engine.connect() as conn:
+            ada = conn.execute(select(User.id, User.role).where(User.username == "it-ada")).one()
+        assert ada.role == "admin" and [a.detail for a in _audit(server, "login")] == ["oidc"]
+        context.close()

@@ -58,6 +58,11 @@ def test_rules_as_json_in_the_environment(monkeypatch):
     monkeypatch.setenv("FELTBOG_OIDC_RULES", '[{"group": "JC-Jammerbugt", "team": "Jobcenter Jammerbugt"}]')
     assert OidcSettings().rules[0].team == "Jobcenter Jammerbugt"
     assert OidcSettings().password_allowed("mette", "consultant")  # passwords stay on unless turned off
+    monkeypatch.setenv("FELTBOG_OIDC_CONSOLE_REDIRECT_URI", "https://feltbog.jammerbugt.dk/admin/oidc/callback")
+    monkeypatch.setenv("FELTBOG_OIDC_CLIENT_SECRET", "hemmelig-web-nøgle")
+    web = OidcSettings()
+    assert web.console_redirect_uri.endswith("/admin/oidc/callback")
+    assert web.client_secret.get_secret_value() == "hemmelig-web-nøgle" and "nøgle" not in repr(web)
 
 
 @pytest.mark.parametrize("values, problem", [
@@ -65,6 +70,7 @@ def test_rules_as_json_in_the_environment(monkeypatch):
     ({"issuer": "https://idp.kommune.dk"}, "CLIENT_ID"),
     ({"issuer": "https://idp.kommune.dk", "client_id": "x", "scopes": ["profile"]}, "openid"),
     ({"redirect_uri": "https://feltbog.kommune.dk/callback"}, "loopback"),
+    ({"console_redirect_uri": "http://feltbog.kommune.dk/admin/oidc/callback"}, "console's redirect URI"),
     ({"rules": [{"group": "g"}]}, "neither a team nor a role"),
     ({"rules": [{"group": "g", "role": "boss"}]}, "role"),
 ])

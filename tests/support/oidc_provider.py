@@ -44,13 +44,16 @@ class OidcProvider:
 
     folder: Path
     users: dict[str, dict[str, Any]]
+    redirect_uris: list[str] = field(default_factory=lambda: [REDIRECT_URI])  # loopback: any port
+    client_secret: str = ""  # set: a confidential client (client_secret_post)
     issuer: str = ""
     process: subprocess.Popen[str] | None = field(default=None, repr=False)
 
     def __enter__(self) -> OidcProvider:
         script = provider_script()
         config = self.folder / "oidc-provider.json"
-        config.write_text(json.dumps({"client_id": CLIENT_ID, "redirect_uris": [REDIRECT_URI], "users": self.users}))
+        config.write_text(json.dumps({"client_id": CLIENT_ID, "redirect_uris": self.redirect_uris,
+                                      "client_secret": self.client_secret, "users": self.users}))
         self.log = (self.folder / "oidc-provider.log").open("w")
         self.process = subprocess.Popen(["node", script, str(config)], stdout=subprocess.PIPE, stderr=self.log,
                                         text=True)

@@ -14,6 +14,8 @@ if [ "$(cat "$cache/.stamp" 2>/dev/null)" != "$stamp" ] || [ ! -d "$cache/node_m
   (cd "$cache" && npm ci --no-audit --no-fund --loglevel=error >&2)
   echo "$stamp" > "$cache/.stamp"
 fi
-# Beside its node_modules, so that Node finds the packages it imports.
-cp "$here/provider.mjs" "$cache/provider.mjs"
-echo "$cache/provider.mjs"
+# Beside its node_modules, so that Node finds the packages it imports; named by its content, so that
+# checkouts with different versions sharing the cache never run each other's.
+script="$cache/provider-$(sha256sum "$here/provider.mjs" | cut -c1-12).mjs"
+cp "$here/provider.mjs" "$script.tmp.$$" && mv "$script.tmp.$$" "$script"
+echo "$script"

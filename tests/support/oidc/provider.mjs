@@ -4,7 +4,9 @@
 //
 //   node provider.mjs CONFIG.json      prints "listening http://127.0.0.1:PORT" when ready
 //
-// CONFIG: {"client_id", "redirect_uris", "users": {name: {password, sub, name, email, groups}}}.
+// CONFIG: {"client_id", "redirect_uris", "users": {name: {password, sub, name, email, groups}}}, and
+// optionally "client_secret": then the client is confidential (client_secret_post), as the web console's
+// Web redirect URI is at Entra ID.
 // Test-only controls under /__test__/ (JSON POSTs):
 //   /__test__/rotate                   new signing key first; the old one stays published
 //   /__test__/groups   {user, groups}  change a user's groups (seen at the next token)
@@ -50,7 +52,9 @@ function makeProvider() {
     clients: [{
       client_id: config.client_id,
       application_type: 'native',
-      token_endpoint_auth_method: 'none',
+      ...(config.client_secret
+        ? { client_secret: config.client_secret, token_endpoint_auth_method: 'client_secret_post' }
+        : { token_endpoint_auth_method: 'none' }),
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
       redirect_uris: config.redirect_uris,
