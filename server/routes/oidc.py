@@ -97,8 +97,9 @@ def sign_in(body: OidcSignIn, request: Request, db: Engine = Depends(engine)) ->
         raise HTTPException(400, NOT_LOOPBACK)
     limiter = request.app.state.login_limiter
     device = (request.headers.get(DEVICE_HEADER) or "")[:200] or None
+    address = client_address(request)  # in every audit row of this sign-in
     with db.connect() as conn:
-        keys = Keys({ADDRESS: limiter.digest(conn, ADDRESS, address_key(client_address(request)))}, False)
+        keys = Keys({ADDRESS: limiter.digest(conn, ADDRESS, address_key(address))}, False)
         wait = limiter.retry_after(conn, keys)
     if wait > 0:
         raise HTTPException(429, RATE_LIMITED, headers=retry_after_header(wait))
@@ -111,7 +112,8 @@ def sign_in(body: OidcSignIn, request: Request, db: Engine = Depends(engine)) ->
         log.info("OIDC sign-in refused: %s", exc.reason)
         with db.execution_options(write=True).begin() as conn:
             limiter.failed(conn, keys)
-            audit_rows(conn, [audit(None, "login_failed", detail=f"oidc: {exc.reason}"[:200])])
+            audit_rows(conn, [audit(None, "login_failed", detail={
+                "via": "oidc", "reason": exc.reason[:200], "address": address})])
         raise HTTPException(401, OIDC_FAILED) from exc
     refusal: tuple[int, dict[str, str]] | None = None
     with db.execution_options(write=True).begin() as conn:
@@ -134,9 +136,10 @@ def sign_in(body: OidcSignIn, request: Request, db: Engine = Depends(engine)) ->
                                              oidc_session=session_id)
                 limiter.succeeded(conn, keys, user_id, device)
                 teams = teams_of(conn, user_id)
-                audit_rows(conn, [audit(user_id, "login", detail="oidc")])
+                audit_rows(conn, [audit(user_id, "login", detail={"via": "oidc", "address": address})])
     if refusal is not None:
         with db.execution_options(write=True).begin() as conn:
-            audit_rows(conn, [audit(None, "login_failed", detail=f"oidc: {refusal[1]['code']}")])
+            audit_rows(conn, [audit(None, "login_failed", detail={
+                "via": "oidc", "reason": refusal[1]["code"], "address": address})])
         raise HTTPException(*refusal)
     return login_response(token, expires, user, teams)

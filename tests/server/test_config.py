@@ -83,6 +83,9 @@ def test_an_admin_command_without_a_database_says_which_file_it_uses(monkeypatch
     for name in ("FELTBOG_SERVER_DB", "FELTBOG_DATABASE_URL", "FELTBOG_CONFIG_FILE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert main(["admin", "list-teams"]) == 2  # no file there yet: refused (tests/server/test_admin_cli_audit.py)
+    assert capsys.readouterr().err.startswith("error: no database given")
+    (tmp_path / "Feltbog-server" / "feltbog-server.sqlite").touch()
     assert main(["admin", "list-teams"]) == 0
     err = capsys.readouterr().err
     assert err.startswith("note: no database given") and str(tmp_path / "Feltbog-server") in err

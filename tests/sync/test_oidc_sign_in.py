@@ -11,6 +11,7 @@ validates the ID token and mints its own token; a sync runs.
 from __future__ import annotations
 
 import itertools
+import json
 import threading
 from urllib.parse import parse_qs, urlsplit
 
@@ -105,7 +106,8 @@ def test_a_new_employee_signs_in_in_the_browser_and_syncs(oidc_server, tmp_path)
         with server.engine.connect() as conn:
             user = conn.execute(select(User).where(User.username == "mette")).one()
         assert (user.oidc_subject, user.oidc_issuer) == ("sub-mette", server.app.state.oidc.issuer)
-        assert ("login", "oidc") in audit_actions(server, user.id)
+        logins = [json.loads(d) for a, d in audit_actions(server, user.id) if a == "login"]
+        assert {"via": "oidc", "address": "127.0.0.1"} in logins  # the client's address (issue 20)
     finally:
         mette.close()
         colleague.close()
