@@ -230,7 +230,7 @@ def set_role(conn: Connection, user: str, role: str, actor: str | None = None) -
         raise AdminError("Role must be consultant, supervisor or admin.")
     user_id = find_user(conn, user)
     conn.execute(update(User).where(User.id == user_id).values(role=role))
-    audit_rows(conn, [audit(actor, "admin:set_role", entity="user", entity_id=user_id, detail=role)])
+    audit_rows(conn, [audit(actor, "admin:set_role", entity="user", entity_id=user_id, detail={"role": role})])
 
 
 def set_active(conn: Connection, user: str, active: bool, actor: str | None = None) -> None:
@@ -276,5 +276,5 @@ def purge_tombstones(conn: Connection, days: int = TOMBSTONE_DAYS, actor: str | 
     horizon = max(current, highest)
     conn.execute(update(Counter).where(Counter.name == "tombstone_horizon").values(value=horizon))
     conn.execute(delete(TeamExit).where(TeamExit.seq <= horizon))
-    audit_rows(conn, [audit(actor, "admin:purge_tombstones", detail=f"{result.rowcount} older than {days} days")])
+    audit_rows(conn, [audit(actor, "admin:purge_tombstones", detail={"purged": result.rowcount, "days": days})])
     return result.rowcount or 0

@@ -50,7 +50,7 @@ def test_every_cli_row_names_the_os_user_and_no_made_up_user(api, capsys):
                             .order_by(AuditEntry.id.desc()).limit(2)).all()[::-1]  # the seed's come before
     assert [r.user_id for r in rows] == [None, None]
     assert json.loads(rows[0].detail) == origin
-    assert json.loads(rows[1].detail) == {"note": "supervisor", **origin}  # the role it wrote before, kept
+    assert json.loads(rows[1].detail) == {"role": "supervisor", **origin}
 
 
 def test_the_audit_log_is_read_from_the_cli_with_the_consoles_filters(api, capsys):

@@ -166,7 +166,8 @@ def test_a_replayed_code_and_a_wrong_nonce_are_refused(oidc_server):
     with pytest.raises(SyncError) as wrong_nonce:
         client.login_oidc(grant.code, grant.code_verifier, grant.redirect_uri, "x" * 43, "test")
     assert wrong_nonce.value.kind is SyncErrorKind.AUTH
-    assert any(d == "oidc: id_token: nonce does not match" for _a, d in audit_actions(server))
+    assert {"via": "oidc", "reason": "id_token: nonce does not match", "address": "127.0.0.1"} in [
+        json.loads(d) for a, d in audit_actions(server) if a == "login_failed"]
 
 
 def test_a_redirect_with_another_state_ends_the_sign_in(oidc_server):
