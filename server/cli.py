@@ -195,12 +195,15 @@ def _audit(conn: Connection, args: argparse.Namespace) -> None:
 
 
 def cli_origin() -> dict[str, str]:
-    """What the admin CLI's audit rows say about who ran it: the OS user at the terminal."""
+    """What the admin CLI's audit rows say about who ran it: the OS user at the terminal (and sudo's caller)."""
     try:
         os_user = getpass.getuser()
     except (OSError, KeyError):  # no name for this uid (a container without a passwd entry)
         os_user = f"uid {os.getuid()}" if hasattr(os, "getuid") else "?"
-    return {"via": "cli", "os_user": os_user}
+    origin = {"via": "cli", "os_user": os_user}
+    if os.environ.get("SUDO_USER"):  # run through sudo: the person behind it, as sudo itself records
+        origin["sudo_user"] = os.environ["SUDO_USER"][:64]
+    return origin
 
 
 def run_admin(args: argparse.Namespace) -> int:

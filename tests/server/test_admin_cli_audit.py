@@ -41,7 +41,8 @@ def test_a_login_through_the_trusted_proxy_is_audited_with_the_clients_address(w
     assert details(web.engine, "login")[-1] == {"address": "203.0.113.7"}
 
 
-def test_every_cli_row_names_the_os_user_and_no_made_up_user(api, capsys):
+def test_every_cli_row_names_the_os_user_and_no_made_up_user(api, capsys, monkeypatch):
+    monkeypatch.delenv("SUDO_USER", raising=False)
     assert run(capsys, "admin", "create-team", "Jobcenter Thisted", "--db", api.url)[0] == 0
     assert run(capsys, "admin", "set-role", "jens", "supervisor", "--db", api.url)[0] == 0
     origin = {"via": "cli", "os_user": getpass.getuser()}
@@ -51,6 +52,9 @@ def test_every_cli_row_names_the_os_user_and_no_made_up_user(api, capsys):
     assert [r.user_id for r in rows] == [None, None]
     assert json.loads(rows[0].detail) == origin
     assert json.loads(rows[1].detail) == {"role": "supervisor", **origin}
+    monkeypatch.setenv("SUDO_USER", "jens-it")  # through sudo: the caller is named too
+    assert run(capsys, "admin", "enable", "jens", "--db", api.url)[0] == 0
+    assert details(api.engine, "admin:enable")[-1] == {**origin, "sudo_user": "jens-it"}
 
 
 def test_the_audit_log_is_read_from_the_cli_with_the_consoles_filters(api, capsys):
