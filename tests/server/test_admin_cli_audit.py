@@ -107,6 +107,10 @@ def test_revoke_device_refuses_a_shared_name_and_takes_an_id(api, capsys):
     code, _, err = run(capsys, "admin", "revoke-device", "mette", "Bærbar", "--db", api.url)
     assert code == 2 and first[:30] in err and second[:30] in err and "--id" in err
     assert live() == [first, second]  # nothing revoked
+    refused = api.client.post("/api/v1/admin/devices/revoke", headers=api.h("ada"),
+                              json={"user": "mette", "device_name": "Bærbar"})  # the API by name: the same rule
+    assert refused.status_code == 400 and first[:30] in refused.json()["detail"]["message"]
+    assert live() == [first, second]
     code, out, _ = run(capsys, "admin", "list-devices", "mette", "--db", api.url)
     assert {first[:30], second[:30]} <= {d["id"] for d in json.loads(out)}
     code, out, _ = run(capsys, "admin", "revoke-device", "--id", first[:30], "--db", api.url)
