@@ -1,3 +1,3 @@
 """Feltbog: offline-first field book for Danish job-centre company consultants."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

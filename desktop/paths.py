@@ -2,13 +2,15 @@
 
 * from a checkout or an editable install: ``resources/`` beside ``desktop/``;
 * from a PyInstaller bundle: ``resources/`` inside ``sys._MEIPASS``;
-* from a wheel: ``share/feltbog/resources`` under the environment's prefix;
+* from a wheel (``pip install .``): ``share/feltbog/resources`` under the environment's prefix
+  (``[tool.setuptools.data-files]`` in pyproject.toml), or under the user base with ``pip install --user``;
 * ``FELTBOG_RESOURCES`` overrides all of them.
 """
 
 from __future__ import annotations
 
 import os
+import site
 import sys
 from functools import cache
 from pathlib import Path
@@ -25,6 +27,7 @@ def resources_dir() -> Path:
         candidates.append(Path(bundle) / "resources")
     candidates.append(Path(__file__).resolve().parent.parent / "resources")
     candidates.append(Path(sys.prefix) / "share" / "feltbog" / "resources")
+    candidates.append(Path(site.getuserbase()) / "share" / "feltbog" / "resources")
     for folder in candidates:
         if (folder / "fonts").is_dir():
             return folder

@@ -1,3 +1,3 @@
 """Feltbog's central sync server (FastAPI; SQLite by default, PostgreSQL in production)."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -149,24 +149,33 @@ def device_key(digest: str) -> str:
     return f"token:{digest[:30]}"
 
 
-def list_devices(conn: Connection, user: str) -> list[dict[str, Any]]:
-    """A user's sign-ins (one per device and login): name, dates, whether revoked; never the token."""
-    user_id = find_user(conn, user)
-    return [
-        {"device_name": t.device_name, "created_at": t.created_at.isoformat(), "expires_at": t.expires_at.isoformat(),
-         "revoked": t.revoked_at is not None}
-        for t in conn.execute(select(Token).where(Token.user_id == user_id).order_by(Token.created_at))
-    ]
+class AmbiguousDevice(AdminError):
+    """A device name that more than one live sign-in of the user carries; the message lists them with their ids."""
 
 
 def revoke_device(conn: Connection, user: str, device_name: str, actor: str | None = None) -> int:
-    """Revoke a user's tokens on one device (by the name it signed in with); it wipes itself on its next sync."""
+    """Revoke a user's sign-in on one device (by the name it signed in with); it wipes itself on its next sync.
+
+    Two laptops may carry the same name ("Bærbar"): when more than one live
+    sign-in matches, nothing is revoked and :class:`AmbiguousDevice` lists them
+    with the ids that :func:`revoke_token` takes.
+    """
     user_id = find_user(conn, user)
-    digests = list(conn.execute(select(Token.token_hash).where(
-        Token.user_id == user_id, Token.device_name == device_name, Token.revoked_at.is_(None))).scalars())
-    if not digests:
+    now = utcnow()
+    matches = conn.execute(select(Token.token_hash, Token.created_at, Token.expires_at).where(
+        Token.user_id == user_id, Token.device_name == device_name, Token.revoked_at.is_(None))
+        .order_by(Token.created_at)).all()
+    if not matches:
         raise AdminError(f"Brugeren er ikke logget ind på en enhed ved navn {device_name!r}.")
-    conn.execute(update(Token).where(Token.token_hash.in_(digests)).values(revoked_at=utcnow()))
+    live = [m for m in matches if (m.expires_at if m.expires_at.tzinfo else m.expires_at.replace(tzinfo=now.tzinfo))
+            > now]
+    if len(live) > 1:
+        listed = "; ".join(f"id {m.token_hash[:DEVICE_ID_LENGTH]} (logget ind {m.created_at:%Y-%m-%d %H:%M})"
+                           for m in live)
+        raise AmbiguousDevice(f"{len(live)} enheder er logget ind som {device_name!r}: {listed}. "
+                              "Vælg én med dens id (--id).")
+    digests = [m.token_hash for m in matches]  # the live one, and any expired one under that name
+    conn.execute(update(Token).where(Token.token_hash.in_(digests)).values(revoked_at=now))
     audit_rows(conn, [audit(actor, "admin:revoke_device", entity="token", entity_id=device_key(d), team_id=None,
                             detail={"user_id": user_id}) for d in digests])
     return len(digests)
@@ -221,7 +230,7 @@ def set_role(conn: Connection, user: str, role: str, actor: str | None = None) -
         raise AdminError("Role must be consultant, supervisor or admin.")
     user_id = find_user(conn, user)
     conn.execute(update(User).where(User.id == user_id).values(role=role))
-    audit_rows(conn, [audit(actor, "admin:set_role", entity="user", entity_id=user_id, detail=role)])
+    audit_rows(conn, [audit(actor, "admin:set_role", entity="user", entity_id=user_id, detail={"role": role})])
 
 
 def set_active(conn: Connection, user: str, active: bool, actor: str | None = None) -> None:
@@ -267,5 +276,5 @@ def purge_tombstones(conn: Connection, days: int = TOMBSTONE_DAYS, actor: str | 
     horizon = max(current, highest)
     conn.execute(update(Counter).where(Counter.name == "tombstone_horizon").values(value=horizon))
     conn.execute(delete(TeamExit).where(TeamExit.seq <= horizon))
-    audit_rows(conn, [audit(actor, "admin:purge_tombstones", detail=f"{result.rowcount} older than {days} days")])
+    audit_rows(conn, [audit(actor, "admin:purge_tombstones", detail={"purged": result.rowcount, "days": days})])
     return result.rowcount or 0

@@ -10,7 +10,7 @@ import os
 import shutil
 import sys
 import tempfile
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from sqlalchemy import Connection, select
 
 from desktop.domain.protocol import TOMBSTONE_DAYS
 from server import __version__, admin
+from server.audit_log import CSV_LIMIT
 from server.config import (
     CONFIG_FILE_VARIABLE,
     DEFAULT_HOST,
@@ -28,6 +29,7 @@ from server.config import (
 )
 from server.db import checkpoint, make_engine, migrate
 from server.metrics import MULTIPROCESS_VARIABLE
+from server.store import audit_origin
 
 DB_HELP = "database URL, e.g. postgresql+psycopg://user@host/feltbog (default: SQLite in the user data folder)"
 
@@ -72,9 +74,18 @@ def _admin_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     c = command("purge-tombstones", "drop deletes older than N days (older cursors then get 410)")
     c.add_argument("--days", type=int, default=TOMBSTONE_DAYS)
     c = command("revoke-device", "revoke one device of a user (it wipes its data on its next sync)")
-    c.add_argument("user")
-    c.add_argument("device_name")
+    c.add_argument("user", nargs="?", help="the user (with DEVICE_NAME)")
+    c.add_argument("device_name", nargs="?", help="the name it signed in with; refused when two sign-ins share it")
+    c.add_argument("--id", dest="device_id", help="the sign-in's id (list-devices shows it): revoke just that one")
     command("list-devices", "list a user's signed-in devices").add_argument("user")
+    c = command("audit", "read the audit log, newest first (as the web console's audit page)")
+    c.add_argument("--user", help="a username or user id")
+    c.add_argument("--team", help="a team name or id")
+    c.add_argument("--action", help="an action, or a family ending in ':' (e.g. admin:)")
+    c.add_argument("--since", type=_day_or_time, help="from this day or time (YYYY-MM-DD[THH:MM], UTC)")
+    c.add_argument("--until", type=_day_or_time, help="before this day or time (YYYY-MM-DD[THH:MM], UTC)")
+    c.add_argument("--limit", type=int, default=200, help=f"at most this many rows (default 200, max {CSV_LIMIT})")
+    c.add_argument("--csv", action="store_true", help="CSV (as the console's export) instead of JSON lines")
     for name, text in (("export-person", "export everything stored about a person as JSON (GDPR)"),
                        ("erase-person", "anonymise a person's contacts/mentors and erase mentions (GDPR)")):
         c = command(name, text)
@@ -102,6 +113,15 @@ def _admin_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     c.add_argument("--dry-run", action="store_true", help="only list what would change")
 
 
+def _day_or_time(text: str) -> datetime:
+    """A ``--since``/``--until`` value: a day (its midnight) or a time; UTC unless it names its zone."""
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD) or time (YYYY-MM-DDTHH:MM): {text!r}") from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 def _password(given: str | None) -> str:
     if given:
         return given
@@ -111,7 +131,7 @@ def _password(given: str | None) -> str:
     return first
 
 
-PRIVACY_COMMANDS = ("revoke-device", "list-devices", "export-person", "erase-person", "apply-retention")
+PRIVACY_COMMANDS = ("revoke-device", "list-devices", "audit", "export-person", "erase-person", "apply-retention")
 
 
 def _privacy(conn: Connection, args: argparse.Namespace) -> None:
@@ -124,9 +144,11 @@ def _privacy(conn: Connection, args: argparse.Namespace) -> None:
 
     cmd = args.command
     if cmd == "revoke-device":
-        print(f"revoked {admin.revoke_device(conn, args.user, args.device_name)} token(s)")
+        _revoke_device(conn, args)
     elif cmd == "list-devices":
-        print(dump(admin.list_devices(conn, args.user)))
+        print(dump(admin.devices(conn, args.user, include_ended=True)))
+    elif cmd == "audit":
+        _audit(conn, args)
     elif cmd == "export-person":
         document = export_audited(conn, Person.from_values(args.name, args.email, args.phone, args.cpr), None)
         if args.out:
@@ -142,6 +164,48 @@ def _privacy(conn: Connection, args: argparse.Namespace) -> None:
         print(dump(apply_retention(conn, years, dry_run=args.dry_run)))
 
 
+def _revoke_device(conn: Connection, args: argparse.Namespace) -> None:
+    """By ``--id``: that one sign-in. By user and name: refused when the name is not unique among live ones."""
+    if args.device_id:
+        if args.user or args.device_name:
+            raise admin.AdminError("Give either --id or USER DEVICE_NAME, not both.")
+        user_id = admin.revoke_token(conn, args.device_id)
+        print(f"revoked sign-in {args.device_id} of user {user_id}")
+    elif args.user and args.device_name:
+        print(f"revoked {admin.revoke_device(conn, args.user, args.device_name)} token(s)")
+    else:
+        raise admin.AdminError("Give USER DEVICE_NAME, or --id ID (python -m server admin list-devices USER).")
+
+
+def _audit(conn: Connection, args: argparse.Namespace) -> None:
+    """The audit log through the console's reader (server/audit_log.py): JSON lines, or CSV with --csv."""
+    from server.audit_log import AuditQuery, read_audit, to_csv
+
+    if not 1 <= args.limit <= CSV_LIMIT:
+        raise admin.AdminError(f"--limit must be between 1 and {CSV_LIMIT}.")
+    query = AuditQuery(user_id=admin.find_user(conn, args.user) if args.user else None,
+                       team_id=admin.find_team(conn, args.team) if args.team else None,
+                       action=args.action or None, since=args.since, until=args.until)
+    rows = read_audit(conn, query, args.limit)
+    if args.csv:
+        sys.stdout.write(to_csv(rows))
+    else:
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False))
+
+
+def cli_origin() -> dict[str, str]:
+    """What the admin CLI's audit rows say about who ran it: the OS user at the terminal (and sudo's caller)."""
+    try:
+        os_user = getpass.getuser()
+    except (OSError, KeyError):  # no name for this uid (a container without a passwd entry)
+        os_user = f"uid {os.getuid()}" if hasattr(os, "getuid") else "?"
+    origin = {"via": "cli", "os_user": os_user}
+    if os.environ.get("SUDO_USER"):  # run through sudo: the person behind it, as sudo itself records
+        origin["sudo_user"] = os.environ["SUDO_USER"][:64]
+    return origin
+
+
 def run_admin(args: argparse.Namespace) -> int:
     """Carry out one admin command; prints what it did."""
     if args.command == "backup":
@@ -149,7 +213,7 @@ def run_admin(args: argparse.Namespace) -> int:
     engine = make_engine(args.db)
     migrate(engine)
     try:
-        with engine.execution_options(write=True).begin() as conn:
+        with audit_origin(**cli_origin()), engine.execution_options(write=True).begin() as conn:
             admin.ensure_counters(conn)
             cmd = args.command
             if cmd == "create-team":
@@ -287,8 +351,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.mode == "admin":
         args.db, args.retention_years = settings.database_url, settings.retention_years
         if "database_url" not in settings.model_fields_set:  # no --db, FELTBOG_SERVER_DB or settings file
-            print(f"note: no database given (--db, FELTBOG_SERVER_DB or FELTBOG_CONFIG_FILE): using the local "
-                  f"SQLite file {settings.database_url.removeprefix('sqlite:///')}", file=sys.stderr)
+            default_file = Path(settings.database_url.removeprefix("sqlite:///"))
+            if not default_file.is_file():
+                # Never a fresh private database the server does not use: the change would be lost unseen.
+                print(f"error: no database given. Name the server's database with --db URL, FELTBOG_SERVER_DB or "
+                      f"a settings file (FELTBOG_CONFIG_FILE, e.g. /etc/feltbog/feltbog-server.env); "
+                      f"the default SQLite file {default_file} does not exist.", file=sys.stderr)
+                return 2
+            print(f"note: no database given (--db, FELTBOG_SERVER_DB or FELTBOG_CONFIG_FILE): using the existing "
+                  f"SQLite file {default_file}", file=sys.stderr)
         return run_admin(args)
     return serve(settings, args.config)
 

@@ -57,6 +57,7 @@ class Settings(BaseSettings):
     host: str = DEFAULT_HOST
     port: int = Field(DEFAULT_PORT, ge=1, le=65535)
     workers: int = Field(1, ge=1, le=64)
+    build: str = Field("dev", min_length=1, max_length=64)  # which build runs: the git commit (GET /api/v1/health)
     forwarded_allow_ips: str = "127.0.0.1"  # proxies whose X-Forwarded-For names the client; "" trusts nobody
     token_days: int = Field(30, ge=1, le=3650)
     token_refresh_grace_seconds: int = Field(600, ge=0)  # a refreshed token works on until its successor is used

@@ -186,6 +186,7 @@ class ReviewRequest(Strict):
 class HealthResponse(BaseModel):
     status: str
     version: str
+    build: str  # FELTBOG_BUILD: the git commit the installers and the Dockerfile set, else "dev"
     schema_version: int
     server_time: str
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,8 +98,41 @@ class StatsDelta:
                   "checksum": old.op("|")(new) - old.op("&")(new)}))
 
 
+# Who is behind the rows written in this context when no user of the app is (the admin CLI: the OS user).
+_ORIGIN: ContextVar[dict[str, str] | None] = ContextVar("audit_origin", default=None)
+
+
+@contextmanager
+def audit_origin(**origin: str) -> Iterator[None]:
+    """Every audit row written inside carries these keys in its detail, e.g. ``via="cli", os_user="root"``.
+
+    The admin CLI runs with no user of the app (``user_id`` stays empty, no made-up
+    id), so this is how its rows name the person at the server's terminal.
+    """
+    token = _ORIGIN.set(origin)
+    try:
+        yield
+    finally:
+        _ORIGIN.reset(token)
+
+
+def _with_origin(detail: str | None, origin: dict[str, str]) -> str:
+    """The detail (a JSON object, other text or none) as a JSON object with the origin's keys added."""
+    loaded: Any = None
+    if detail and detail.startswith("{"):
+        try:
+            loaded = json.loads(detail)
+        except ValueError:
+            loaded = None
+    merged = loaded if isinstance(loaded, dict) else ({} if detail is None else {"note": detail})
+    return json.dumps({**merged, **origin}, ensure_ascii=False)
+
+
 def audit_rows(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    """Append audit entries (bulk)."""
+    """Append audit entries (bulk); inside :func:`audit_origin` each carries its keys in the detail."""
+    origin = _ORIGIN.get()
+    if rows and origin:
+        rows = [{**row, "detail": _with_origin(row["detail"], origin)} for row in rows]
     if rows:
         # inline(): no RETURNING of the new id, which a psycopg pipeline (writes.pipeline) cannot give.
         conn.execute(insert(AuditEntry).inline(), rows)

@@ -100,12 +100,14 @@ router = APIRouter(tags=["health"])
 def health(request: Request, response: Response) -> dict[str, Any]:
     """Is the server up with its database, and what time is it there (the app's check, desktop/sync/client.py).
 
-    ``status`` is ``ok``, or ``unavailable`` with 503 while the database does not answer.
+    ``status`` is ``ok``, or ``unavailable`` with 503 while the database does not answer; ``version`` and
+    ``build`` (``FELTBOG_BUILD``, the git commit the installers set, else ``dev``) say what runs.
     """
     ready = database_ready(request.app.state.engine)
     if not ready:
         response.status_code = 503
-    return {"status": "ok" if ready else "unavailable", "version": __version__, "schema_version": SCHEMA_VERSION,
+    return {"status": "ok" if ready else "unavailable", "version": __version__,
+            "build": request.app.state.settings.build, "schema_version": SCHEMA_VERSION,
             "server_time": iso(utcnow())}
 
 

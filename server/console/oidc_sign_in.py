@@ -125,7 +125,7 @@ def _callback(request: Request, state: str, code: str, error: str) -> Response:
         audit_refusal(request, None, "refused:oidc_no_flow" if flow is None else "refused:oidc_state")
         return login_page_with(request, "oidc.flow", 400)
     if error or not code:  # the user cancelled, or the provider refused (e.g. not assigned to the application)
-        refuse(request, f"oidc: provider: {re.sub(r'[^a-z_]', '', error.lower()) or 'no code'}")
+        refuse(request, f"provider: {re.sub(r'[^a-z_]', '', error.lower()) or 'no code'}")
         return login_page_with(request, "oidc.cancelled", 401)
     provider: Provider | None = request.app.state.oidc_provider
     secret = provider.settings.client_secret.get_secret_value() if provider else ""

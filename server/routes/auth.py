@@ -75,11 +75,11 @@ def authenticate(request: Request, db: Engine, username: str, password: str, dev
         if not ok or user is None or not user.active:
             limiter.failed(conn, keys)
             # Never the typed username: it may be a password typed into the wrong field.
-            audit_rows(conn, [audit(user.id if user else None, "login_failed")])
+            audit_rows(conn, [audit(user.id if user else None, "login_failed", detail={"address": address})])
             failed = True
         elif not request.app.state.oidc.password_allowed(user.username, user.role):
             # The password was right, so saying why tells nothing to someone who did not know it.
-            audit_rows(conn, [audit(user.id, "refused:password_login_off")])
+            audit_rows(conn, [audit(user.id, "refused:password_login_off", detail={"address": address})])
             failed = password_off = True
         else:
             failed = False
@@ -87,7 +87,11 @@ def authenticate(request: Request, db: Engine, username: str, password: str, dev
             token, expires = issue_token(conn, user.id, device_name, request.app.state.settings.token_days,
                                          lifetime=lifetime)
             teams = teams_of(conn, user.id)
-            audit_rows(conn, [audit(user.id, "login", detail="known_device" if keys.known_device else None)])
+            # The address as server.deps.client_address sees it (the client's, behind a trusted proxy).
+            detail: dict[str, object] = {"address": address}
+            if keys.known_device:
+                detail["known_device"] = True
+            audit_rows(conn, [audit(user.id, "login", detail=detail)])
     if password_off:
         raise LoginRefused(403, PASSWORD_LOGIN_OFF)
     if failed or user is None:

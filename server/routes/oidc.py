@@ -117,8 +117,9 @@ def sign_in_with_code(request: Request, db: Engine, code: str, code_verifier: st
         raise LoginRefused(404, OIDC_OFF)
     limiter = request.app.state.login_limiter
     device = (request.headers.get(DEVICE_HEADER) or "")[:200] or None
+    address = client_address(request)  # in every audit row of this sign-in
     with db.connect() as conn:
-        keys = Keys({ADDRESS: limiter.digest(conn, ADDRESS, address_key(client_address(request)))}, False)
+        keys = Keys({ADDRESS: limiter.digest(conn, ADDRESS, address_key(address))}, False)
         wait = limiter.retry_after(conn, keys)
     if wait > 0:
         raise LoginRefused(429, RATE_LIMITED, retry_after_header(wait))
@@ -129,7 +130,7 @@ def sign_in_with_code(request: Request, db: Engine, code: str, code_verifier: st
         raise LoginRefused(503, UNREACHABLE) from exc
     except Refused as exc:
         log.info("OIDC sign-in refused: %s", exc.reason)
-        refuse(request, f"oidc: {exc.reason}", count=True)
+        refuse(request, exc.reason, count=True)
         raise LoginRefused(401, OIDC_FAILED) from exc
     refusal: tuple[int, dict[str, str]] | None = None
     with db.execution_options(write=True).begin() as conn:
@@ -152,18 +153,20 @@ def sign_in_with_code(request: Request, db: Engine, code: str, code_verifier: st
                                              oidc_session=session_id, lifetime=lifetime)
                 limiter.succeeded(conn, keys, user_id, device)
                 teams = teams_of(conn, user_id)
-                audit_rows(conn, [audit(user_id, "login", detail="oidc")])
+                audit_rows(conn, [audit(user_id, "login", detail={"via": "oidc", "address": address})])
     if refusal is not None:
-        refuse(request, f"oidc: {refusal[1]['code']}")
+        refuse(request, refusal[1]["code"])
         raise LoginRefused(*refusal)
     return SignedIn(token, expires, user, teams)
 
 
-def refuse(request: Request, detail: str, count: bool = False) -> None:
-    """Audit a refused sign-in through the provider as ``login_failed``; ``count`` it against the address."""
-    limiter = request.app.state.login_limiter
+def refuse(request: Request, reason: str, count: bool = False) -> None:
+    """Audit a refused sign-in through the provider as ``login_failed`` (why, and from which address);
+    ``count`` it against the address in the login limiter."""
+    limiter, address = request.app.state.login_limiter, client_address(request)
     with request.app.state.engine.execution_options(write=True).begin() as conn:
         if count:
-            keys = Keys({ADDRESS: limiter.digest(conn, ADDRESS, address_key(client_address(request)))}, False)
+            keys = Keys({ADDRESS: limiter.digest(conn, ADDRESS, address_key(address))}, False)
             limiter.failed(conn, keys)
-        audit_rows(conn, [audit(None, "login_failed", detail=detail[:200])])
+        audit_rows(conn, [audit(None, "login_failed", detail={"via": "oidc", "reason": reason[:200],
+                                                               "address": address})])

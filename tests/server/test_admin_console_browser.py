@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import shutil
 import uuid
@@ -251,5 +252,5 @@ def test_an_admin_signs_in_with_the_municipality_account(browser, server, shots,
         page.screenshot(path=shots / "15-users-after-oidc.png", full_page=True)
         with server.engine.connect() as conn:
             ada = conn.execute(select(User.id, User.role).where(User.username == "it-ada")).one()
-        assert ada.role == "admin" and [a.detail for a in _audit(server, "login")] == ["oidc"]
+        assert ada.role == "admin" and [json.loads(a.detail)["via"] for a in _audit(server, "login")] == ["oidc"]
         context.close()

@@ -11,6 +11,7 @@ with a real browser on a cross-site address.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
@@ -140,7 +141,8 @@ def test_an_admin_signs_in_through_the_provider_and_reaches_the_users(server, pr
     assert session.device_name == "Webadministration" and kept.refresh_token is None
     lifetime = _aware(session.expires_at) - _aware(session.created_at)
     assert timedelta(hours=7) < lifetime <= timedelta(hours=8)  # the password sign-in's session
-    assert [(a.user_id, a.detail) for a in _audit(server, "login")] == [(ada.id, "oidc")]
+    assert [(a.user_id, json.loads(a.detail)) for a in _audit(server, "login")] == [
+        (ada.id, {"via": "oidc", "address": "127.0.0.1"})]
     assert [a.user_id for a in _audit(server, "oidc:create_user")] == [ada.id]
 
     # The same answer again, in this browser: no sign-in is under way any more.
@@ -151,7 +153,7 @@ def test_an_admin_signs_in_through_the_provider_and_reaches_the_users(server, pr
     browser.set_flow(seal(server.app, flow))
     replayed = browser.back(callback)
     assert replayed.status_code == 401 and "Login med kommunens konto blev afvist" in replayed.text
-    assert _audit(server, "login_failed")[-1].detail == "oidc: provider: invalid_grant"
+    assert json.loads(_audit(server, "login_failed")[-1].detail)["reason"] == "provider: invalid_grant"
     assert len(_live_console_tokens(server, ada.id)) == 1  # still only the first session
 
 
@@ -197,7 +199,7 @@ def test_an_id_token_for_another_nonce_is_refused(server, provider):
     browser.set_flow(seal(server.app, Flow(flow.state, "another-nonce-0123456789", flow.verifier, flow.redirect_uri)))
     refused = browser.back(browser.at_provider(authorization))
     assert refused.status_code == 401 and "Login med kommunens konto blev afvist" in refused.text
-    assert _audit(server, "login_failed")[-1].detail == "oidc: id_token: nonce does not match"
+    assert json.loads(_audit(server, "login_failed")[-1].detail)["reason"] == "id_token: nonce does not match"
     assert _audit(server, "login") == []
 
 

@@ -15,6 +15,8 @@ from pathlib import Path
 import requests
 from sqlalchemy import update
 
+import server
+from desktop.sync.client import SyncClient
 from server.cli import main
 from server.tables import Record
 
@@ -75,7 +77,7 @@ def _free_port() -> int:
 def test_python_m_server_serves_http(tmp_path):
     port = _free_port()
     db = f"sqlite:///{tmp_path / 'server.sqlite'}"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "FELTBOG_BUILD": "3d41820"}  # as the Dockerfile sets it
     proc = subprocess.Popen([sys.executable, "-m", "server", "--db", db, "--port", str(port)], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
@@ -88,6 +90,10 @@ def test_python_m_server_serves_http(tmp_path):
                 assert proc.poll() is None and time.monotonic() < deadline, proc.stdout.read().decode()
                 time.sleep(0.1)
         assert health.status_code == 200 and health.json()["status"] == "ok"
+        assert (health.json()["version"], health.json()["build"]) == (server.__version__, "3d41820")
+        # The app's check reads the same answer (its contract: status and server_time).
+        answer = SyncClient(f"http://127.0.0.1:{port}").health()
+        assert answer["status"] == "ok" and answer["server_time"].endswith("Z") and answer["build"] == "3d41820"
         assert requests.get(f"http://127.0.0.1:{port}/openapi.json", timeout=5).status_code == 200
     finally:
         proc.terminate()

@@ -63,7 +63,8 @@ def test_the_api_docs_load_their_scripts_from_the_server_or_are_off(tmp_path):
     with TestClient(create_app(settings=Settings(url, docs=False), run_migrations=False)) as client:
         for page in ("/docs", "/redoc", "/openapi.json"):
             assert client.get(page).status_code == 404
-        assert client.get("/api/v1/health").json()["status"] == "ok"
+        health = client.get("/api/v1/health").json()
+        assert health["status"] == "ok" and health["build"] == "dev"  # no FELTBOG_BUILD: a developer's checkout
 
 
 def test_the_shipped_env_file_example_is_valid(monkeypatch):
@@ -83,6 +84,9 @@ def test_an_admin_command_without_a_database_says_which_file_it_uses(monkeypatch
     for name in ("FELTBOG_SERVER_DB", "FELTBOG_DATABASE_URL", "FELTBOG_CONFIG_FILE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert main(["admin", "list-teams"]) == 2  # no file there yet: refused (tests/server/test_admin_cli_audit.py)
+    assert capsys.readouterr().err.startswith("error: no database given")
+    (tmp_path / "Feltbog-server" / "feltbog-server.sqlite").touch()
     assert main(["admin", "list-teams"]) == 0
     err = capsys.readouterr().err
     assert err.startswith("note: no database given") and str(tmp_path / "Feltbog-server") in err

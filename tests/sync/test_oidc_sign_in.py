@@ -11,6 +11,7 @@ validates the ID token and mints its own token; a sync runs.
 from __future__ import annotations
 
 import itertools
+import json
 import threading
 from urllib.parse import parse_qs, urlsplit
 
@@ -105,7 +106,8 @@ def test_a_new_employee_signs_in_in_the_browser_and_syncs(oidc_server, tmp_path)
         with server.engine.connect() as conn:
             user = conn.execute(select(User).where(User.username == "mette")).one()
         assert (user.oidc_subject, user.oidc_issuer) == ("sub-mette", server.app.state.oidc.issuer)
-        assert ("login", "oidc") in audit_actions(server, user.id)
+        logins = [json.loads(d) for a, d in audit_actions(server, user.id) if a == "login"]
+        assert {"via": "oidc", "address": "127.0.0.1"} in logins  # the client's address (issue 20)
     finally:
         mette.close()
         colleague.close()
@@ -164,7 +166,8 @@ def test_a_replayed_code_and_a_wrong_nonce_are_refused(oidc_server):
     with pytest.raises(SyncError) as wrong_nonce:
         client.login_oidc(grant.code, grant.code_verifier, grant.redirect_uri, "x" * 43, "test")
     assert wrong_nonce.value.kind is SyncErrorKind.AUTH
-    assert any(d == "oidc: id_token: nonce does not match" for _a, d in audit_actions(server))
+    assert {"via": "oidc", "reason": "id_token: nonce does not match", "address": "127.0.0.1"} in [
+        json.loads(d) for a, d in audit_actions(server) if a == "login_failed"]
 
 
 def test_a_redirect_with_another_state_ends_the_sign_in(oidc_server):
