@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from desktop.domain.protocol import record_hash
+from server.bulk import execute_many
 from server.security import utcnow
 from server.tables import AuditEntry, Counter, TeamStats
 
@@ -93,11 +94,14 @@ class StatsDelta:
                   "checksum": old.op("|")(new) - old.op("&")(new)}))
 
 
+# inline(): no RETURNING of the new id, which a psycopg pipeline (writes.pipeline) cannot give.
+_AUDIT_INSERT = insert(AuditEntry).inline()
+
+
 def audit_rows(conn: Connection, rows: list[dict[str, Any]]) -> None:
     """Append audit entries (bulk)."""
     if rows:
-        # inline(): no RETURNING of the new id, which a psycopg pipeline (writes.pipeline) cannot give.
-        conn.execute(insert(AuditEntry).inline(), rows)
+        execute_many(conn, _AUDIT_INSERT, rows)
 
 
 def audit(

@@ -18,6 +18,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, bindparam, insert, select, update
 
+from server.bulk import execute_many
 from server.security import iso, utcnow
 from server.store import Sequence, StatsDelta, audit_rows
 from server.tables import Record, TeamExit
@@ -120,6 +121,7 @@ class WriteContext:
         return self.add(str(uuid.uuid4()), entity, team_id, fields)
 
 
+_INSERT = insert(Record)
 _UPDATE = (
     update(Record)
     .where(Record.id == bindparam("b_id"))
@@ -151,9 +153,9 @@ def write_changes(ctx: WriteContext) -> None:
             updates.append({"b_id": record.id, **row})
     with pipeline(ctx.conn):
         if inserts:
-            ctx.conn.execute(insert(Record), inserts)
+            execute_many(ctx.conn, _INSERT, inserts)
         if updates:
-            ctx.conn.execute(_UPDATE, updates)
+            execute_many(ctx.conn, _UPDATE, updates)
         if ctx.exits:
             ctx.conn.execute(insert(TeamExit), ctx.exits)
         ctx.stats.save(ctx.conn)
