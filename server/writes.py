@@ -113,7 +113,8 @@ class WriteContext:
         self.absent.discard(record_id)
         self.records[record_id] = record
         version = self.touch(record)
-        record.meta = {name: [version, *self.who] for name in fields}
+        user_id, device_id = self.user_id, self.device_id
+        record.meta = {name: [version, user_id, device_id] for name in fields}
         return record
 
     def create(self, entity: str, team_id: str, fields: dict[str, Any]) -> Loaded:
