@@ -95,7 +95,7 @@ class Driver:
         phase = self.phase_name
         started = time.perf_counter()
         try:
-            client = self.clients[device.n % len(self.clients)]
+            client = self.clients[device.number % len(self.clients)]
             reply = await client.request(method, path, content=body, params=params, headers=device.headers)
         finally:
             self.samples.append((phase, endpoint, (time.perf_counter() - started) * 1000))
