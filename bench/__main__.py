@@ -7,8 +7,9 @@ Usage:
 Runs, each in a process of its own so none pays for another's memory:
 * bench.sync_bench on the server with SQLite, then with PostgreSQL: first sync
   of ``--records`` records into an empty app (plus the raw SQLite insert of
-  the same rows, the physical limit), a sync with nothing to do, a push of
-  10,000 offline changes and its replay;
+  the same rows, the physical limit), a sync with nothing to do, the daily
+  case (1 % of the records changed by another laptop, then a sync; a push of
+  1,000 edits), a push of 10,000 offline changes and its replay;
 * the peer: PouchDB replicating ``--peer-docs`` documents against a
   CouchDB-compatible server on loopback (bench/peer_pouchdb, Node.js);
 * bench.ui_startup: start-up to a usable window with 100,000 companies and
@@ -115,6 +116,23 @@ def table(figures: list[dict[str, Any]]) -> list[tuple[str, str, str, str]]:
         if push:
             add(f"push 10,000 offline changes [{backend}]", push["mutations_per_second"], "mutations/s",
                 ">= 3,000/s", push["mutations_per_second"] >= 3_000)
+            if peer:
+                ratio = push["mutations_per_second"] / peer["push_docs_per_s"]
+                add("  / PouchDB peer's push", ratio, "x", ">= 3x", ratio >= 3)
+        daily = find(figures, "daily_pull_1pct", backend)
+        if daily:
+            add(f"daily sync: 1 % of the records changed elsewhere [{backend}]", daily["ms"], "ms", "(see ratio)", None)
+            if peer:
+                ratio = daily["ms"] / (peer["incr_s"] * 1000)
+                add("  / PouchDB peer's pull of 1 % changed", ratio, "x", "<= 0.2x", ratio <= 0.2)
+        small = find(figures, "push_1000_changes", backend)
+        if small:
+            add(f"push of 1,000 changes [{backend}]", small["ms"], "ms", "(see ratio)", None)
+            if peer:
+                peer_ms = 1_000 / peer["push_docs_per_s"] * 1000
+                ratio = small["ms"] / peer_ms
+                add(f"  / the peer's push rate for 1,000 docs ({peer_ms:,.0f} ms)", ratio, "x", "<= 0.33x",
+                    ratio <= 1 / 3)
         replay = find(figures, "push_replay", backend)
         if replay:
             add(f"replay of the batch [{backend}]", replay["mutations_per_second"], "mutations/s",

@@ -1,9 +1,10 @@
 """Load benchmark: many devices syncing at once against the real server (DESIGN.md §7, issue 10).
 
-Usage: python -m bench.load [--devices 200] [--rounds 5] [--workers 4] [--seconds 300]
+Usage: python -m bench.load [--devices 200] [--rounds 5] [--workers 4] [--servers 1] [--seconds 300]
                             [--db postgres|sqlite] [--think 30] [--base 150]
 
-Starts ``python -m server`` with several uvicorn workers on 127.0.0.1 on a
+Starts ``python -m server`` (``--servers`` processes on different ports, as
+behind a load balancer, each with ``--workers`` uvicorn workers) on 127.0.0.1 on a
 fresh database, seeds teams, consultants and a bearer token per device (made
 directly in the database: no Argon2 login per device), loads each team with
 shared base data, and lets every device make a first full sync (the warm-up).
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -51,6 +53,7 @@ class LoadConfig:
     devices: int = 200
     rounds: int = 5
     workers: int = 4
+    servers: int = 1  # server processes on different ports (each with ``workers`` workers), one database
     seconds: float = 300.0
     db: str = "postgres"
     # Mean pause between a device's syncs: 4x the app's 2-minute period (it also syncs a few seconds after an
@@ -107,7 +110,7 @@ def make_devices(engine: Engine, config: LoadConfig, people: list[tuple[str, tup
     return devices
 
 
-async def run_phases(base_url: str, config: LoadConfig, devices: list[Device], teams: list[str],
+async def run_phases(base_url: str | list[str], config: LoadConfig, devices: list[Device], teams: list[str],
                      loaders: list[Device], texts: TextPool) -> Driver:
     """Seed the base data, warm every device up, run the rounds, pull a last time."""
     async with Driver(base_url, config.devices + len(loaders), config.seed) as driver:
@@ -142,9 +145,10 @@ def run_load(config: LoadConfig, tmp: Path | None = None, out: Callable[[dict[st
                        for n, team in enumerate(teams)
                        for user in [next(u for u, mine in people if team in mine)]]
             log = tmp / "server.log"
-            with serve(url, config.workers, log) as base_url:
+            with contextlib.ExitStack() as stack:
+                urls = [stack.enter_context(serve(url, config.workers, log)) for _ in range(config.servers)]
                 driver = asyncio.run(asyncio.wait_for(
-                    run_phases(base_url, config, devices, teams, loaders, texts),
+                    run_phases(urls, config, devices, teams, loaders, texts),
                     timeout=config.seconds + 600))
             report.figures = figures(driver, config, len(teams), len(people))
             report.errors = driver.error_count
@@ -161,7 +165,8 @@ def run_load(config: LoadConfig, tmp: Path | None = None, out: Callable[[dict[st
 def figures(driver: Driver, config: LoadConfig, teams: int, consultants: int) -> list[dict[str, Any]]:
     """Throughput, latency per phase and endpoint, errors and mutation counts."""
     out: list[dict[str, Any]] = [{"figure": "setup", "devices": config.devices, "consultants": consultants,
-                                  "teams": teams, "workers": config.workers, "db": config.db,
+                                  "teams": teams, "workers": config.workers, "servers": config.servers,
+                                  "db": config.db,
                                   "rounds": config.rounds, "think_seconds": config.think,
                                   "base_companies_per_team": config.base, "cpu_cores": os.cpu_count(),
                                   # the machine is shared: what else ran shows in the load average
@@ -193,13 +198,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--devices", type=int, default=defaults.devices)
     parser.add_argument("--rounds", type=int, default=defaults.rounds)
     parser.add_argument("--workers", type=int, default=defaults.workers)
+    parser.add_argument("--servers", type=int, default=defaults.servers,
+                        help="server processes on different ports sharing the database")
     parser.add_argument("--seconds", type=float, default=defaults.seconds, help="cap on the load phase")
     parser.add_argument("--db", choices=["postgres", "sqlite"], default=defaults.db)
     parser.add_argument("--think", type=float, default=defaults.think, help="mean seconds between a device's syncs")
     parser.add_argument("--base", type=int, default=defaults.base, help="shared companies per team at the start")
     args = parser.parse_args(argv)
-    config = LoadConfig(devices=args.devices, rounds=args.rounds, workers=args.workers, seconds=args.seconds,
-                        db=args.db, think=args.think, base=args.base)
+    config = LoadConfig(devices=args.devices, rounds=args.rounds, workers=args.workers, servers=args.servers,
+                        seconds=args.seconds, db=args.db, think=args.think, base=args.base)
     report = run_load(config)
     p95 = next(f["p95"] for f in report.figures if f.get("phase") == "load" and f.get("endpoint") == "all")
     emit({"benchmark": "load", "figure": "target", "p95_ms": p95, "p95_under_500ms": p95 < 500, "errors": report.errors,

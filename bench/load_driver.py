@@ -51,10 +51,15 @@ def _failure(exc: Exception) -> str:
 class Driver:
     """One httpx client for all devices, plus what the run measured."""
 
-    def __init__(self, base_url: str, connections: int, seed: int) -> None:
-        self.client = httpx.AsyncClient(
-            base_url=base_url, timeout=httpx.Timeout(120.0),
+    def __init__(self, base_url: str | list[str], connections: int, seed: int) -> None:
+        # Several server processes (on different ports, as behind a load balancer): device n talks to
+        # server n mod N, so a device keeps its server as a sticky balancer would keep it.
+        urls = [base_url] if isinstance(base_url, str) else base_url
+        self.clients = [httpx.AsyncClient(
+            base_url=url, timeout=httpx.Timeout(120.0),
             limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections))
+            for url in urls]
+        self.client = self.clients[0]
         self.rng = random.Random(seed)
         self.phase_name = "setup"
         self.samples: list[tuple[str, str, float]] = []
@@ -74,7 +79,8 @@ class Driver:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        await self.client.aclose()
+        for client in self.clients:
+            await client.aclose()
 
     def error(self, kind: str, detail: str) -> None:
         """Count an error (and keep a few examples for the report)."""
@@ -89,7 +95,8 @@ class Driver:
         phase = self.phase_name
         started = time.perf_counter()
         try:
-            reply = await self.client.request(method, path, content=body, params=params, headers=device.headers)
+            client = self.clients[device.number % len(self.clients)]
+            reply = await client.request(method, path, content=body, params=params, headers=device.headers)
         finally:
             self.samples.append((phase, endpoint, (time.perf_counter() - started) * 1000))
         if not 200 <= reply.status_code < 300:

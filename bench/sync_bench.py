@@ -30,6 +30,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import text
+
 from bench.datagen import Sizes, push_records, records
 from bench.server_process import ServerProcess
 from server.seeding import make_database_url
@@ -50,22 +52,41 @@ def job_centre(n: int, team: str, consultants: list[str]) -> list[Item]:
     return list(records(11, sizes, team, consultants))
 
 
-def load_server(server: ServerProcess, items: list[Item]) -> None:
-    """Put the records on the server through its push API, as one loader device."""
+def load_server(server: ServerProcess, items: list[Item]) -> Any:
+    """Put the records on the server through its push API, as one loader device; returns its client."""
     from desktop.sync.client import SyncClient
 
     username, _ = server.user("consultant", username=f"loader-{uuid.uuid4().hex[:6]}")
     token = server.token(username)
-    push_records(SyncClient(server.url, lambda: token), "loader", items)
+    client = SyncClient(server.url, lambda: token)
+    push_records(client, "loader", items)
+    return client
+
+
+def other_laptop_changes(loader: Any, items: list[Item], share: float = 0.01) -> int:
+    """Another laptop (the loader's device) changes ``share`` of the records: the daily case.
+
+    Companies get a new city and a longer note (the peer appends to each changed document's body).
+    """
+    companies = [(record_id, fields) for entity, record_id, fields in items if entity == "company"]
+    count = max(1, int(len(items) * share))
+    mutations = [{"mutation_id": len(items) + k + 1, "entity": "company", "id": record_id, "op": "upsert",
+                  "base_version": 0, "fields": {"city": "Fjerritslev", "notes": f"{fields.get('notes') or ''} ændret"}}
+                 for k, (record_id, fields) in enumerate(companies[:count])]
+    refused = [r for r in loader.push("loader", mutations)["results"] if r["status"] != "applied"]
+    assert not refused, refused[:3]
+    return count
 
 
 def raw_sqlite_rate(items: list[Item]) -> float:
     """The physical limit: plain executemany of the same rows into the app's schema, one transaction."""
     from desktop.models import Database
+    from desktop.models.collation import register_collations
 
     folder = Path(tempfile.mkdtemp(prefix="feltbog-raw-"))
     Database.in_folder(folder).close()  # the same tables and indexes as the app
     conn = sqlite3.connect(folder / "feltbog.sqlite", isolation_level=None)
+    register_collations(conn)  # the list indexes use COLLATE danish, as in the app
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
     by_entity: dict[str, list[dict]] = {}
@@ -136,8 +157,10 @@ def first_sync(server: ServerProcess, folder: Path) -> dict[str, Any]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def idle_and_push(server: ServerProcess, folder: Path, backend: str) -> list[dict[str, Any]]:
-    """Idle syncs, then 10,000 offline changes pushed, then the same batch replayed."""
+def idle_and_push(server: ServerProcess, folder: Path, backend: str, loader: Any,
+                  items: list[Item]) -> list[dict[str, Any]]:
+    """Idle syncs, the daily case (1 % changed elsewhere, then a sync; 1,000 local changes pushed),
+    then 10,000 offline changes pushed, then the same batch replayed."""
     from desktop.cancel import CancelToken
     from desktop.credentials import Credentials
     from desktop.models import Database, Operations, outbox
@@ -159,7 +182,32 @@ def idle_and_push(server: ServerProcess, folder: Path, backend: str) -> list[dic
     figures.append(emit(benchmark="idle_sync_ms", backend=backend, median=round(statistics.median(idle), 1),
                         p95=round(sorted(idle)[23], 1)))
 
+    # The daily case: another laptop changed 1 % of the records; this one syncs (push, pull, verify).
+    changed = other_laptop_changes(loader, items)
+    started = time.perf_counter()
+    daily = service.sync()
+    seconds = time.perf_counter() - started
+    assert daily.pulled >= changed and daily.verified, daily
+    figures.append(emit(benchmark="daily_pull_1pct", backend=backend, changed=changed, pulled=daily.pulled,
+                        ms=round(seconds * 1000, 1), verified=daily.verified))
+
     ops = Operations(service.db, service.actor())
+    # ... and a day's work of this laptop: 1,000 edits of companies, then the sync that sends them.
+    with service.db.read() as session:
+        company_ids = [cid for (cid,) in session.execute(text("SELECT id FROM company LIMIT 1000"))]
+    for k, company_id in enumerate(company_ids):
+        ops.update("company", company_id, {"phone": f"98 {k // 100:02d} {k % 100:02d} 11"})
+    outcome = SyncResult()
+    with service.db.read() as session:
+        device = state.device_id(session)
+    started = time.perf_counter()
+    service.engine().push(device, outcome, lambda *_: None, CancelToken())
+    seconds = time.perf_counter() - started
+    assert len(company_ids) == 1_000 and outcome.pushed >= 1_000 and outcome.rejected == 0, outcome
+    figures.append(emit(benchmark="push_1000_changes", backend=backend, edits=1_000, mutations=outcome.pushed,
+                        ms=round(seconds * 1000, 1), mutations_per_second=round(outcome.pushed / seconds)))
+    service.sync()  # take home the versions the server gave them
+
     ids = [ops.create("company", {"name": f"Offline virksomhed {i}", "city": "Aars"}) for i in range(10_000)]
     with service.db.write() as session:
         device = state.device_id(session)
@@ -194,9 +242,11 @@ def run(n: int, backend: str) -> list[dict[str, Any]]:
     tmp = Path(tempfile.mkdtemp(prefix="feltbog-sync-bench-"))
     figures = []
     with make_database_url(backend, tmp) as url, ServerProcess(url, log=tmp / "server.log") as server:
-        items = job_centre(n, server.team_id, [str(uuid.uuid4()) for _ in range(8)])
+        # Real consultants of the team: the server refuses a responsible consultant it does not know.
+        consultants = [server.users[server.user("consultant")[0]] for _ in range(8)]
+        items = job_centre(n, server.team_id, consultants)
         started = time.perf_counter()
-        load_server(server, items)
+        loader = load_server(server, items)
         figures.append(emit(benchmark="server_load_push", backend=backend, records=len(items),
                             records_per_second=round(len(items) / (time.perf_counter() - started))))
         child = first_sync(server, tmp / "app")
@@ -208,7 +258,7 @@ def run(n: int, backend: str) -> list[dict[str, Any]]:
                             peak_rss_mb=round(child["peak_rss_mb"]), verified=child["verified"]))
         figures.append(emit(benchmark="raw_sqlite_insert", backend=backend, records=len(items),
                             records_per_second=round(raw_sqlite_rate(items))))
-        figures.extend(idle_and_push(server, tmp / "app-idle", backend))
+        figures.extend(idle_and_push(server, tmp / "app-idle", backend, loader, items))
     return figures
 
 

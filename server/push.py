@@ -14,7 +14,7 @@ the field was changed since the mutation's ``base_version`` by another
 
 from __future__ import annotations
 
-import uuid
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -44,14 +44,16 @@ MAX_BATCH_ERRORS = 1_000  # field errors listed in one push's answer (the codes 
 MAX_REASON = 300  # characters of a refusal's reason
 
 
+_CANONICAL_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
 def canonical_id(value: Any) -> bool:
-    """True only for a UUID in its canonical lower-case form (what the app and the server make)."""
-    if not isinstance(value, str) or len(value) != 36:
-        return False
-    try:
-        return str(uuid.UUID(value)) == value
-    except ValueError:
-        return False
+    """True only for a UUID in its canonical lower-case form (what the app and the server make).
+
+    The same set as ``str(uuid.UUID(value)) == value``, checked without building a UUID (twice per
+    mutation in a push).
+    """
+    return isinstance(value, str) and _CANONICAL_ID.fullmatch(value) is not None
 
 
 class Gap(Exception):

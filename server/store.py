@@ -15,6 +15,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from desktop.domain.protocol import record_hash
 from server import metrics
+from server.bulk import execute_many
 from server.security import utcnow
 from server.tables import AuditEntry, Counter, TeamStats
 
@@ -128,14 +129,17 @@ def _with_origin(detail: str | None, origin: dict[str, str]) -> str:
     return json.dumps({**merged, **origin}, ensure_ascii=False)
 
 
+# inline(): no RETURNING of the new id, which a psycopg pipeline (writes.pipeline) cannot give.
+_AUDIT_INSERT = insert(AuditEntry).inline()
+
+
 def audit_rows(conn: Connection, rows: list[dict[str, Any]]) -> None:
     """Append audit entries (bulk); inside :func:`audit_origin` each carries its keys in the detail."""
     origin = _ORIGIN.get()
     if rows and origin:
         rows = [{**row, "detail": _with_origin(row["detail"], origin)} for row in rows]
     if rows:
-        # inline(): no RETURNING of the new id, which a psycopg pipeline (writes.pipeline) cannot give.
-        conn.execute(insert(AuditEntry).inline(), rows)
+        execute_many(conn, _AUDIT_INSERT, rows)
 
 
 def audit(

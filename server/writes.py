@@ -18,6 +18,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, bindparam, insert, select, update
 
+from server.bulk import execute_many
 from server.security import iso, utcnow
 from server.store import Sequence, StatsDelta, audit_rows
 from server.tables import Record, TeamExit
@@ -112,7 +113,8 @@ class WriteContext:
         self.absent.discard(record_id)
         self.records[record_id] = record
         version = self.touch(record)
-        record.meta = {name: [version, *self.who] for name in fields}
+        user_id, device_id = self.user_id, self.device_id
+        record.meta = {name: [version, user_id, device_id] for name in fields}
         return record
 
     def create(self, entity: str, team_id: str, fields: dict[str, Any]) -> Loaded:
@@ -120,6 +122,7 @@ class WriteContext:
         return self.add(str(uuid.uuid4()), entity, team_id, fields)
 
 
+_INSERT = insert(Record)
 _UPDATE = (
     update(Record)
     .where(Record.id == bindparam("b_id"))
@@ -151,9 +154,9 @@ def write_changes(ctx: WriteContext) -> None:
             updates.append({"b_id": record.id, **row})
     with pipeline(ctx.conn):
         if inserts:
-            ctx.conn.execute(insert(Record), inserts)
+            execute_many(ctx.conn, _INSERT, inserts)
         if updates:
-            ctx.conn.execute(_UPDATE, updates)
+            execute_many(ctx.conn, _UPDATE, updates)
         if ctx.exits:
             ctx.conn.execute(insert(TeamExit), ctx.exits)
         ctx.stats.save(ctx.conn)

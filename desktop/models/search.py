@@ -109,14 +109,19 @@ def index_records(session: Session, entity: str, records: Iterable[Mapping[str, 
 def remove_records(session: Session, ids: list[str], cursor: Any = None) -> None:
     """Drop records from the index (no-op for ids that are not indexed)."""
     cursor = cursor or raw_cursor(session)
+    doc_ids: list[tuple[int]] = []
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         placeholders = ",".join("?" * len(chunk))
-        doc_ids = cursor.execute(f"SELECT doc_id FROM search_doc WHERE entity_id IN ({placeholders})",
-                                 chunk).fetchall()
-        if doc_ids:
-            cursor.executemany("DELETE FROM search_index WHERE rowid = ?", doc_ids)
-            cursor.executemany("DELETE FROM search_doc WHERE doc_id = ?", doc_ids)
+        doc_ids += cursor.execute(f"SELECT doc_id FROM search_doc WHERE entity_id IN ({placeholders})",
+                                  chunk).fetchall()
+    if doc_ids:
+        # In ascending rowid order: FTS5 writes its pending changes out as a new segment whenever a rowid
+        # comes that is lower than the last one, so deletes in random order cost a segment each (the
+        # daily pull of 1,000 changed companies spent 2 ms per record here; in order, 20 us).
+        doc_ids.sort()
+        cursor.executemany("DELETE FROM search_index WHERE rowid = ?", doc_ids)
+        cursor.executemany("DELETE FROM search_doc WHERE doc_id = ?", doc_ids)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ where it is, so nothing is skipped or lost.
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from desktop.cancel import CancelToken, Progress
@@ -36,31 +37,59 @@ def push_outbox(db: Database, client: SyncClient, device: str, batch_size: int, 
         outbox.claim_for(session, account.default_team_id, account.user_id)  # work done before the first sign-in
         total = outbox.pending_count(session)
     gap_retries = 0
+    with ThreadPoolExecutor(1, thread_name_prefix="feltbog-push") as sender:
+        while True:
+            try:
+                _push_pipelined(db, client, device, batch_size, result, progress, cancel, total, sender)
+                return
+            except SyncError as exc:
+                expected = expected_after_gap(exc)
+                if expected is None or gap_retries >= MAX_GAP_RETRIES:
+                    raise
+                gap_retries += 1
+                with db.write() as session:
+                    first = outbox.pending_batch(session, 1)
+                    if not first:
+                        return
+                    offset = state.get_int(session, state.MUTATION_OFFSET)
+                    log.warning("Server expects mutation %s, we sent %s; renumbering", expected,
+                                first[0].mutation_id - offset)
+                    state.set_value(session, state.MUTATION_OFFSET, str(first[0].mutation_id - expected))
+
+
+def _push_pipelined(db: Database, client: SyncClient, device: str, batch_size: int, result: SyncResult,
+                    progress: Progress, cancel: CancelToken, total: int, sender: ThreadPoolExecutor) -> None:
+    """Send the batches one after the other, but read the next batch and settle the last one while a
+    batch is on its way: the server's work and the app's overlap.
+
+    A batch is sent only after the answer to the one before it has arrived, so a refusal (a gap, an
+    error) stops everything after it; an answer that arrived is always settled, even when cancelled.
+    """
+    with db.read() as session:
+        offset = state.get_int(session, state.MUTATION_OFFSET)
+        batch = outbox.pending_batch(session, batch_size)
+    if not batch:
+        return
+    cancel.check()
+    in_flight: Future[dict[str, Any]] = sender.submit(client.push, device, _wire(batch, offset))
     while True:
-        cancel.check()
-        with db.read() as session:
-            offset = state.get_int(session, state.MUTATION_OFFSET)
-            batch = outbox.pending_batch(session, batch_size)
+        with db.read() as session:  # while the server works on the batch in flight
+            batch = outbox.pending_batch(session, batch_size, after=batch[-1].mutation_id)
+        response = in_flight.result()  # a SyncError stops here: nothing after it was sent
+        stop = cancel.cancelled
+        if batch and not stop:
+            in_flight = sender.submit(client.push, device, _wire(batch, offset))
+        record_push(db, response, offset, result)  # while the next batch is on its way
+        progress(result.pushed + result.rejected, total, "push")
+        if stop:
+            cancel.check()
         if not batch:
             return
-        mutations = [
-            {"mutation_id": m.mutation_id - offset, "entity": m.entity, "id": m.entity_id, "op": m.op,
-             "base_version": m.base_version, "fields": m.fields}
-            for m in batch
-        ]
-        try:
-            response = client.push(device, mutations)
-        except SyncError as exc:
-            expected = expected_after_gap(exc)
-            if expected is None or gap_retries >= MAX_GAP_RETRIES:
-                raise
-            gap_retries += 1
-            log.warning("Server expects mutation %s, we sent %s; renumbering", expected, mutations[0]["mutation_id"])
-            with db.write() as session:
-                state.set_value(session, state.MUTATION_OFFSET, str(batch[0].mutation_id - expected))
-            continue
-        record_push(db, response, offset, result)
-        progress(result.pushed + result.rejected, total, "push")
+
+
+def _wire(batch: list[outbox.Mutation], offset: int) -> list[dict[str, Any]]:
+    return [{"mutation_id": m.mutation_id - offset, "entity": m.entity, "id": m.entity_id, "op": m.op,
+             "base_version": m.base_version, "fields": m.fields} for m in batch]
 
 
 def expected_after_gap(exc: SyncError) -> int | None:
