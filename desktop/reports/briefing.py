@@ -30,7 +30,7 @@ from desktop.domain.formatting import choice_da, person
 from desktop.models import checks
 from desktop.models.collation import danish
 from desktop.models.entities import Company, Contact, FollowUp, Mentor, Opening, Review, Visit
-from desktop.reports.data import CompanyInfo, ContactLine, _company_info
+from desktop.reports.data import CompanyInfo, ContactLine, OpeningLabels, _company_info
 
 LAST_VISITS = 3
 LATEST_COMMENTS = 3
@@ -69,7 +69,7 @@ class BriefingVisit:
 
 
 @dataclass(frozen=True)
-class BriefingOpening:
+class BriefingOpening(OpeningLabels):
     """An open opening or a running internship, with its next follow-up."""
 
     title: str
@@ -82,14 +82,6 @@ class BriefingOpening:
     mentor: str
     next_follow_up: date | None
     next_follow_up_note: str | None
-
-    @property
-    def kind_label(self) -> str:
-        return choice_da("opening.kind", self.kind)
-
-    @property
-    def status_label(self) -> str:
-        return choice_da("opening.status", self.status)
 
 
 @dataclass(frozen=True)

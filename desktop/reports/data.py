@@ -56,16 +56,10 @@ class CompanyInfo:
         return ", ".join(p for p in (self.address, town) if p)
 
 
-@dataclass(frozen=True)
-class OpeningLine:
-    """An opening as listed under the visit it came from."""
+class OpeningLabels:
+    """The Danish names of an opening's kind and status, for every report that lists openings."""
 
-    title: str
     kind: str
-    hours_per_week: float | None
-    duration_weeks: int | None
-    starts_on: date | None
-    places: int | None
     status: str | None
 
     @property
@@ -75,6 +69,19 @@ class OpeningLine:
     @property
     def status_label(self) -> str:
         return choice_da("opening.status", self.status)
+
+
+@dataclass(frozen=True)
+class OpeningLine(OpeningLabels):
+    """An opening as listed under the visit it came from."""
+
+    title: str
+    kind: str
+    hours_per_week: float | None
+    duration_weeks: int | None
+    starts_on: date | None
+    places: int | None
+    status: str | None
 
 
 @dataclass(frozen=True)

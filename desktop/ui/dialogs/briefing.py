@@ -15,13 +15,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QTextBrowser, QVBoxLayout, QWidget
 
 from desktop.cancel import CancelToken, Progress
 from desktop.reports.briefing import Briefing
 from desktop.ui.context import AppContext
 from desktop.ui.i18n import tr
 from desktop.ui.operation import Op
+from desktop.ui.widgets.buttons import button_row
 
 
 @cache
@@ -73,15 +74,9 @@ class BriefingDialog(QDialog):
         self.text.setAccessibleName(tr("Briefing"))
         self.text.setOpenExternalLinks(False)
         self.text.setHtml(briefing_html(data))
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        for text, slot, name in ((tr("Open PDF to print"), self.open_pdf, "open_pdf"),
-                                 (tr("Save PDF as…"), self.save_pdf, "save_briefing_pdf"),
-                                 (tr("Close"), self.accept, "close")):
-            button = QPushButton(text)
-            button.setObjectName(name)
-            button.clicked.connect(slot)
-            buttons.addWidget(button)
+        buttons = button_row([(tr("Open PDF to print"), self.open_pdf, "open_pdf"),
+                              (tr("Save PDF as…"), self.save_pdf, "save_briefing_pdf"),
+                              (tr("Close"), self.accept, "close")])
         layout = QVBoxLayout(self)
         layout.addWidget(self.text, 1)
         layout.addLayout(buttons)

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QTextBrowser, QVBoxLayout, QWidget
 
 from desktop.domain.digest import last_week, week_key
 from desktop.reports.digest import WeeklyDigest
@@ -20,6 +20,7 @@ from desktop.ui.context import AppContext
 from desktop.ui.i18n import tr
 from desktop.ui.operation import Op
 from desktop.ui.widgets.bar_chart import BarChart
+from desktop.ui.widgets.buttons import button_row
 
 OFFERED_KEY = "digest.offered_week"
 
@@ -93,15 +94,9 @@ class DigestDialog(QDialog):
         for chart in (self.week_chart, self.trend_chart):
             chart.setFixedHeight(220)
             charts.addWidget(chart, 1)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        for text, slot, name in ((tr("Previous week"), self.previous_week, "previous_week"),
-                                 (tr("Save as PDF…"), self.save_pdf, "save_digest_pdf"),
-                                 (tr("Close"), self.accept, "close")):
-            button = QPushButton(text)
-            button.setObjectName(name)
-            button.clicked.connect(slot)
-            buttons.addWidget(button)
+        buttons = button_row([(tr("Previous week"), self.previous_week, "previous_week"),
+                              (tr("Save as PDF…"), self.save_pdf, "save_digest_pdf"),
+                              (tr("Close"), self.accept, "close")])
         layout = QVBoxLayout(self)
         layout.addWidget(self.text, 1)
         layout.addLayout(charts)
