@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import text
 
-from desktop.cancel import CancelToken, Cancelled
+from desktop.cancel import Cancelled, CancelToken
 from desktop.sync.verify import FULL_CHECK_INTERVAL
 
 NOON = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
