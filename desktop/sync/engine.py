@@ -78,6 +78,8 @@ class SyncEngine:
             needs_resync = state.get_value(session, state.NEEDS_FULL_RESYNC) == "1"
             server_changed = state.get_value(session, state.SERVER_CHANGED) == "1"
             era = state.get_value(session, state.ERA)
+            unfinished = state.get_value(session, state.SYNC_UNFINISHED) == "1"
+            state.set_value(session, state.SYNC_UNFINISHED, "1")  # cleared at the end: still set means it broke off
         before = self._summary_or_close(device, result, progress, cancel, int(era) if era else None, cursor)
         self._note_clock(before, result)
         # A team left makes the visible cursor smaller without the server being behind.
@@ -104,16 +106,16 @@ class SyncEngine:
                     raise
                 log.warning("Server dropped our cursor (410); doing a full resync")
                 self._full_resync(result, progress, cancel)
-        unchanged = not (result.pushed or result.pulled or result.rejected)
-        if not verify.verify(self.db, self.client, before if unchanged else None, result):
+        if not verify.verify(self.db, self.client, before, result, now=self.now(), unfinished=unfinished):
             log.warning("Local data differs from the server's summary; doing a full resync")
             self._full_resync(result, progress, cancel)
-            result.verified = verify.verify(self.db, self.client, None, result)
+            result.verified = verify.verify(self.db, self.client, None, result, now=self.now())
             if not result.verified:
                 with self.db.write() as session:
                     state.set_value(session, state.NEEDS_FULL_RESYNC, "1")
         with self.db.write() as session:
             state.set_value(session, state.LAST_SUCCESS, self.now().isoformat())
+            state.set_value(session, state.SYNC_UNFINISHED, None)
         if result.pulled >= REFRESH_STATISTICS_AFTER:
             self.db.refresh_statistics()  # the tables changed shape: let the planner see it
         if result.erased or result.wiped:

@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 # What a rebuilt database keeps of the damaged one's sync state: who is signed in, to which server.
 ACCOUNT_KEYS = (state.SERVER_URL, state.USER, state.TEAMS, state.MEMBERS, state.TOKEN_EXPIRES)
 # What a restored backup must forget: its position in the server's stream and this device's numbering.
-POSITION_KEYS = (state.DEVICE_ID, state.MUTATION_OFFSET, state.LAST_VERIFIED, state.VERIFY_SKIPS)
+POSITION_KEYS = (state.DEVICE_ID, state.MUTATION_OFFSET, state.LAST_VERIFIED, state.VERIFY_SKIPS, state.VERIFIED_AT)
 
 
 @dataclass(frozen=True)

@@ -55,8 +55,8 @@ def wipe_everything(db: Database) -> Changes:
     """Delete all synced data, the search index, the outbox, the sync position and the backups (access revoked)."""
     with db.write() as session:
         changes = replica.wipe_all(session)
-        for key in (state.CURSOR, state.LAST_VERIFIED, state.VERIFY_SKIPS, state.NEEDS_FULL_RESYNC, state.TEAMS,
-                    state.MEMBERS, SYNCED_TEAMS):
+        for key in (state.CURSOR, state.LAST_VERIFIED, state.VERIFY_SKIPS, state.VERIFIED_AT,
+                    state.NEEDS_FULL_RESYNC, state.TEAMS, state.MEMBERS, SYNCED_TEAMS):
             state.set_value(session, key, None)
     db.remove_backups()
     return changes
