@@ -43,7 +43,7 @@ from server.deps import AUTH_FAILED, CurrentUser, bearer, current_user, engine, 
 from server.security import token_hash, utcnow
 from server.store import audit, audit_rows
 from server.tables import AuditEntry, Membership, TeamDeparture, Token, User
-from server.tokens import first_use
+from server.tokens import APP_SCOPE, first_use
 
 GRACE_DAYS = 14
 ACTIVE, CLOSING = "active", "closing"
@@ -102,7 +102,7 @@ def resolve(db: Engine, credentials: HTTPAuthorizationCredentials | None) -> Dev
                    Token.expires_at, Token.revoked_at, Token.replaces, Membership.team_id)
             .join(Token, Token.user_id == User.id)
             .join(Membership, Membership.user_id == User.id, isouter=True)
-            .where(Token.token_hash == digest)
+            .where(Token.token_hash == digest, Token.scope == APP_SCOPE)  # a console session syncs nothing
         ).all()
         if not rows:
             return None

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, select
 from server.security import token_hash, utcnow
 from server.store import audit, audit_rows
 from server.tables import Membership, Token, User
-from server.tokens import first_use
+from server.tokens import APP_SCOPE, first_use
 
 bearer = HTTPBearer(auto_error=False)
 AUTH_FAILED = {"code": "auth", "message": "Log ind igen (ugyldigt eller udløbet login)."}
@@ -96,14 +96,23 @@ def current_user(
     credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
     db: Engine = Depends(engine),
 ) -> CurrentUser:
-    """Resolve the bearer token; 401 for a missing, unknown, expired or revoked one (audited, one answer for all)."""
+    """Resolve the bearer token; 401 for a missing, unknown, expired or revoked one (audited, one answer for all).
+
+    Only a laptop's token passes here: a web console session is refused by the API.
+    """
+    return user_of_token(request, credentials, db, APP_SCOPE)
+
+
+def user_of_token(request: Request, credentials: HTTPAuthorizationCredentials | None, db: Engine,
+                  scope: str) -> CurrentUser:
+    """The user of a live token of the given scope (``app`` or ``console``); else a 401, audited."""
     if credentials is None or not credentials.credentials:
         raise _unauthorised(request, None, "no_token", None)
     digest = token_hash(credentials.credentials)
     with db.connect() as conn:  # one round trip: the token, its user and the user's teams
         rows = conn.execute(
             select(User.id, User.username, User.full_name, User.role, User.active, Token.expires_at,
-                   Token.revoked_at, Token.replaces, Membership.team_id)
+                   Token.revoked_at, Token.replaces, Token.scope, Membership.team_id)
             .join(Token, Token.user_id == User.id)
             .join(Membership, Membership.user_id == User.id, isouter=True)
             .where(Token.token_hash == digest)
@@ -113,7 +122,7 @@ def current_user(
     row = rows[0]
     expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=UTC)
     why = ("user_disabled" if not row.active else "token_revoked" if row.revoked_at is not None
-           else "token_expired" if expires <= utcnow() else None)
+           else "token_expired" if expires <= utcnow() else "token_wrong_scope" if row.scope != scope else None)
     if why:
         raise _unauthorised(request, row.id, why, digest)
     if row.replaces:  # the first use of a refreshed token ends the old one (server/tokens.py)

@@ -75,6 +75,8 @@ class Token(Base):
     replaces: Mapped[str | None] = mapped_column(String(64), index=True)
     # A sign-in through the identity provider (oidc_sessions.id); refreshed tokens carry it on.
     oidc_session: Mapped[str | None] = mapped_column(String(36), index=True)
+    # "app" (a laptop's token, for the API) or "console" (a web console session, for /admin only).
+    scope: Mapped[str] = mapped_column(String(10), default="app", server_default="app")
 
 
 class OidcSession(Base):
@@ -168,10 +170,10 @@ class AuditEntry(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     user_id: Mapped[str | None] = mapped_column(String(36), index=True)
     device_id: Mapped[str | None] = mapped_column(String(64))
-    action: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(40), index=True)
     entity: Mapped[str | None] = mapped_column(String(20))
     entity_id: Mapped[str | None] = mapped_column(String(36), index=True)
-    team_id: Mapped[str | None] = mapped_column(String(36))
+    team_id: Mapped[str | None] = mapped_column(String(36), index=True)
     detail: Mapped[str | None] = mapped_column(Text)
 
 

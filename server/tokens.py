@@ -19,6 +19,12 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from server.security import utcnow
 from server.tables import Token
 
+# What a token is for. A laptop's token works on the API (and is refreshed there); a web console session
+# works only on /admin, for a working day, so a console cookie can never become a 30-day laptop token.
+APP_SCOPE = "app"
+CONSOLE_SCOPE = "console"
+CONSOLE_SESSION_HOURS = 8  # a working day; the cookie itself ends when the browser closes
+
 
 def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
@@ -28,8 +34,8 @@ def replace_token(conn: Connection, old_hash: str, new_hash: str, user_id: str, 
                   grace: timedelta) -> bool:
     """Make the new token and put the old one on its grace; False if the old one is no longer live."""
     now = utcnow()
-    query = select(Token.device_name, Token.expires_at, Token.oidc_session).where(Token.token_hash == old_hash,
-                                                              Token.revoked_at.is_(None))
+    query = select(Token.device_name, Token.expires_at, Token.oidc_session, Token.scope).where(
+        Token.token_hash == old_hash, Token.revoked_at.is_(None))
     if conn.dialect.name == "postgresql":
         query = query.with_for_update()  # of two refreshes racing with one token, the second waits
     row = conn.execute(query).first()
@@ -42,7 +48,7 @@ def replace_token(conn: Connection, old_hash: str, new_hash: str, user_id: str, 
                  .values(expires_at=min(_aware(row.expires_at), now + grace)))
     conn.execute(insert(Token).values(token_hash=new_hash, user_id=user_id, device_name=row.device_name,
                                       created_at=now, expires_at=expires, replaces=old_hash,
-                                      oidc_session=row.oidc_session))
+                                      oidc_session=row.oidc_session, scope=row.scope))
     return True
 
 

@@ -26,7 +26,6 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import timedelta
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
@@ -35,12 +34,13 @@ from joserfc.errors import JoseError
 from joserfc.jwk import OctKey
 
 from server.console.sign_in import landing_of, login_page_with, open_session
-from server.console.web import DEVICE_NAME, PREFIX, SESSION_HOURS, ConsoleRefusal, render, set_cookie
+from server.console.web import DEVICE_NAME, PREFIX, ConsoleRefusal, render, set_cookie
 from server.deps import audit_refusal
 from server.oidc.provider import Provider, ProviderUnreachable
 from server.oidc.refresh import NO_ACCESS, UNREACHABLE
 from server.routes.auth import RATE_LIMITED, LoginRefused
 from server.routes.oidc import CLASH, DISABLED, OIDC_OFF, refuse, sign_in_with_code
+from server.tokens import CONSOLE_SCOPE
 
 router = APIRouter()
 FLOW_COOKIE = "feltbog_console_oidc"
@@ -131,7 +131,7 @@ def _callback(request: Request, state: str, code: str, error: str) -> Response:
     secret = provider.settings.client_secret.get_secret_value() if provider else ""
     try:
         signed = sign_in_with_code(request, request.app.state.engine, code, flow.verifier, flow.redirect_uri,
-                                   flow.nonce, DEVICE_NAME, timedelta(hours=SESSION_HOURS), secret or None,
+                                   flow.nonce, DEVICE_NAME, CONSOLE_SCOPE, secret or None,
                                    keep_refresh_token=False)
     except LoginRefused as refused:
         key = next((key for detail, key in REFUSALS if refused.detail == detail), "oidc.failed")

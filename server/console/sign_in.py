@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Callable
-from datetime import timedelta
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -16,7 +15,6 @@ from server.console.web import (
     LOGIN_CSRF_COOKIE,
     PREFIX,
     SESSION_COOKIE,
-    SESSION_HOURS,
     Console,
     ConsoleRefusal,
     checked_form,
@@ -29,6 +27,7 @@ from server.console.web import (
 from server.deps import audit_refusal
 from server.routes.auth import LoginRefused, SignedIn, authenticate, sign_out
 from server.security import token_hash
+from server.tokens import CONSOLE_SCOPE
 
 router = APIRouter()
 # The form's refusals by HTTP status (403: a right password, but the server takes the municipality's account only).
@@ -69,7 +68,7 @@ def _signed_in(request: Request, form: FormData) -> Response:
     db = request.app.state.engine
     try:
         signed = authenticate(request, db, field_of(form, "username", 100), str(form.get("password", ""))[:200],
-                              DEVICE_NAME, timedelta(hours=SESSION_HOURS))
+                              DEVICE_NAME, CONSOLE_SCOPE)
     except LoginRefused as refused:
         response = login_page_with(request, PASSWORD_REFUSALS.get(refused.status, "login.failed"), refused.status)
         for name, value in (refused.headers or {}).items():

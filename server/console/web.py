@@ -2,7 +2,8 @@
 
 * **Session:** signing in (server/routes/auth.authenticate, the API's own code
   path and login limiter) makes an ordinary Feltbog token for the device
-  "Webadministration" that expires after SESSION_HOURS; it lives only in an
+  "Webadministration" with the console's own scope (server/tokens.py: refused by the API, so it cannot
+  be refreshed into a laptop's token) that expires after a working day; it lives only in an
   HttpOnly, SameSite=Strict session cookie (Secure over https). Every request checks it exactly as a bearer token
   (server/deps.current_user), so revoking it or disabling the user ends the
   session at once, and it shows on the devices page like any other sign-in.
@@ -36,12 +37,12 @@ from starlette.datastructures import FormData
 
 from server import admin
 from server.console.i18n import pick_language, translator
-from server.deps import CurrentUser, audit_refusal, current_user
+from server.deps import CurrentUser, audit_refusal, user_of_token
+from server.tokens import CONSOLE_SCOPE
 
 SESSION_COOKIE = "feltbog_console"
 LOGIN_CSRF_COOKIE = "feltbog_console_login"
 DEVICE_NAME = "Webadministration"
-SESSION_HOURS = 8  # a working day; the cookie itself ends when the browser closes
 PREFIX = "/admin"
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
@@ -122,8 +123,8 @@ def console_user(request: Request) -> Console:
     if not token:
         raise SignInFirst()
     try:
-        user = current_user(request, HTTPAuthorizationCredentials(scheme="Bearer", credentials=token),
-                            request.app.state.engine)
+        user = user_of_token(request, HTTPAuthorizationCredentials(scheme="Bearer", credentials=token),
+                             request.app.state.engine, CONSOLE_SCOPE)
     except HTTPException:
         raise SignInFirst() from None
     if user.role not in ("admin", "supervisor"):

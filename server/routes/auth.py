@@ -18,7 +18,7 @@ from server.schemas import LoginRequest, LoginResponse, RefreshResponse, errors
 from server.security import expiry, iso, new_token, token_hash, utcnow, verify_password
 from server.store import audit, audit_rows
 from server.tables import Membership, Team, Token, User
-from server.tokens import replace_token
+from server.tokens import APP_SCOPE, CONSOLE_SCOPE, CONSOLE_SESSION_HOURS, replace_token
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 # The same words for an unknown user and a wrong password: no user enumeration.
@@ -47,7 +47,7 @@ class LoginRefused(Exception):
 
 
 def authenticate(request: Request, db: Engine, username: str, password: str, device_name: str,
-                 lifetime: timedelta | None = None) -> SignedIn:
+                 scope: str = APP_SCOPE) -> SignedIn:
     """Check a username and password and make a token: the one code path of every password sign-in
     (the API's ``POST /auth/login`` and the web console's form).
 
@@ -85,7 +85,7 @@ def authenticate(request: Request, db: Engine, username: str, password: str, dev
             failed = False
             limiter.succeeded(conn, keys, user.id, device)
             token, expires = issue_token(conn, user.id, device_name, request.app.state.settings.token_days,
-                                         lifetime=lifetime)
+                                         scope=scope)
             teams = teams_of(conn, user.id)
             # The address as server.deps.client_address sees it (the client's, behind a trusted proxy).
             detail: dict[str, object] = {"address": address}
@@ -113,16 +113,16 @@ def login(body: LoginRequest, request: Request, db: Engine = Depends(engine)) ->
 
 
 def issue_token(conn: Connection, user_id: str, device_name: str, days: int,
-                oidc_session: str | None = None, lifetime: timedelta | None = None) -> tuple[str, datetime]:
+                oidc_session: str | None = None, scope: str = APP_SCOPE) -> tuple[str, datetime]:
     """Make a new bearer token for a user who just proved who they are (password or identity provider).
 
-    ``lifetime`` overrides ``days`` (the web console's 8-hour session).
+    An app token lives ``days``; a console session (``scope=CONSOLE_SCOPE``) a working day.
     """
     token = new_token()
-    expires = utcnow() + lifetime if lifetime else expiry(days)
+    expires = utcnow() + timedelta(hours=CONSOLE_SESSION_HOURS) if scope == CONSOLE_SCOPE else expiry(days)
     conn.execute(insert(Token).values(
         token_hash=token_hash(token), user_id=user_id, device_name=device_name or "?",
-        created_at=utcnow(), expires_at=expires, oidc_session=oidc_session,
+        created_at=utcnow(), expires_at=expires, oidc_session=oidc_session, scope=scope,
     ))
     return token, expires
 

@@ -11,7 +11,6 @@ answers exactly as ``POST /auth/login`` does: the same opaque token.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 from typing import Literal
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
@@ -27,6 +26,7 @@ from server.oidc.settings import OidcSettings
 from server.routes.auth import RATE_LIMITED, LoginRefused, SignedIn, issue_token, login_response, teams_of
 from server.schemas import Envelope, LoginResponse, Text, errors
 from server.store import audit, audit_rows
+from server.tokens import APP_SCOPE
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
@@ -102,14 +102,14 @@ def sign_in(body: OidcSignIn, request: Request, db: Engine = Depends(engine)) ->
 
 
 def sign_in_with_code(request: Request, db: Engine, code: str, code_verifier: str, redirect_uri: str, nonce: str,
-                      device_name: str, lifetime: timedelta | None = None, client_secret: str | None = None,
+                      device_name: str, scope: str = APP_SCOPE, client_secret: str | None = None,
                       keep_refresh_token: bool = True) -> SignedIn:
     """The one code path of every sign-in through the provider (the app's ``POST /auth/oidc`` and the
     web console's callback): redeem the code, validate the ID token, map the groups, make a token.
 
     Refusals raise :class:`LoginRefused` with the API's Danish detail; they are audited as ``login_failed``
     (detail ``oidc: <why>``) and those of the provider count against the caller's address in the login
-    limiter, as wrong passwords do. ``lifetime`` overrides the token's days (the console's 8 hours); a
+    limiter, as wrong passwords do. ``scope`` says whose token it is (a laptop's or a console session); a
     sign-in that is never renewed with the provider keeps no refresh token (``keep_refresh_token=False``).
     """
     provider: Provider | None = request.app.state.oidc_provider
@@ -150,7 +150,7 @@ def sign_in_with_code(request: Request, db: Engine, code: str, code_verifier: st
                 user = accounts.account(conn, user_id)
                 session_id = accounts.new_session(conn, user_id, identity.refresh_token if keep_refresh_token else None)
                 token, expires = issue_token(conn, user_id, device_name, provider.settings.token_days,
-                                             oidc_session=session_id, lifetime=lifetime)
+                                             oidc_session=session_id, scope=scope)
                 limiter.succeeded(conn, keys, user_id, device)
                 teams = teams_of(conn, user_id)
                 audit_rows(conn, [audit(user_id, "login", detail={"via": "oidc", "address": address})])

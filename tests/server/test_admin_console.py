@@ -54,6 +54,27 @@ def test_sign_in_goes_through_the_api_login_and_makes_a_session_device(api):
     assert _audit(api, "logout")[-1].user_id == api.ids["ada"]
 
 
+def test_a_console_session_is_not_a_laptop_token_and_a_laptop_token_opens_no_console(api):
+    """Someone who lifts the console's cookie (a shared PC's browser profile) gets no 30-day sync token from it."""
+    console_login(api.client, "ada")
+    session = api.client.cookies.get("feltbog_console")
+    stolen = {"Authorization": f"Bearer {session}"}
+    assert api.client.get("/admin/users").status_code == 200  # the console works with it
+    for method, path in (("post", "/api/v1/auth/refresh"), ("get", "/api/v1/sync/summary"),
+                         ("get", "/api/v1/sync/pull?since=0"), ("get", "/api/v1/admin/users")):
+        reply = getattr(api.client, method)(path, headers=stolen)
+        assert reply.status_code == 401, (path, reply.text)
+    refused = _audit(api, "refused:token_wrong_scope")
+    assert len(refused) == 4 and {a.user_id for a in refused} == {api.ids["ada"]}
+    with api.engine.connect() as conn:  # still one session, and no token was made from it
+        assert [t.scope for t in conn.execute(select(Token).where(Token.user_id == api.ids["ada"]))].count(
+            "console") == 1
+    # The other way round: a laptop's token in the cookie is no console session.
+    api.client.cookies.set("feltbog_console", api.tokens["ada"], path="/admin")
+    assert api.client.get("/admin/users", follow_redirects=False).headers["location"] == "/admin/login"
+    assert api.client.get("/api/v1/sync/summary", headers=api.h("ada")).status_code == 200  # and it still syncs
+
+
 def test_wrong_passwords_count_in_the_same_limiter_as_the_api(api):
     for _ in range(5):
         page = console_login(api.client, "ada", "forkert-kodeord-123", expect=401)

@@ -114,4 +114,4 @@ def test_migrations_match_the_tables_and_rerun_harmlessly(api):
     with api.engine.connect() as conn, warnings.catch_warnings():
         warnings.filterwarnings("ignore", f".*expression-based index {expression_index}")
         assert compare_metadata(MigrationContext.configure(conn, opts=opts), Base.metadata) == []
-        assert MigrationContext.configure(conn).get_current_revision() == "0005"
+        assert MigrationContext.configure(conn).get_current_revision() == "0006"
