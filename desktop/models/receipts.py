@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Table, delete, func, select
+from sqlalchemy import Table, delete, func, or_, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -111,6 +111,21 @@ def receipt_status(session: Session, entity: str, record_id: str) -> ReceiptStat
     model = MODELS.get(entity)
     version = session.execute(select(model.version).where(model.id == record_id)).scalar() if model else None
     return ReceiptStatus(ON_SERVER, version=version) if version else None
+
+
+def refused_records(session: Session) -> int:
+    """How many records stand refused: the server refused their newest change, and nothing newer of them is
+    waiting or was received since (a corrected change that reached the server ends the refusal)."""
+    newest_refusal = (select(OutboxEntry.entity_id, func.max(OutboxEntry.mutation_id).label("mutation_id"))
+                      .where(OutboxEntry.state == REJECTED).group_by(OutboxEntry.entity_id).subquery())
+    waiting = select(OutboxEntry.mutation_id).where(OutboxEntry.entity_id == newest_refusal.c.entity_id,
+                                                    OutboxEntry.state == PENDING)
+    return session.execute(
+        select(func.count()).select_from(newest_refusal)
+        .outerjoin(Receipt, Receipt.entity_id == newest_refusal.c.entity_id)
+        .where(or_(Receipt.mutation_id.is_(None), Receipt.mutation_id < newest_refusal.c.mutation_id),
+               ~waiting.exists())
+    ).scalar_one()
 
 
 def waiting_visits(session: Session, now: datetime, limit: int = 50) -> list[WaitingVisit]:

@@ -20,11 +20,12 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from desktop.cancel import CancelToken, Progress
 from desktop.errors import Cancelled, UserFacingError
 from desktop.models.outbox import pending_count
+from desktop.models.receipts import refused_records
 from desktop.sync.engine import SyncResult
 from desktop.sync.errors import SyncError, SyncErrorKind
 
@@ -41,6 +42,7 @@ class SyncStatus:
     online: bool | None = None  # None: not tried yet
     syncing: bool = False
     pending: int = 0
+    refused: int = 0  # changes the server refused: sent, but not in the server's copy
     last_success: datetime | None = None
     last_error: str | None = None
     last_error_kind: str | None = None
@@ -48,6 +50,11 @@ class SyncStatus:
     next_attempt_in: float | None = None
     clock_warning: bool = False
     progress: tuple[int, int, str] | None = None
+
+
+class _Counts(TypedDict):
+    pending: int
+    refused: int
 
 
 class SyncRunner:
@@ -65,9 +72,11 @@ class SyncRunner:
         on_status: Callable[[SyncStatus], None] = lambda _s: None,
         on_result: Callable[[SyncResult], None] = lambda _r: None,
         clock: Callable[[], float] = time.monotonic,
+        count_refused: Callable[[], int] = lambda: 0,
     ) -> None:
         self._sync = sync
         self._count_pending = count_pending
+        self._count_refused = count_refused
         self.interval = interval
         self.debounce = debounce
         self.backoff_base = backoff_base
@@ -76,7 +85,7 @@ class SyncRunner:
         self.on_result = on_result
         self.clock = clock
         self._lock = threading.Condition()
-        self._status = SyncStatus(pending=self._safe_pending())
+        self._status = SyncStatus(**self._counts())
         self._running: Future[SyncResult] | None = None
         self._cancel: CancelToken | None = None
         self._due_debounce: float | None = None
@@ -95,7 +104,11 @@ class SyncRunner:
             with service.db.read() as session:
                 return pending_count(session)
 
-        return cls(lambda progress, cancel: service.sync(progress, cancel), count, **kwargs)
+        def refused() -> int:
+            with service.db.read() as session:
+                return refused_records(session)
+
+        return cls(lambda progress, cancel: service.sync(progress, cancel), count, count_refused=refused, **kwargs)
 
     # -- control ------------------------------------------------------------------------------
 
@@ -140,7 +153,7 @@ class SyncRunner:
         """A local edit happened: sync once the user pauses typing."""
         with self._lock:
             self._due_debounce = self.clock() + self.debounce
-            self._set_status(pending=self._safe_pending())
+            self._set_status(**self._counts())
             self._lock.notify_all()
 
     def network_changed(self, online: bool) -> None:
@@ -165,12 +178,13 @@ class SyncRunner:
 
     # -- the thread ---------------------------------------------------------------------------
 
-    def _safe_pending(self) -> int:
+    def _counts(self) -> _Counts:
+        """The unsent and the refused changes, for the status (0 when they cannot be read)."""
         try:
-            return self._count_pending()
+            return {"pending": self._count_pending(), "refused": self._count_refused()}
         except Exception:  # status must never crash the runner
             log.exception("Could not count pending changes")
-            return 0
+            return {"pending": 0, "refused": 0}
 
     def _set_status(self, **changes: Any) -> None:
         self._status = replace(self._status, **changes)
@@ -232,7 +246,7 @@ class SyncRunner:
                 self._due_retry = None
                 self._set_status(
                     online=True, syncing=False, failures=0, last_error=None, last_error_kind=None,
-                    last_success=datetime.now(UTC), pending=self._safe_pending(), next_attempt_in=None,
+                    last_success=datetime.now(UTC), **self._counts(), next_attempt_in=None,
                     clock_warning=result.clock_skew_warning, progress=None,
                 )
             else:
@@ -269,5 +283,5 @@ class SyncRunner:
                 log.error("Sync failed unexpectedly", exc_info=error)
         self._set_status(
             syncing=False, failures=failures, last_error=message, last_error_kind=kind, online=online,
-            next_attempt_in=next_in, pending=self._safe_pending(), progress=None,
+            next_attempt_in=next_in, **self._counts(), progress=None,
         )

@@ -920,6 +920,14 @@
         <translation>Alle ændringer er sendt</translation>
     </message>
     <message>
+        <source>1 change refused by the server</source>
+        <translation>1 ændring afvist af serveren</translation>
+    </message>
+    <message>
+        <source>%1 changes refused by the server</source>
+        <translation>%1 ændringer afvist af serveren</translation>
+    </message>
+    <message>
         <source>Last sync: %1</source>
         <translation>Sidste synkronisering: %1</translation>
     </message>

@@ -20,6 +20,11 @@ def status(device: Device, entity: str, record_id: str) -> receipts.ReceiptStatu
         return receipts.receipt_status(session, entity, record_id)
 
 
+def refused_records(device: Device) -> int:
+    with device.db.read() as session:
+        return receipts.refused_records(session)
+
+
 def server_version(live: LiveServer, record_id: str) -> int:
     with live.engine.connect() as conn:
         return int(conn.execute(select(Record.version).where(Record.id == record_id)).scalar_one())
@@ -79,10 +84,13 @@ def test_a_refused_record_is_kept_with_the_reason_and_its_correction_reaches_the
             assert refused.state == receipts.REFUSED and "»Referat« indeholder et CPR-nummer" in refused.reason
             assert a.records("visit")[visit]["body"] == "Borger 010190-1234 starter mandag."  # kept here
             assert status(a, "company", company).state == receipts.RECEIVED
+            assert refused_records(a) == 1  # what the status bar counts beside "sent"
             # Corrected: the change carries the whole visit, so the server can create it now.
             a.ops.save_visit_draft(visit, body="Borger AB starter mandag.")
+            assert refused_records(a) == 0  # waiting again, counted as not sent
             assert a.sync().rejected == 0
             assert status(a, "visit", visit).state == receipts.RECEIVED
+            assert refused_records(a) == 0  # the received correction ends the refusal
             with live.engine.connect() as conn:
                 fields = conn.execute(select(Record.fields).where(Record.id == visit)).scalar_one()
             assert "Borger AB starter mandag." in fields and company in fields and "010190" not in fields

@@ -314,10 +314,11 @@ def open_window(ctx: Any, qtbot: Any) -> Any:
 
 
 def sync_by_button(qtbot: Any, window: Any) -> None:
-    """The status bar's "Synkronisér nu"; waits until everything is sent and the runner is idle."""
+    """The status bar's "Synkronisér nu"; waits until nothing is left unsent and the runner is idle
+    (a change the server refused counts as sent here: the status bar names it, and the caller checks that)."""
     ctx = window.ctx
     before = ctx.runner.status().last_success
     click(qtbot, window.sync_widget.button)
     qtbot.waitUntil(lambda: ctx.runner.status().last_success not in (None, before)
                     and not ctx.runner.status().syncing, timeout=20000)
-    qtbot.waitUntil(lambda: window.sync_widget.pending.text() == "Alle ændringer er sendt", timeout=5000)
+    qtbot.waitUntil(lambda: "ikke sendt" not in window.sync_widget.pending.text(), timeout=5000)

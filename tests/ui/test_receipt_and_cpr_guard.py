@@ -169,6 +169,8 @@ def test_with_the_server_guard_on_a_note_with_a_cpr_number_is_refused_and_kept(s
               "skriv borgerens initialer eller et sagsnummer i stedet.")
     qtbot.waitUntil(lambda: receipt.text() == f"Afvist af serveren, gemt på denne computer: {reason}", timeout=5000)
     assert receipt.property("role") == "error"
+    # The status bar does not say "all sent" while the server holds no copy of the note.
+    qtbot.waitUntil(lambda: window.sync_widget.pending.text() == "1 ændring afvist af serveren", timeout=5000)
     shoot(window, "cpr-refused")
     with laptop.db.read() as session:  # kept on the laptop as typed
         assert get_record(session, "visit", visit).fields["body"] == "Borger 010190-1234 starter mandag."
@@ -183,6 +185,7 @@ def test_with_the_server_guard_on_a_note_with_a_cpr_number_is_refused_and_kept(s
     qtbot.waitUntil(lambda: receipt.text().startswith("Venter på serveren"), timeout=5000)
     sync_by_button(qtbot, window)
     qtbot.waitUntil(lambda: RECEIVED.match(receipt.text()) is not None, timeout=5000)
+    qtbot.waitUntil(lambda: window.sync_widget.pending.text() == "Alle ændringer er sendt", timeout=5000)
 
 
 def test_an_internship_opening_shows_its_receipt_in_its_edit_dialog(server, laptop, qtbot):

@@ -63,10 +63,7 @@ class SyncStatusWidget(QWidget):
         self._status, self._signed_in = status, signed_in
         self._render_state()
         self.busy.setVisible(status.syncing)
-        if status.pending:
-            self.pending.setText(counted(status.pending, tr("1 change not sent"), tr("%1 changes not sent")))
-        else:
-            self.pending.setText(tr("All changes sent"))
+        self.pending.setText(unsent_text(status.pending, status.refused))
         text = tr("Last sync: %1").replace("%1", fmt_datetime(status.last_success)) if status.last_success \
             else tr("Not synced yet")
         if status.clock_warning:
@@ -95,3 +92,16 @@ class SyncStatusWidget(QWidget):
         else:
             self.state.setText(tr("Online"))
         self.state.setToolTip(tip)
+
+
+def unsent_text(pending: int, refused: int) -> str:
+    """"2 ændringer ikke sendt", "Alle ændringer er sendt", and the refused ones beside either.
+
+    A refused change was sent but is not in the server's copy: "all sent" alone would tell the
+    consultant that the work is safe on the server when some of it is not.
+    """
+    parts = [counted(pending, tr("1 change not sent"), tr("%1 changes not sent")) if pending
+             else tr("All changes sent") if not refused else ""]
+    if refused:
+        parts.append(counted(refused, tr("1 change refused by the server"), tr("%1 changes refused by the server")))
+    return " · ".join(part for part in parts if part)
