@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import __version__
+from desktop.domain.digest import week_key
 from desktop.models.search_everything import Found
 from desktop.paths import resource
 from desktop.sync.engine import SyncResult
@@ -90,7 +91,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.sync_widget)
         self._progress: QProgressDialog | None = None
         self._manual_sync = False
-        self._digest_checked = False  # the weekly offer is looked at once per start (the account comes later)
+        # The week whose digest offer was looked at: again after every sync (the account snapshot comes then),
+        # so a window left open over the weekend offers the digest on Monday too (once a week: models/state).
+        self._digest_week: str | None = None
         self._status = ctx.runner.status() if ctx.runner else SyncStatus()
         self._menus()
         self.reminders = Reminders(ctx, self.open_reminder, self)  # the tray: due items even when I dag is not open
@@ -99,6 +102,7 @@ class MainWindow(QMainWindow):
         ctx.events.sync_status.connect(self.show_sync_status)
         ctx.events.sync_finished.connect(self._sync_finished)
         ctx.events.account_changed.connect(self._account_changed)
+        self._listening = True
         self.sidebar.setCurrentRow(0)
         self._account_changed(ctx.account)
 
@@ -256,10 +260,11 @@ class MainWindow(QMainWindow):
         """Only supervisors and admins see the review screen; the status bar says whether we are signed in."""
         self.sidebar.item(len(self.screens) - 1).setHidden(not account.supervisor)
         self.sync_widget.show_status(self._status, account.signed_in)
-        if account.supervisor and not self._digest_checked:
+        this_week = week_key(self.ctx.today())
+        if account.supervisor and self._digest_week != this_week:
             from desktop.ui.dialogs.digest import offer_weekly_digest
 
-            self._digest_checked = True
+            self._digest_week = this_week
             offer_weekly_digest(self.ctx, self)
 
     def show_sync_status(self, status: SyncStatus) -> None:
@@ -318,4 +323,14 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.visits.editor.save_now()  # the last keystrokes are saved before we go
         self.reminders.stop()
+        self._stop_listening()
         super().closeEvent(event)
+
+    def _stop_listening(self) -> None:
+        """A closed window no longer answers the app's events (no sign-in box or digest offer from it)."""
+        if self._listening:
+            self._listening = False
+            events = self.ctx.events
+            events.sync_status.disconnect(self.show_sync_status)
+            events.sync_finished.disconnect(self._sync_finished)
+            events.account_changed.disconnect(self._account_changed)

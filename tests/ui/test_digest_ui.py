@@ -78,19 +78,26 @@ def test_offered_once_a_week_then_on_demand_and_saved_as_pdf(office, qtbot, monk
 
     # Started again the same week: not offered again (the week is remembered in the local database).
     again = open_window(sara, qtbot)
-    qtbot.waitUntil(lambda: again._digest_checked, timeout=5000)
+    qtbot.waitUntil(lambda: again._digest_week is not None, timeout=5000)
     sara.tasks.wait_idle()
     qtbot.wait(50)
     assert again.property("digest_dialog") is None
     # ... but Work > "Ugens overblik…" shows it on demand.
     menu_action(again, "action_weekly_digest", "Ugens overblik…").trigger()
     assert digest_of(qtbot, again).digest.counts.week == 47
-    again.close()
+    again.setProperty("digest_dialog", None)
 
-    # The next Monday: offered once more, about week 48.
+    # The window stays open over the weekend: the first sync of the next Monday offers it, about week 48.
     sara.today.set(date(2026, 11, 30))
-    next_week = open_window(sara, qtbot)
-    assert digest_of(qtbot, next_week).digest.counts.week == 48
+    sara.runner.request().result(timeout=30)
+    assert digest_of(qtbot, again).digest.counts.week == 48
+    again.close()
+    # And a start later that Monday does not offer it again.
+    later = open_window(sara, qtbot)
+    qtbot.waitUntil(lambda: later._digest_week == "2026-W49", timeout=5000)
+    sara.tasks.wait_idle()
+    qtbot.wait(50)
+    assert later.property("digest_dialog") is None
 
 
 def test_consultants_are_not_offered_the_digest(office, qtbot):
@@ -98,4 +105,4 @@ def test_consultants_are_not_offered_the_digest(office, qtbot):
     qtbot.waitUntil(lambda: window.ctx.account.user_id is not None, timeout=5000)
     window.ctx.tasks.wait_idle()
     qtbot.wait(50)
-    assert window.property("digest_dialog") is None and not window._digest_checked
+    assert window.property("digest_dialog") is None and window._digest_week is None
