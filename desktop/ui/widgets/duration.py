@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLineEdit, QMenu, QStyle
 from desktop.domain.durations import PRESETS
 from desktop.ui import i18n
 from desktop.ui.i18n import tr
+from desktop.ui.widgets.keys import opens_list
 
 
 def _arrow_icon(color: QColor) -> QIcon:
@@ -69,8 +70,7 @@ class DurationField(QLineEdit):
         self.list_action.setEnabled(not read_only)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        alt = event.modifiers() & Qt.KeyboardModifier.AltModifier
-        if event.key() == Qt.Key.Key_F4 or (alt and event.key() == Qt.Key.Key_Down):
+        if opens_list(event):
             self.open_list()
             return
         super().keyPressEvent(event)

@@ -30,6 +30,7 @@ from desktop.ui import i18n
 from desktop.ui.i18n import tr
 from desktop.ui.widgets.cpr_guard import CprGuard
 from desktop.ui.widgets.duration import DurationField
+from desktop.ui.widgets.keys import opens_list
 
 SINGLE_LINE = {"participants", "target_group"}  # long limits, but one line is what people write
 TYPED_LENGTH = 40  # room for "DK 31 00 00 17" or "+45 98 23 45 67" before the rules tidy them
@@ -175,8 +176,8 @@ class DateField(QLineEdit):
         self.picked.emit()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
-        key, alt = event.key(), event.modifiers() & Qt.KeyboardModifier.AltModifier
-        if key == Qt.Key.Key_F4 or (alt and key == Qt.Key.Key_Down):
+        key = event.key()
+        if opens_list(event):
             self.open_calendar()
             return
         if key in (Qt.Key.Key_Up, Qt.Key.Key_Down) and not self.isReadOnly():
