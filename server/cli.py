@@ -266,7 +266,10 @@ def _send_digest(conn: Connection, args: argparse.Namespace) -> None:
     day = args.week_of or date.today()
     monday = day - timedelta(days=day.weekday()) if args.week_of else last_week(day)
     if args.print:
-        print(digest_message(conn, args.team, monday, "", args.to).get_content(), end="")
+        message = digest_message(conn, args.team, monday, "", args.to)
+        body = message.get_body(("plain",))
+        assert body is not None  # digest_message always writes the plain text first
+        print(body.get_content(), end="")
         return
     message = send_digest(conn, args.team, monday, MailSettings.from_environment(), args.to)
     print(f"sent '{message['Subject']}' to {message['To']}")

@@ -12,21 +12,27 @@ from __future__ import annotations
 import os
 import smtplib
 import socket
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
+import jinja2
 import orjson
 from sqlalchemy import Connection, select
 
 from desktop.domain.digest import (
+    METRICS,
+    RULES_DA,
+    SHORT_LABELS,
     DigestCentre,
     DigestCounts,
     DigestFollowUp,
     DigestOpening,
     DigestVisit,
+    consultant_name,
     count_week,
     digest_text,
 )
@@ -145,8 +151,25 @@ def digest_message(conn: Connection, team: str, week_start: date, sender: str,
     message["Subject"] = f"Ugens overblik, uge {counts.week}: {team_name}"
     message["From"] = sender
     message["To"] = ", ".join(recipients)
-    message.set_content(digest_text(counts, team_names(conn, team_id), team_name))
+    names = team_names(conn, team_id)
+    message.set_content(digest_text(counts, names, team_name))
+    # The same figures as a table for mail programs that show HTML (the plain text stays the first part).
+    message.add_alternative(digest_html(counts, names, team_name), subtype="html")
     return message
+
+
+_MAIL_TEMPLATES = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True)
+
+
+def digest_html(counts: DigestCounts, names: Mapping[str, str], team_name: str) -> str:
+    """The digest as an HTML table (names escaped): one row per consultant, the team's totals last."""
+    consultants = sorted(counts.consultants, key=lambda c: consultant_name(names, c.consultant_id).casefold())
+    return _MAIL_TEMPLATES.get_template("digest_mail.html").render(
+        counts=counts, team_name=team_name,
+        labels=list(zip(SHORT_LABELS, (label for _, label in METRICS), strict=True)),
+        rows=[(consultant_name(names, c.consultant_id), c.figures()) for c in consultants],
+        totals=counts.totals(), rules=RULES_DA)
 
 
 def send_digest(conn: Connection, team: str, week_start: date, settings: MailSettings | None,

@@ -3,9 +3,11 @@ loopback (aiosmtpd), on SQLite and PostgreSQL: the mail says exactly what the su
 
 from __future__ import annotations
 
+import re
 import socket
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
+from html import escape
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -76,7 +78,7 @@ def test_the_server_mails_the_digest_the_app_counts(server, make_device, smtp, m
     [(recipients, mail)] = inbox.messages
     assert recipients == ["sara@jobcenter-jammerbugt.dk"]
     assert mail["From"] == "feltbog@jobcenter-jammerbugt.dk"
-    body = mail.get_content().replace("\r\n", "\n")  # SMTP sends CRLF line ends
+    body = mail.get_body(("plain",)).get_content().replace("\r\n", "\n")  # SMTP sends CRLF line ends
 
     # The app counts the same week from its own copy, by the same rules, and says the same words.
     names = mette.service.names()
@@ -90,6 +92,12 @@ def test_the_server_mails_the_digest_the_app_counts(server, make_device, smtp, m
     # overdue on Monday (the one due that Monday is not), as is the centre (last visited the Sunday before, every
     # 14 days: due this Sunday).
     assert mine.rows == [(name, (2, 1, 1, 1, 1, 0, 1, 1))]
+    # The HTML part holds the same row as a table, the name escaped, and the team's total.
+    html = mail.get_body(("html",)).get_content()
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", html)
+    assert cells[:9] == [escape(name), "2", "1", "1", "1", "1", "0", "1", "1"]
+    assert cells[9:] == ["I alt", "2", "1", "1", "1", "1", "0", "1", "1"]
+    assert f"uge {monday.isocalendar()[1]}" in html and "Sådan er der talt" in html
 
 
 def test_without_an_smtp_server_nothing_is_sent_and_it_says_why(server, capsys, monkeypatch):
