@@ -103,8 +103,11 @@ class WriteContext:
         return record.version
 
     def add(self, record_id: str, entity: str, team_id: str, fields: dict[str, Any],
-            review_state: str | None = None) -> Loaded:
-        """A new record written by this transaction (its sync columns filled in here)."""
+            review_state: str | None = None, changed: list[str] | None = None) -> Loaded:
+        """A new record written by this transaction (its sync columns filled in here).
+
+        ``changed``: the fields whose change it records in ``meta`` (default: all of ``fields``).
+        """
         record = Loaded(
             record_id, entity, team_id, 0, False,
             {**fields, "team_id": team_id, "created_at": self.now, "created_by": self.user_id},
@@ -114,7 +117,7 @@ class WriteContext:
         self.records[record_id] = record
         version = self.touch(record)
         user_id, device_id = self.user_id, self.device_id
-        record.meta = {name: [version, user_id, device_id] for name in fields}
+        record.meta = {name: [version, user_id, device_id] for name in (fields if changed is None else changed)}
         return record
 
     def create(self, entity: str, team_id: str, fields: dict[str, Any]) -> Loaded:
