@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, bindparam, insert, select, update
 
-from server.bulk import execute_many
+from server.bulk import copies, copy_rows, execute_many
 from server.security import iso, utcnow
 from server.store import Sequence, StatsDelta, audit_rows
 from server.tables import Record, TeamExit
@@ -155,8 +155,13 @@ def write_changes(ctx: WriteContext) -> None:
             inserts.append({"id": record.id, "entity": record.entity, **row})
         else:
             updates.append({"b_id": record.id, **row})
+    # Many rows: COPY on PostgreSQL, before the pipeline (which cannot carry one); else executemany.
+    copied = copy_rows(ctx.conn, Record.__table__, inserts)
+    audit_first = copies(ctx.conn, len(ctx.audit))
+    if audit_first:
+        audit_rows(ctx.conn, ctx.audit)
     with pipeline(ctx.conn):
-        if inserts:
+        if inserts and not copied:
             execute_many(ctx.conn, _INSERT, inserts)
         if updates:
             execute_many(ctx.conn, _UPDATE, updates)
@@ -164,7 +169,8 @@ def write_changes(ctx: WriteContext) -> None:
             ctx.conn.execute(insert(TeamExit), ctx.exits)
         ctx.stats.save(ctx.conn)
         ctx.seq.save()
-        audit_rows(ctx.conn, ctx.audit)
+        if not audit_first:
+            audit_rows(ctx.conn, ctx.audit)
 
 
 @contextlib.contextmanager
