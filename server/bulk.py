@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, FromClause, Table
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.expression import Executable
 
@@ -66,7 +66,7 @@ def copies(conn: Connection, count: int) -> bool:
     return conn.dialect.name == "postgresql" and count >= COPY_MIN_ROWS
 
 
-def copy_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> bool:
+def copy_rows(conn: Connection, table: FromClause, rows: list[dict[str, Any]]) -> bool:
     """On PostgreSQL, insert ``rows`` (dicts with the same keys, named as the table's columns) with one
     ``COPY ... FROM STDIN``; returns False (nothing done) on another database, inside a pipeline, for fewer than
     :data:`COPY_MIN_ROWS` rows or for rows whose keys differ.
@@ -77,7 +77,7 @@ def copy_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> boo
     :func:`execute_many`, so the stored values are the same. Must not run inside a psycopg pipeline.
     A database error is raised as SQLAlchemy wraps it (IntegrityError, DataError, ...).
     """
-    if not copies(conn, len(rows)):
+    if not copies(conn, len(rows)) or not isinstance(table, Table):
         return False
     import psycopg  # only on PostgreSQL
 
