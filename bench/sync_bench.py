@@ -157,23 +157,9 @@ def first_sync(server: ServerProcess, folder: Path) -> dict[str, Any]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def idle_and_push(server: ServerProcess, folder: Path, backend: str, loader: Any,
-                  items: list[Item]) -> list[dict[str, Any]]:
-    """Idle syncs, the daily case (1 % changed elsewhere, then a sync; 1,000 local changes pushed),
-    then 10,000 offline changes pushed, then the same batch replayed."""
-    from desktop.cancel import CancelToken
-    from desktop.credentials import Credentials
-    from desktop.models import Database, Operations, outbox
-    from desktop.sync import state
-    from desktop.sync.client import SyncClient
-    from desktop.sync.engine import SyncResult
-    from desktop.sync.service import SyncService
-
-    figures = []
-    username, password = server.user("consultant")
-    service = SyncService(Database.in_folder(folder), Credentials(account=f"bench-{uuid.uuid4().hex}"))
-    service.login(server.url, username, password, "bench-idle")
-    service.sync()
+def idle_and_daily(service: Any, backend: str, loader: Any, items: list[Item],
+                   figures: list[dict[str, Any]]) -> None:
+    """Syncs with nothing to do, then the daily case: another laptop changed 1 % of the records."""
     idle = []
     for _ in range(25):
         started = time.perf_counter()
@@ -191,6 +177,26 @@ def idle_and_push(server: ServerProcess, folder: Path, backend: str, loader: Any
     figures.append(emit(benchmark="daily_pull_1pct", backend=backend, changed=changed, pulled=daily.pulled,
                         ms=round(seconds * 1000, 1), verified=daily.verified))
 
+
+def idle_and_push(server: ServerProcess, folder: Path, backend: str, loader: Any,
+                  items: list[Item], push_only: bool = False) -> list[dict[str, Any]]:
+    """Idle syncs, the daily case (1 % changed elsewhere, then a sync; 1,000 local changes pushed),
+    then 10,000 offline changes pushed, then the same batch replayed (``push_only``: the pushes alone)."""
+    from desktop.cancel import CancelToken
+    from desktop.credentials import Credentials
+    from desktop.models import Database, Operations, outbox
+    from desktop.sync import state
+    from desktop.sync.client import SyncClient
+    from desktop.sync.engine import SyncResult
+    from desktop.sync.service import SyncService
+
+    figures = []
+    username, password = server.user("consultant")
+    service = SyncService(Database.in_folder(folder), Credentials(account=f"bench-{uuid.uuid4().hex}"))
+    service.login(server.url, username, password, "bench-idle")
+    service.sync()
+    if not push_only:
+        idle_and_daily(service, backend, loader, items, figures)
     ops = Operations(service.db, service.actor())
     # ... and a day's work of this laptop: 1,000 edits of companies, then the sync that sends them.
     with service.db.read() as session:
@@ -237,8 +243,12 @@ def idle_and_push(server: ServerProcess, folder: Path, backend: str, loader: Any
     return figures
 
 
-def run(n: int, backend: str) -> list[dict[str, Any]]:
-    """Every sync figure for one server backend; returns them (they are also printed)."""
+def run(n: int, backend: str, push_only: bool = False) -> list[dict[str, Any]]:
+    """Every sync figure for one server backend; returns them (they are also printed).
+
+    ``push_only``: only the push figures (1,000 edits, 10,000 offline changes, the replay), e.g. with a
+    small ``n`` (at least 4,000 records, so there are 1,000 companies to edit).
+    """
     tmp = Path(tempfile.mkdtemp(prefix="feltbog-sync-bench-"))
     figures = []
     with make_database_url(backend, tmp) as url, ServerProcess(url, log=tmp / "server.log") as server:
@@ -249,6 +259,9 @@ def run(n: int, backend: str) -> list[dict[str, Any]]:
         loader = load_server(server, items)
         figures.append(emit(benchmark="server_load_push", backend=backend, records=len(items),
                             records_per_second=round(len(items) / (time.perf_counter() - started))))
+        if push_only:
+            figures.extend(idle_and_push(server, tmp / "app-idle", backend, loader, items, push_only=True))
+            return figures
         child = first_sync(server, tmp / "app")
         assert child["verified"] and child["pulled"] >= len(items), child
         figures.append(emit(benchmark="first_sync", backend=backend, records=child["pulled"],
@@ -269,8 +282,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--push-only", action="store_true",
+                        help="only the pushes (1,000 edits, 10,000 offline changes, replay)")
     args = parser.parse_args()
-    run(args.records, args.db)
+    run(args.records, args.db, args.push_only)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, FromClause, Table
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.expression import Executable
 
 Processor = Callable[[Any], Any] | None
@@ -56,3 +57,48 @@ def execute_many(conn: Connection, stmt: Executable, rows: list[dict[str, Any]])
             params.append({name: (value if fn is None or value is None else fn(value))
                            for name, fn, value in zip(names, processors, map(row.__getitem__, names), strict=True)})
     conn.exec_driver_sql(sql, params)
+
+COPY_MIN_ROWS = 20  # a COPY costs two round trips: fewer rows go in one INSERT (executemany)
+
+
+def copies(conn: Connection, count: int) -> bool:
+    """Whether :func:`copy_rows` would COPY this many rows here (outside a pipeline)."""
+    return conn.dialect.name == "postgresql" and count >= COPY_MIN_ROWS
+
+
+def copy_rows(conn: Connection, table: FromClause, rows: list[dict[str, Any]]) -> bool:
+    """On PostgreSQL, insert ``rows`` (dicts with the same keys, named as the table's columns) with one
+    ``COPY ... FROM STDIN``; returns False (nothing done) on another database, inside a pipeline, for fewer than
+    :data:`COPY_MIN_ROWS` rows or for rows whose keys differ.
+
+    COPY costs the database a few microseconds per row where an INSERT per row (even pipelined) costs
+    tens: a push of 1,000 new records and its 1,000 audit rows are written in a fraction of the time the
+    sequence lock would otherwise be held. The columns' bind processors are applied as in
+    :func:`execute_many`, so the stored values are the same. Must not run inside a psycopg pipeline.
+    A database error is raised as SQLAlchemy wraps it (IntegrityError, DataError, ...).
+    """
+    if not copies(conn, len(rows)) or not isinstance(table, Table):
+        return False
+    import psycopg  # only on PostgreSQL
+
+    raw: Any = conn.connection.driver_connection  # a psycopg Connection on PostgreSQL
+    if raw.pgconn.pipeline_status != psycopg.pq.PipelineStatus.OFF:
+        return False
+    keys = tuple(rows[0])
+    if any(tuple(row) != keys for row in rows):
+        return False
+    processors = [table.c[key].type.bind_processor(conn.dialect) for key in keys]
+    sql = f"COPY {table.name} ({', '.join(keys)}) FROM STDIN"
+    try:
+        with raw.cursor() as cursor, cursor.copy(sql) as copy:
+            write = copy.write_row
+            if any(fn is not None for fn in processors):
+                for row in rows:
+                    write([value if fn is None or value is None else fn(value)
+                           for fn, value in zip(processors, row.values(), strict=True)])
+            else:
+                for row in rows:
+                    write(tuple(row.values()))
+    except psycopg.Error as exc:  # psycopg's own error: wrapped as every other statement's would be
+        raise DBAPIError.instance(sql, None, exc, psycopg.Error) from exc
+    return True

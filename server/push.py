@@ -37,6 +37,7 @@ SYNC_META_FIELDS = ("team_id", "created_at", "updated_at", "created_by")
 _REF_FIELDS = {name: [f.name for f in spec.fields if f.ref] + (["subject_id"] if name == "follow_up" else [])
                for name, spec in ENTITIES.items()}
 _ALL_FIELDS = {name: tuple(f.name for f in spec.fields) for name, spec in ENTITIES.items()}
+_DEFAULTS = {name: spec.defaults() for name, spec in ENTITIES.items()}  # copied into each new record
 # Fields that name a user: the user must be in the record's team (checked when the value is set).
 _USER_FIELDS = {"company": ("responsible_user_id",), "visit": ("consultant_id",), "follow_up": ("assignee_id",)}
 MAX_ERRORS = 20  # field errors listed per refused mutation
@@ -221,7 +222,10 @@ def _clean(entity: str, fields: dict[str, Any]) -> dict[str, Any]:
     except ValidationError as exc:
         raise _invalid(exc) from None
     spec = ENTITIES[entity].field_map
-    bad = [name for name, value in clean.items() if isinstance(value, str) and not encodable(value)]
+    texts = [value for value in clean.values() if isinstance(value, str)]
+    # One check of all the texts together (each has its own only when one of them fails).
+    bad = [] if encodable("".join(texts)) else \
+        [name for name, value in clean.items() if isinstance(value, str) and not encodable(value)]
     if bad:  # a lone surrogate: no database stores it, no JSON encoder writes it
         errors = [FieldError(name, "invalid", spec[name].label_da, spec[name].label_en) for name in bad]
         raise Refused("invalid", "Teksten indeholder et ugyldigt tegn.",
@@ -341,7 +345,7 @@ def _delete(ctx: WriteContext, record: Loaded | None, base: int) -> int | None:
 def _create(ctx: WriteContext, record_id: str, entity: str, team_id: str | None, fields: dict[str, Any]) -> int:
     if not team_id or team_id not in ctx.teams:
         raise Refused("not_allowed", message("not_allowed"))
-    clean = _clean(entity, {**ENTITIES[entity].defaults(), **fields})
+    clean = _clean(entity, {**_DEFAULTS[entity], **fields})
     companies.redirect_refs(ctx, entity, clean, clean.get("subject_kind"))
     _check_people(ctx, entity, clean, team_id)
     _validate(entity, clean)
@@ -351,8 +355,7 @@ def _create(ctx: WriteContext, record_id: str, entity: str, team_id: str | None,
     full = {name: clean.get(name) for name in _ALL_FIELDS[entity]}  # every field, None when not set
     if entity == "company" and (survivor := companies.cvr_holder(ctx, team_id, full.get("cvr"), record_id)):
         return companies.merge_new(ctx, record_id, team_id, full, survivor)
-    record = ctx.add(record_id, entity, team_id, full)
-    record.meta = {name: meta for name, meta in record.meta.items() if name in clean}
+    record = ctx.add(record_id, entity, team_id, full, changed=[name for name in full if name in clean])
     if team_id != written_in:  # the laptops of the team it was written in pull a delete
         ctx.exits.append({"seq": record.version, "entity": entity, "record_id": record_id, "old_team_id": written_in})
     if entity == "visit":

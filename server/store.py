@@ -15,7 +15,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from desktop.domain.protocol import record_hash
 from server import metrics
-from server.bulk import execute_many
+from server.bulk import copy_rows, execute_many
 from server.security import utcnow
 from server.tables import AuditEntry, Counter, TeamStats
 
@@ -138,7 +138,7 @@ def audit_rows(conn: Connection, rows: list[dict[str, Any]]) -> None:
     origin = _ORIGIN.get()
     if rows and origin:
         rows = [{**row, "detail": _with_origin(row["detail"], origin)} for row in rows]
-    if rows:
+    if rows and not copy_rows(conn, AuditEntry.__table__, rows):
         execute_many(conn, _AUDIT_INSERT, rows)
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, bindparam, insert, select, update
 
-from server.bulk import execute_many
+from server.bulk import copies, copy_rows, execute_many
 from server.security import iso, utcnow
 from server.store import Sequence, StatsDelta, audit_rows
 from server.tables import Record, TeamExit
@@ -103,8 +103,11 @@ class WriteContext:
         return record.version
 
     def add(self, record_id: str, entity: str, team_id: str, fields: dict[str, Any],
-            review_state: str | None = None) -> Loaded:
-        """A new record written by this transaction (its sync columns filled in here)."""
+            review_state: str | None = None, changed: list[str] | None = None) -> Loaded:
+        """A new record written by this transaction (its sync columns filled in here).
+
+        ``changed``: the fields whose change it records in ``meta`` (default: all of ``fields``).
+        """
         record = Loaded(
             record_id, entity, team_id, 0, False,
             {**fields, "team_id": team_id, "created_at": self.now, "created_by": self.user_id},
@@ -114,7 +117,7 @@ class WriteContext:
         self.records[record_id] = record
         version = self.touch(record)
         user_id, device_id = self.user_id, self.device_id
-        record.meta = {name: [version, user_id, device_id] for name in fields}
+        record.meta = {name: [version, user_id, device_id] for name in (fields if changed is None else changed)}
         return record
 
     def create(self, entity: str, team_id: str, fields: dict[str, Any]) -> Loaded:
@@ -152,8 +155,13 @@ def write_changes(ctx: WriteContext) -> None:
             inserts.append({"id": record.id, "entity": record.entity, **row})
         else:
             updates.append({"b_id": record.id, **row})
+    # Many rows: COPY on PostgreSQL, before the pipeline (which cannot carry one); else executemany.
+    copied = copy_rows(ctx.conn, Record.__table__, inserts)
+    audit_first = copies(ctx.conn, len(ctx.audit))
+    if audit_first:
+        audit_rows(ctx.conn, ctx.audit)
     with pipeline(ctx.conn):
-        if inserts:
+        if inserts and not copied:
             execute_many(ctx.conn, _INSERT, inserts)
         if updates:
             execute_many(ctx.conn, _UPDATE, updates)
@@ -161,7 +169,8 @@ def write_changes(ctx: WriteContext) -> None:
             ctx.conn.execute(insert(TeamExit), ctx.exits)
         ctx.stats.save(ctx.conn)
         ctx.seq.save()
-        audit_rows(ctx.conn, ctx.audit)
+        if not audit_first:
+            audit_rows(ctx.conn, ctx.audit)
 
 
 @contextlib.contextmanager

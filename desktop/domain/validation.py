@@ -224,14 +224,25 @@ def clean_fields(entity: str, fields: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
+# Per entity: the names of its required fields and of its yes/no fields (validate_record runs once per
+# pushed mutation on the server, so the specs are not walked each time).
+_REQUIRED = {name: tuple(f.name for f in spec.fields if f.required) for name, spec in ENTITIES.items()}
+_BOOLS = {name: tuple(f.name for f in spec.fields if f.kind == BOOL) for name, spec in ENTITIES.items()}
+
+
 def validate_record(entity: str, record: dict[str, Any]) -> None:
     """Check a whole (merged, cleaned) record: required fields and cross-field rules."""
     spec = entity_spec(entity)
-    errors = [_error(f, "required") for f in spec.fields if f.required and record.get(f.name) is None]
-    # A yes/no field is never blank (its column is NOT NULL): refuse None here
-    # instead of failing in the database with a traceback.
-    errors += [_error(f, "not_bool") for f in spec.fields
-               if f.kind == BOOL and f.name in record and record[f.name] is None]
+    get = record.get
+    if any(get(name) is None for name in _REQUIRED[entity]) or any(
+            name in record and record[name] is None for name in _BOOLS[entity]):
+        errors = [_error(f, "required") for f in spec.fields if f.required and record.get(f.name) is None]
+        # A yes/no field is never blank (its column is NOT NULL): refuse None here
+        # instead of failing in the database with a traceback.
+        errors += [_error(f, "not_bool") for f in spec.fields
+                   if f.kind == BOOL and f.name in record and record[f.name] is None]
+    else:
+        errors = []
     if entity == "company":
         start, end = record.get("centre_agreement_start"), record.get("centre_agreement_end")
         if start and end and end < start:
@@ -240,11 +251,17 @@ def validate_record(entity: str, record: dict[str, Any]) -> None:
         raise ValidationError(errors, entity)
 
 
+_PLAIN = frozenset({str, int, float, bool})
+
+
 def to_wire(entity: str, fields: dict[str, Any]) -> dict[str, Any]:
     """Convert typed field values into their JSON wire form."""
     spec = entity_spec(entity)
     out: dict[str, Any] = {}
     for name, value in fields.items():
+        if value is None or type(value) in _PLAIN:  # most values: kept as they are
+            out[name] = value
+            continue
         kind = spec.field_map[name].kind if name in spec.field_map else None
         if value is None:
             out[name] = None
