@@ -237,8 +237,11 @@ def idle_and_push(server: ServerProcess, folder: Path, backend: str, loader: Any
     return figures
 
 
-def run(n: int, backend: str) -> list[dict[str, Any]]:
-    """Every sync figure for one server backend; returns them (they are also printed)."""
+def run(n: int, backend: str, first_only: bool = False) -> list[dict[str, Any]]:
+    """Every sync figure for one server backend; returns them (they are also printed).
+
+    With ``first_only``, just the first sync and the raw insert (the idle, daily and push parts are skipped).
+    """
     tmp = Path(tempfile.mkdtemp(prefix="feltbog-sync-bench-"))
     figures = []
     with make_database_url(backend, tmp) as url, ServerProcess(url, log=tmp / "server.log") as server:
@@ -258,6 +261,8 @@ def run(n: int, backend: str) -> list[dict[str, Any]]:
                             peak_rss_mb=round(child["peak_rss_mb"]), verified=child["verified"]))
         figures.append(emit(benchmark="raw_sqlite_insert", backend=backend, records=len(items),
                             records_per_second=round(raw_sqlite_rate(items))))
+        if first_only:
+            return figures
         figures.extend(idle_and_push(server, tmp / "app-idle", backend, loader, items))
     return figures
 
@@ -269,8 +274,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--first-only", action="store_true", help="only the first sync and the raw insert")
     args = parser.parse_args()
-    run(args.records, args.db)
+    run(args.records, args.db, args.first_only)
 
 
 if __name__ == "__main__":
