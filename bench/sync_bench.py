@@ -243,11 +243,12 @@ def idle_and_push(server: ServerProcess, folder: Path, backend: str, loader: Any
     return figures
 
 
-def run(n: int, backend: str, push_only: bool = False) -> list[dict[str, Any]]:
+def run(n: int, backend: str, push_only: bool = False, first_only: bool = False) -> list[dict[str, Any]]:
     """Every sync figure for one server backend; returns them (they are also printed).
 
     ``push_only``: only the push figures (1,000 edits, 10,000 offline changes, the replay), e.g. with a
     small ``n`` (at least 4,000 records, so there are 1,000 companies to edit).
+    ``first_only``: just the first sync and the raw insert (the idle, daily and push parts are skipped).
     """
     tmp = Path(tempfile.mkdtemp(prefix="feltbog-sync-bench-"))
     figures = []
@@ -271,6 +272,8 @@ def run(n: int, backend: str, push_only: bool = False) -> list[dict[str, Any]]:
                             peak_rss_mb=round(child["peak_rss_mb"]), verified=child["verified"]))
         figures.append(emit(benchmark="raw_sqlite_insert", backend=backend, records=len(items),
                             records_per_second=round(raw_sqlite_rate(items))))
+        if first_only:
+            return figures
         figures.extend(idle_and_push(server, tmp / "app-idle", backend, loader, items))
     return figures
 
@@ -284,8 +287,9 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--push-only", action="store_true",
                         help="only the pushes (1,000 edits, 10,000 offline changes, replay)")
+    parser.add_argument("--first-only", action="store_true", help="only the first sync and the raw insert")
     args = parser.parse_args()
-    run(args.records, args.db, args.push_only)
+    run(args.records, args.db, args.push_only, args.first_only)
 
 
 if __name__ == "__main__":
