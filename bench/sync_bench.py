@@ -298,7 +298,8 @@ def daily_only(n: int, backend: str, rounds: int, trees: list[str], profile: Pat
             if command:
                 child.stdin.write(command + "\n")
                 child.stdin.flush()
-            return json.loads(child.stdout.readline())
+            answer: dict[str, Any] = json.loads(child.stdout.readline())
+            return answer
 
         for k in range(len(trees)):
             ask(k, "")  # the first sync's "ready"
@@ -308,7 +309,7 @@ def daily_only(n: int, backend: str, rounds: int, trees: list[str], profile: Pat
             order = list(range(len(trees)))[:: 1 if round_no % 2 else -1]
             for k in order:
                 last = profile is not None and round_no == rounds
-                answer = ask(k, f"profile {profile / f'daily-{backend}-{k}.txt'}" if last else "sync")
+                answer = ask(k, f"profile {profile}/daily-{backend}-{k}.txt" if last else "sync")
                 assert answer["pulled"] >= changed and answer["verified"], answer
                 times[k].append(answer["ms"])
         for k, tree in enumerate(trees):
