@@ -1,6 +1,7 @@
 """Sync figures against the real server on loopback: first sync, idle sync, push, replay.
 
 Usage: python -m bench.sync_bench [--records 100000] [--db sqlite|postgres]
+       python -m bench.sync_bench --daily-only [--rounds 5] [--compare OTHER_TREE] [--profile DIR]
 
 The server runs as ``python -m server`` in its own process (as in production)
 on a fresh database, filled with a generated job centre through its push
@@ -63,16 +64,21 @@ def load_server(server: ServerProcess, items: list[Item]) -> Any:
     return client
 
 
-def other_laptop_changes(loader: Any, items: list[Item], share: float = 0.01) -> int:
+def other_laptop_changes(loader: Any, items: list[Item], share: float = 0.01, round_no: int = 0) -> int:
     """Another laptop (the loader's device) changes ``share`` of the records: the daily case.
 
     Companies get a new city and a longer note (the peer appends to each changed document's body).
+    Round ``round_no`` of ``--daily-only`` changes the next companies, with mutation ids after the last.
     """
     companies = [(record_id, fields) for entity, record_id, fields in items if entity == "company"]
     count = max(1, int(len(items) * share))
-    mutations = [{"mutation_id": len(items) + k + 1, "entity": "company", "id": record_id, "op": "upsert",
-                  "base_version": 0, "fields": {"city": "Fjerritslev", "notes": f"{fields.get('notes') or ''} ændret"}}
-                 for k, (record_id, fields) in enumerate(companies[:count])]
+    chosen = [companies[(round_no * count + k) % len(companies)] for k in range(count)]
+    first_id = len(items) + max(round_no - 1, 0) * count  # the loader's ids run on without a gap
+    mutations = [{"mutation_id": first_id + k + 1, "entity": "company", "id": record_id, "op": "upsert",
+                  "base_version": 0,
+                  "fields": {"city": f"Fjerritslev {round_no}" if round_no else "Fjerritslev",
+                             "notes": f"{fields.get('notes') or ''} ændret"}}
+                 for k, (record_id, fields) in enumerate(chosen)]
     refused = [r for r in loader.push("loader", mutations)["results"] if r["status"] != "applied"]
     assert not refused, refused[:3]
     return count
@@ -278,6 +284,61 @@ def run(n: int, backend: str, push_only: bool = False, first_only: bool = False)
     return figures
 
 
+def daily_only(n: int, backend: str, rounds: int, trees: list[str], profile: Path | None) -> list[dict[str, Any]]:
+    """Only the daily case, A/B: one laptop per code tree (``trees``, PYTHONPATH roots) against one server.
+
+    Each laptop does its first sync, then every round another laptop changes 1 % of the records and each
+    laptop syncs in turn (the order alternates per round). With ``profile``, the last round runs under
+    pyinstrument. Ends with 10 idle syncs per laptop.
+    """
+    import os
+
+    tmp = Path(tempfile.mkdtemp(prefix="feltbog-daily-bench-"))
+    child_script = Path(__file__).resolve().parent / "daily_child.py"
+    figures = []
+    with make_database_url(backend, tmp) as url, ServerProcess(url, log=tmp / "server.log") as server:
+        consultants = [server.users[server.user("consultant")[0]] for _ in range(8)]
+        items = job_centre(n, server.team_id, consultants)
+        loader = load_server(server, items)
+        children = []
+        for k, tree in enumerate(trees):
+            username, password = server.user("consultant")
+            path = os.pathsep.join([tree, *(["/tmp/prof"] if profile else [])])
+            children.append(subprocess.Popen(
+                [sys.executable, str(child_script), server.url, username, password, str(tmp / f"app{k}")],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": path}))
+
+        def ask(k: int, command: str) -> dict[str, Any]:
+            child = children[k]
+            assert child.stdin is not None and child.stdout is not None
+            if command:
+                child.stdin.write(command + "\n")
+                child.stdin.flush()
+            answer: dict[str, Any] = json.loads(child.stdout.readline())
+            return answer
+
+        for k in range(len(trees)):
+            ask(k, "")  # the first sync's "ready"
+        times: list[list[float]] = [[] for _ in trees]
+        for round_no in range(1, rounds + 1):
+            changed = other_laptop_changes(loader, items, round_no=round_no)
+            order = list(range(len(trees)))[:: 1 if round_no % 2 else -1]
+            for k in order:
+                last = profile is not None and round_no == rounds
+                answer = ask(k, f"profile {profile}/daily-{backend}-{k}.txt" if last else "sync")
+                assert answer["pulled"] >= changed and answer["verified"], answer
+                times[k].append(answer["ms"])
+        for k, tree in enumerate(trees):
+            idle = [ask(k, "sync")["ms"] for _ in range(10)]
+            figures.append(emit(benchmark="daily_pull_1pct_rounds", backend=backend, tree=tree, ms=times[k],
+                                median=statistics.median(times[k]), idle_median=statistics.median(idle)))
+        for child in children:
+            if child.stdin:
+                child.stdin.close()
+            child.wait(timeout=60)
+    return figures
+
+
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         first_sync_client(sys.argv[2], sys.argv[3], sys.argv[4], Path(sys.argv[5]))
@@ -288,7 +349,17 @@ def main() -> None:
     parser.add_argument("--push-only", action="store_true",
                         help="only the pushes (1,000 edits, 10,000 offline changes, replay)")
     parser.add_argument("--first-only", action="store_true", help="only the first sync and the raw insert")
+    parser.add_argument("--daily-only", action="store_true",
+                        help="only the daily case (1 %% changed elsewhere, then a sync), several rounds")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of the daily case (--daily-only)")
+    parser.add_argument("--compare", action="append", default=[], metavar="TREE",
+                        help="also time the code under TREE (a PYTHONPATH root), alternating (--daily-only)")
+    parser.add_argument("--profile", type=Path, help="folder for pyinstrument reports of the last round")
     args = parser.parse_args()
+    if args.daily_only:
+        here = str(Path(__file__).resolve().parent.parent)
+        daily_only(args.records, args.db, args.rounds, [here, *args.compare], args.profile)
+        return
     run(args.records, args.db, args.push_only, args.first_only)
 
 

@@ -129,6 +129,7 @@ class _Upsert:
 
     def __init__(self, entity: str, dialect: Any) -> None:
         table = TABLES[entity]
+        self.table = table.name
         self.columns = _COLUMNS[entity]
         bools = _BOOL_DEFAULTS[entity]
         # Per column: wire value -> Python value (dates) -> stored value (SQLAlchemy's processor).
@@ -208,7 +209,46 @@ def _bulk_upsert(session: Session, entity: str, changes: list[dict[str, Any]]) -
     upsert = _UPSERTS.get(key)
     if upsert is None:
         upsert = _UPSERTS[key] = _Upsert(entity, connection.dialect)
-    raw_cursor(session).executemany(upsert.sql, [upsert.row(c) for c in changes])
+    rows = [upsert.row(c) for c in changes]
+    cursor = raw_cursor(session)
+    stored = _stored_rows(cursor, upsert, [c["id"] for c in changes])
+    if not stored:  # none of them here yet (a first sync): one bulk insert-or-update
+        cursor.executemany(upsert.sql, rows)
+        return
+    # Rows already here: write only the columns whose values differ. An UPDATE that assigns a column
+    # rewrites that column's index entries even when the value is the same (the list indexes compare
+    # with the danish collation, in Python), and the daily pull changes a field or two per record.
+    inserts: list[list[Any]] = []
+    updates: dict[tuple[int, ...], list[list[Any]]] = defaultdict(list)
+    id_at = upsert.at["id"]
+    for values in rows:
+        old = stored.get(values[id_at])
+        if old is None:
+            inserts.append(values)
+            continue
+        changed = tuple(n for n, (new, was) in enumerate(zip(values, old, strict=True))
+                        if n != id_at and (new != was or type(new) is not type(was)))
+        if changed:
+            updates[changed].append([*(values[n] for n in changed), values[id_at]])
+    if inserts:
+        cursor.executemany(upsert.sql, inserts)
+    table = TABLES[entity].name
+    for changed, params in updates.items():
+        assignments = ", ".join(f"{upsert.columns[n]} = ?" for n in changed)
+        cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = ?", params)
+
+
+def _stored_rows(cursor: Any, upsert: _Upsert, ids: list[str]) -> dict[str, tuple[Any, ...]]:
+    """The stored rows of those ``ids`` that exist, in the upsert's column order, by id."""
+    names = ", ".join(upsert.columns)
+    id_at = upsert.at["id"]
+    out: dict[str, tuple[Any, ...]] = {}
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        sql = f"SELECT {names} FROM {upsert.table} WHERE id IN ({','.join('?' * len(chunk))})"
+        for row in cursor.execute(sql, chunk):
+            out[row[id_at]] = row
+    return out
 
 
 def _apply_around_pending(session: Session, entity: str, change: dict[str, Any], fields: set[str]) -> None:
