@@ -201,7 +201,7 @@ def _with_search(query: AnySelect, model: Any, search: str, session: Session | N
     found = matching_ids(session, search, model.__tablename__)
     if found is None:
         return query
-    listed = select(literal_column("value")).select_from(func.json_each(json.dumps(found)))
+    listed: Select[tuple[str]] = select(literal_column("value")).select_from(func.json_each(json.dumps(found)))
     return query.where(model.id.in_(listed))
 
 
