@@ -6,12 +6,13 @@ live ORM objects (which would tie them to a session and a thread).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from desktop.domain.schema import ENTITIES
@@ -27,7 +28,7 @@ from desktop.models.entities import (
     Review,
     Visit,
 )
-from desktop.models.search import SEARCH_CAP, search_filter
+from desktop.models.search import SEARCH_CAP, matching_ids, search_filter
 
 T = TypeVar("T")
 
@@ -185,9 +186,23 @@ def _sort(model: Any, sort: str, default: str) -> Any:
     return danish(column) if name in ("name", "title") else column
 
 
-def _with_search(query: AnySelect, model: Any, search: str) -> AnySelect:
-    ids = search_filter(search, model.__tablename__) if search else None
-    return query if ids is None else query.where(model.id.in_(select(ids.c.entity_id)))
+def _with_search(query: AnySelect, model: Any, search: str, session: Session | None = None) -> AnySelect:
+    """``query`` narrowed to the records matching ``search``.
+
+    With a session the matching ids are looked up once, here, and passed as one
+    JSON parameter (``json_each``), so the count and the page do not each run the
+    full-text search again (issue 22: search-as-you-type p95 < 50 ms).
+    """
+    if not search:
+        return query
+    if session is None:
+        ids = search_filter(search, model.__tablename__)
+        return query if ids is None else query.where(model.id.in_(select(ids.c.entity_id)))
+    found = matching_ids(session, search, model.__tablename__)
+    if found is None:
+        return query
+    listed: Select[tuple[str]] = select(literal_column("value")).select_from(func.json_each(json.dumps(found)))
+    return query.where(model.id.in_(listed))
 
 
 def list_companies(
@@ -211,7 +226,7 @@ def list_companies(
         query = query.where(Company.municipality == municipality)
     if responsible_user_id:
         query = query.where(Company.responsible_user_id == responsible_user_id)
-    query = _with_search(query, Company, search)
+    query = _with_search(query, Company, search, session)
     rows, total = _page(session, query, _sort(Company, sort, "name"), descending, offset, limit)
     return Page([CompanyRow(*r) for r in rows], total, offset, limit)
 
@@ -265,7 +280,7 @@ def list_visits(
         query = query.where(Visit.visited_at >= since)
     if until:
         query = query.where(Visit.visited_at <= until)
-    query = _with_search(query, Visit, search)
+    query = _with_search(query, Visit, search, session)
     rows, total = _page(session, query, _sort(Visit, sort, "visited_at"), descending, offset, limit)
     return Page([VisitRow(*r) for r in rows], total, offset, limit)
 
@@ -297,7 +312,7 @@ def list_openings(
                           (Opening.visit_id, visit_id)):
         if value:
             query = query.where(column == value)
-    query = _with_search(query, Opening, search)
+    query = _with_search(query, Opening, search, session)
     rows, total = _page(session, query, _sort(Opening, sort, "title"), descending, offset, limit)
     return Page([OpeningRow(*r) for r in rows], total, offset, limit)
 
@@ -326,7 +341,7 @@ def list_mentors(
         query = query.where(Mentor.company_id == company_id)
     if active is not None:
         query = query.where(Mentor.active.is_(active))
-    query = _with_search(query, Mentor, search)
+    query = _with_search(query, Mentor, search, session)
     rows, total = _page(session, query, _sort(Mentor, sort, "name"), descending, offset, limit)
     return Page([MentorRow(*r) for r in rows], total, offset, limit)
 

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Subquery, column, text
+from sqlalchemy import Subquery, column, select, text
 from sqlalchemy.orm import Session
 
 from desktop.domain.folding import fold
@@ -157,6 +157,18 @@ def search(
 
 
 SEARCH_CAP = 2_000
+
+
+def matching_ids(session: Session, query: str, entity: str, cap: int = SEARCH_CAP) -> list[str] | None:
+    """The ids of ``entity`` matching ``query`` (at most ``cap``, the most recently indexed first), or None.
+
+    Lists fetch these once per keystroke and hand them to both the count and
+    the page: as a subquery in each, FTS5 walked the same word lists twice.
+    """
+    ids = search_filter(query, entity, cap)
+    if ids is None:
+        return None
+    return list(session.execute(select(ids.c.entity_id)).scalars())
 
 
 def search_filter(query: str, entity: str, cap: int = SEARCH_CAP) -> Subquery | None:

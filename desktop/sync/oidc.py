@@ -31,9 +31,6 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
-from authlib.common.security import generate_token
-from authlib.integrations.requests_client import OAuth2Session
-
 from desktop.cancel import CancelToken
 
 log = logging.getLogger(__name__)
@@ -152,6 +149,9 @@ class BrowserSignIn:
         self.clock = clock
         self.state = secrets.token_urlsafe(32)
         self.nonce = secrets.token_urlsafe(32)
+        # authlib is imported here, not at the top: it takes 0.2 s to load and a start-up never needs it.
+        from authlib.common.security import generate_token
+
         self.code_verifier = generate_token(64)  # RFC 7636: 43-128 unreserved characters
         self.authorization_url = ""  # set by run(), before the browser opens (tests read it)
         self.listening = threading.Event()
@@ -162,6 +162,8 @@ class BrowserSignIn:
 
     def run(self, cancel: CancelToken | None = None) -> Authorization:
         """Open the browser and wait for the provider's redirect; :class:`SignInFailed` if none comes."""
+        from authlib.integrations.requests_client import OAuth2Session
+
         listener = _Listener(urlsplit(self.info.redirect_uri).path or "/", self.state)
         try:
             redirect_uri = self._redirect_uri(listener.port)
