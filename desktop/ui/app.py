@@ -27,6 +27,7 @@ from desktop.ui.context import AppContext
 from desktop.ui.dialogs.recovery import recover
 from desktop.ui.errors import CrashReporter
 from desktop.ui.events import AppEvents
+from desktop.ui.garbage import GuiGarbageCollector
 from desktop.ui.i18n import tr
 from desktop.ui.operation import Op
 from desktop.ui.sync_relay import SyncRelay
@@ -94,6 +95,8 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName("Feltbog")
     app.setApplicationName("Feltbog")
     app.setWindowIcon(QIcon(str(resource("icons", "feltbog.svg"))))
+    if app.findChild(GuiGarbageCollector) is None:
+        GuiGarbageCollector(app)  # cycles are freed on the GUI thread, never on a worker (desktop/ui/garbage.py)
     if app.findChild(ThemeKeeper) is None:
         ThemeKeeper(app)  # feltbog.qss, with its dark-mode additions when the system is dark
     accessibility.install(app)  # every input of every window gets an accessible name when first shown
