@@ -224,25 +224,19 @@ def clean_fields(entity: str, fields: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
-# Per entity: the names of its required fields and of its yes/no fields (validate_record runs once per
+# Per entity: its required fields and its yes/no fields, in the spec's order (validate_record runs once per
 # pushed mutation on the server, so the specs are not walked each time).
-_REQUIRED = {name: tuple(f.name for f in spec.fields if f.required) for name, spec in ENTITIES.items()}
-_BOOLS = {name: tuple(f.name for f in spec.fields if f.kind == BOOL) for name, spec in ENTITIES.items()}
+_REQUIRED = {name: tuple(f for f in spec.fields if f.required) for name, spec in ENTITIES.items()}
+_BOOLS = {name: tuple(f for f in spec.fields if f.kind == BOOL) for name, spec in ENTITIES.items()}
 
 
 def validate_record(entity: str, record: dict[str, Any]) -> None:
     """Check a whole (merged, cleaned) record: required fields and cross-field rules."""
     spec = entity_spec(entity)
-    get = record.get
-    if any(get(name) is None for name in _REQUIRED[entity]) or any(
-            name in record and record[name] is None for name in _BOOLS[entity]):
-        errors = [_error(f, "required") for f in spec.fields if f.required and record.get(f.name) is None]
-        # A yes/no field is never blank (its column is NOT NULL): refuse None here
-        # instead of failing in the database with a traceback.
-        errors += [_error(f, "not_bool") for f in spec.fields
-                   if f.kind == BOOL and f.name in record and record[f.name] is None]
-    else:
-        errors = []
+    errors = [_error(f, "required") for f in _REQUIRED[entity] if record.get(f.name) is None]
+    # A yes/no field is never blank (its column is NOT NULL): refuse None here
+    # instead of failing in the database with a traceback.
+    errors += [_error(f, "not_bool") for f in _BOOLS[entity] if f.name in record and record[f.name] is None]
     if entity == "company":
         start, end = record.get("centre_agreement_start"), record.get("centre_agreement_end")
         if start and end and end < start:
@@ -263,9 +257,7 @@ def to_wire(entity: str, fields: dict[str, Any]) -> dict[str, Any]:
             out[name] = value
             continue
         kind = spec.field_map[name].kind if name in spec.field_map else None
-        if value is None:
-            out[name] = None
-        elif kind == DATE and isinstance(value, date):
+        if kind == DATE and isinstance(value, date):
             out[name] = value.isoformat()
         elif kind == DATETIME and isinstance(value, datetime):
             out[name] = value.astimezone(UTC).isoformat().replace("+00:00", "Z")

@@ -232,10 +232,9 @@ def _bulk_upsert(session: Session, entity: str, changes: list[dict[str, Any]]) -
             updates[changed].append([*(values[n] for n in changed), values[id_at]])
     if inserts:
         cursor.executemany(upsert.sql, inserts)
-    table = TABLES[entity].name
     for changed, params in updates.items():
         assignments = ", ".join(f"{upsert.columns[n]} = ?" for n in changed)
-        cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = ?", params)
+        cursor.executemany(f"UPDATE {upsert.table} SET {assignments} WHERE id = ?", params)
 
 
 def _stored_rows(cursor: Any, upsert: _Upsert, ids: list[str]) -> dict[str, tuple[Any, ...]]:
