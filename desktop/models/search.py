@@ -79,12 +79,13 @@ def scoped(expression: str, entity: str | tuple[str, ...] | None = None, columns
     return f"{{kind}} : ({kinds}) AND {typed}"
 
 
-def index_records(session: Session, entity: str, records: Iterable[Mapping[str, Any]]) -> None:
+def index_records(session: Session, entity: str, records: Iterable[Mapping[str, Any]], fresh: bool = False) -> None:
     """Add or replace records in the index; records marked deleted are removed.
 
     Runs on the raw DB-API cursor with ``executemany``: a first sync indexes
     every note through here, and SQLAlchemy's per-row parameter handling cost
-    more than SQLite's own work.
+    more than SQLite's own work. ``fresh``: the caller knows none of them is
+    indexed yet (a rebuild), so the look-up of old entries is skipped.
     """
     if entity not in SEARCHED_ENTITIES:
         return
@@ -92,7 +93,8 @@ def index_records(session: Session, entity: str, records: Iterable[Mapping[str, 
     if not rows:
         return
     cursor = raw_cursor(session)
-    remove_records(session, [r["id"] for r in rows], cursor)
+    if not fresh:
+        remove_records(session, [r["id"] for r in rows], cursor)
     live = [r for r in rows if not r.get("deleted")]
     if not live:
         return

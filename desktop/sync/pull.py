@@ -28,13 +28,37 @@ def local_rows(db: Database) -> int:
 
 def pull(db: Database, client: SyncClient, limit: int, confirm: ConfirmMassDelete, result: SyncResult,
          progress: Progress, cancel: CancelToken, before: dict[str, Any]) -> None:
-    """Apply every page after the stored cursor (``before`` is the server's summary at the start)."""
+    """Apply every page after the stored cursor (``before`` is the server's summary at the start).
+
+    A first sync into a replica with no pulled record is a bulk load (see
+    :mod:`desktop.models.replica.first_load`): indexes and the search index
+    are built once after the last page. They are built whether the pull
+    ends, fails or is cancelled, so the database is whole whenever no sync
+    runs; after a crash the next pull carries on and finishes the load.
+    """
     with db.read() as session:
         cursor = state.get_int(session, state.CURSOR)
-    if not (result.pushed or result.rejected) and "cursor" in before and cursor == int(before["cursor"]):
-        # The summary says nothing newer is visible and this sync sent nothing (a refused mutation can
-        # still leave a conflict record behind): an idle sync saves the round trip.
-        return
+        bulk = replica.bulk_load_active(session)
+    try:
+        if not (result.pushed or result.rejected) and "cursor" in before and cursor == int(before["cursor"]):
+            # The summary says nothing newer is visible and this sync sent nothing (a refused mutation can
+            # still leave a conflict record behind): an idle sync saves the round trip.
+            return
+        if cursor == 0 and not bulk:
+            with db.write() as session:
+                bulk = replica.start_bulk_load(session)
+        _pull_pages(db, client, limit, confirm, result, progress, cancel, before, cursor,
+                    replica.Deferred() if bulk else None)
+    finally:
+        if bulk:
+            progress(result.pulled, result.pulled, "index")
+            with db.write() as session:
+                replica.finish_bulk_load(session)
+
+
+def _pull_pages(db: Database, client: SyncClient, limit: int, confirm: ConfirmMassDelete, result: SyncResult,
+                progress: Progress, cancel: CancelToken, before: dict[str, Any], cursor: int,
+                search: replica.SearchSink | None) -> None:
     expected = max(int(before.get("cursor", 0)) - cursor, 0)
     first_sync = cursor == 0
     rows: int | None = None  # counted only if a page deletes anything
@@ -59,7 +83,7 @@ def pull(db: Database, client: SyncClient, limit: int, confirm: ConfirmMassDelet
         # A first sync (from cursor 0) has no old text to scrub; later syncs' pages may carry an erasure.
         result.erased = result.erased or (not first_sync and replica.mentions_erasure(changes))
         with db.write() as session:
-            result.changes = result.changes | replica.apply_page(session, changes)
+            result.changes = result.changes | replica.apply_page(session, changes, search)
             state.set_value(session, state.CURSOR, str(new_cursor))
         cursor = new_cursor
         result.pulled += len(changes)

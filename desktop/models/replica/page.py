@@ -10,9 +10,9 @@ out of the user's teams) is removed from the device, text and all.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.dialects.sqlite import insert
@@ -74,8 +74,43 @@ def wire_to_row(entity: str, record_id: str, version: int, fields: dict[str, Any
     return row
 
 
-def apply_page(session: Session, changes: list[dict[str, Any]]) -> Changes:
-    """Apply one page of pulled changes in the caller's transaction; return what changed for the screens."""
+class SearchSink(Protocol):
+    """Where a page's search-index changes go: the database itself, or a bulk load's builder."""
+
+    def index(self, entity: str, records: Iterable[Mapping[str, Any]]) -> None: ...
+
+    def remove(self, ids: list[str]) -> None: ...
+
+
+class _InPlace:
+    """The index in the session's own database (every sync but a bulk load)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def index(self, entity: str, records: Iterable[Mapping[str, Any]]) -> None:
+        index_records(self.session, entity, records)
+
+    def remove(self, ids: list[str]) -> None:
+        remove_records(self.session, ids)
+
+
+class Deferred:
+    """No index changes now: the bulk load rebuilds the whole index from the tables at its end."""
+
+    def index(self, entity: str, records: Iterable[Mapping[str, Any]]) -> None:
+        pass
+
+    def remove(self, ids: list[str]) -> None:
+        pass
+
+
+def apply_page(session: Session, changes: list[dict[str, Any]], search: SearchSink | None = None) -> Changes:
+    """Apply one page of pulled changes in the caller's transaction; return what changed for the screens.
+
+    ``search``: where the search index's changes go; by default the session's database. A bulk load
+    (:mod:`desktop.models.replica.first_load`) hands its builder, or :class:`Deferred`.
+    """
     by_entity: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for change in changes:
         if change["entity"] in MODELS:
@@ -88,15 +123,15 @@ def apply_page(session: Session, changes: list[dict[str, Any]]) -> Changes:
         repointed = apply_merges(session, merges)
         touched_ids |= repointed
         entities |= {"visit", "opening", "mentor", "contact", "follow_up"} if repointed else set()
+    sink = search or _InPlace(session)
     for entity, items in by_entity.items():
-        _apply_entity(session, entity, items, pending)
+        _apply_entity(session, entity, items, pending, sink)
         touched_ids.update(c["id"] for c in items)
     return Changes(frozenset(entities), frozenset(touched_ids), from_sync=True)
 
 
-def _apply_entity(
-    session: Session, entity: str, items: list[dict[str, Any]], pending: dict[str, set[str]]
-) -> None:
+def _apply_entity(session: Session, entity: str, items: list[dict[str, Any]], pending: dict[str, set[str]],
+                  search: SearchSink) -> None:
     table = TABLES[entity]
     # The last change of an id in the page wins (pages are in server order).
     latest: dict[str, dict[str, Any]] = {c["id"]: c for c in items}
@@ -111,11 +146,11 @@ def _apply_entity(
     if deletes:
         for start in range(0, len(deletes), _CHUNK):
             session.execute(delete(table).where(table.c.id.in_(deletes[start : start + _CHUNK])))
-        remove_records(session, deletes)
+        search.remove(deletes)
     if entity in SEARCHED_ENTITIES:
         # The wire fields of a clean upsert are the whole record: index them as they are.
-        index_records(session, entity, ({**c["fields"], "id": c["id"]} for c in clean))
-        _reindex(session, entity, [c["id"] for c in upserts if c["id"] in pending])
+        search.index(entity, ({**c["fields"], "id": c["id"]} for c in clean))  # a bulk load's builder folds them
+        _reindex(session, entity, [c["id"] for c in upserts if c["id"] in pending], search)
 
 
 class _Upsert:
@@ -260,9 +295,9 @@ def _apply_around_pending(session: Session, entity: str, change: dict[str, Any],
         session.execute(insert(table).values(row))
 
 
-def _reindex(session: Session, entity: str, ids: list[str]) -> None:
+def _reindex(session: Session, entity: str, ids: list[str], search: SearchSink) -> None:
     """Index records as they are in the table now (merged with local edits)."""
     model = MODELS[entity]
     for start in range(0, len(ids), _CHUNK):
         rows = session.scalars(select(model).where(model.id.in_(ids[start : start + _CHUNK]))).all()
-        index_records(session, entity, [record_fields(entity, r) for r in rows])
+        search.index(entity, [record_fields(entity, r) for r in rows])
