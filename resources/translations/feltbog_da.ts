@@ -1376,6 +1376,10 @@
         <translation>Resultater</translation>
     </message>
     <message>
+        <source>The first sync is still building the search index: search again when it has finished</source>
+        <translation>Den første synkronisering bygger stadig søgeindekset: søg igen, når den er færdig</translation>
+    </message>
+    <message>
         <source>No hits</source>
         <translation>Ingen resultater</translation>
     </message>

@@ -208,11 +208,11 @@ def test_interrupted_first_sync_resumes_without_redownloading(make_device, bulk_
     real_apply = replica.apply_page
     pages = {"n": 0}
 
-    def dying_apply(session, changes):
+    def dying_apply(session, changes, search=None):
         pages["n"] += 1
         if pages["n"] in (3, 7):
             raise Crash()
-        return real_apply(session, changes)
+        return real_apply(session, changes, search)
 
     monkeypatch.setattr(replica, "apply_page", dying_apply)
     runs: list[list[int]] = []  # the "since" of every page asked for, per sync attempt

@@ -76,6 +76,28 @@ def test_hits_are_grouped_by_kind_and_nothing_found_says_so(window, ctx, qtbot, 
     assert list(found) == ["Virksomhed", "Jobåbning", "Opfølgning"]  # the opening plans its own follow-ups
 
 
+def test_during_a_first_sync_the_search_says_the_index_is_being_built(window, ctx, qtbot):
+    from desktop.models.replica import first_load
+
+    ops = ctx.ops()
+    ops.create_company(name="Rengøring Nord", city="Aabybro")
+    with ctx.db.write() as session:
+        assert first_load.start(session)  # what a first sync does before its first page
+
+    def look(dialog):
+        dialog.query.setText("zzzxq")
+        qtbot.waitUntil(lambda: dialog.results.topLevelItemCount() == 0, timeout=5000)
+        shown = dialog.status.text()  # not "Ingen resultater": the record may simply not be indexed yet
+        dialog.query.setText("rengoring")
+        qtbot.waitUntil(lambda: dialog.current_hit() is not None, timeout=5000)
+        return shown
+
+    shown = search_with_ctrl_k(window, qtbot, "rengoring", look)
+    assert shown == "Den første synkronisering bygger stadig søgeindekset: søg igen, når den er færdig"
+    with ctx.db.write() as session:
+        first_load.finish(session)
+
+
 def test_the_calendar_file_follows_a_follow_up_typed_on_a_visit(window, ctx, qtbot):
     user = "5d1c2a0e-0000-4000-8000-000000000001"
     ctx.set_account(AccountSnapshot(user_id=user, signed_in=True))

@@ -10,9 +10,9 @@ index cost as much again per page as built once over the finished tables.
 So, like a database restore (``pg_restore`` builds indexes after the data),
 a first sync into a replica that holds no pulled record:
 
-* :func:`start` drops the entity tables' non-unique secondary indexes and
-  records their DDL in ``sync_state`` (key :data:`BULK_LOAD`), in one
-  transaction; unique indexes stay, so no constraint is ever off;
+* :func:`start` drops the entity tables' non-unique, non-partial secondary
+  indexes and records their DDL in ``sync_state`` (key :data:`BULK_LOAD`),
+  in one transaction; unique indexes stay, so no constraint is ever off;
 * pages are applied without touching the search index
   (``apply_page(..., search=Deferred())``);
 * :func:`finish` recreates the indexes and rebuilds the search index from
@@ -67,6 +67,8 @@ def start(session: Session) -> bool:
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
         f"AND tbl_name IN ({names}) AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY name"
     ).fetchall()
+    # Partial indexes stay: they hold few rows, and a query may name one (centre_queries: INDEXED BY).
+    indexes = [(name, sql) for name, sql in indexes if " WHERE " not in sql.upper()]
     for name, _sql in indexes:
         cursor.execute(f'DROP INDEX "{name}"')
     set_value(session, BULK_LOAD, [sql for _name, sql in indexes])

@@ -16,6 +16,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
+from desktop.models.replica import bulk_load_active
 from desktop.models.search_everything import Found, search_everything
 from desktop.ui.context import AppContext
 from desktop.ui.i18n import choice, entity_label, tr
@@ -65,12 +66,14 @@ class SearchAllDialog(QDialog):
         self._generation += 1
         generation, typed = self._generation, self.query.text()
 
-        def query(session: Session) -> dict[str, list[Found]]:
-            return search_everything(session, typed, HITS_PER_KIND)
+        def query(session: Session) -> tuple[dict[str, list[Found]], bool]:
+            # During a first sync the search index is built after the last page (replica.first_load).
+            return search_everything(session, typed, HITS_PER_KIND), bulk_load_active(session)
 
-        Op.read(self.ctx, query, self).tied_to(self).success(lambda hits: self._show(generation, typed, hits)).run()
+        Op.read(self.ctx, query, self).tied_to(self).success(
+            lambda answer: self._show(generation, typed, *answer)).run()
 
-    def _show(self, generation: int, typed: str, hits: dict[str, list[Found]]) -> None:
+    def _show(self, generation: int, typed: str, hits: dict[str, list[Found]], indexing: bool = False) -> None:
         if generation != self._generation:
             return  # a newer keystroke's answer is on its way
         self.results.clear()
@@ -90,7 +93,11 @@ class SearchAllDialog(QDialog):
             group.setExpanded(True)
         if first is not None:
             self.results.setCurrentItem(first)
-        self.status.setText("" if first is not None or len(typed.strip()) < 2 else tr("No hits"))
+        if indexing:
+            self.status.setText(tr("The first sync is still building the search index: "
+                                   "search again when it has finished"))
+        else:
+            self.status.setText("" if first is not None or len(typed.strip()) < 2 else tr("No hits"))
         if self._open_when_shown:
             self._open_when_shown = False
             self.open_current()
