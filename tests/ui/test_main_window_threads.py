@@ -51,7 +51,8 @@ def test_a_sync_status_update_reads_no_database_or_keychain_on_the_gui_thread(si
                    SyncStatus(syncing=True), SyncStatus(online=False, last_error="down", last_error_kind="network")):
         ctx.events.sync_status.emit(status)  # as the runner's status arrives: on the GUI thread
     assert window.sync_widget.state.text() == "Offline"  # signed in (the snapshot), but the server is down
-    assert not window.sidebar.item(len(window.screens) - 1).isHidden()  # a supervisor: the review screen
+    # A supervisor: the review screen shows once the account snapshot is read (on the worker: waited for).
+    qtbot.waitUntil(lambda: not window.sidebar.item(len(window.screens) - 1).isHidden(), timeout=10000)
     # The failed sync re-reads the account (a refused token signs out), keychain included: on the worker.
     # Waited for, not slept on: on a loaded machine the read is queued behind other work.
     qtbot.waitUntil(lambda: any(name == "keyring.get_password" and not gui for name, gui in storage_guard.calls),
