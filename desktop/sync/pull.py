@@ -83,8 +83,8 @@ def full_resync(db: Database, client: SyncClient, limit: int, confirm: ConfirmMa
         changes = page.get("changes", [])
         seen.update(c["id"] for c in changes if c.get("op") != "delete")
         result.erased = result.erased or replica.mentions_erasure(changes)
-        with db.write() as session:
-            result.changes = result.changes | replica.apply_page(session, changes)
+        with db.write() as session:  # every search entry anew: the repair also mends the index
+            result.changes = result.changes | replica.apply_page(session, changes, reindex_all=True)
         cursor = int(page.get("cursor", cursor))
         result.pulled += len(changes)
         result.pages += 1
