@@ -177,14 +177,20 @@ class SyncClient:
         """``GET /sync/pull``: one page of changes after ``since``."""
         return self._json("GET", "/sync/pull", params={"since": since, "limit": limit})
 
-    def summary(self, era: int | None = None, cursor: int | None = None) -> dict[str, Any]:
+    def summary(self, era: int | None = None, cursor: int | None = None, *, since: int | None = None,
+                limit: int | None = None) -> dict[str, Any]:
         """``GET /sync/summary``: per-entity counts, the checksum and the server's era.
 
         With this device's last known ``era`` and its ``cursor``, the server
         can notice that it was restored from a backup (server/restore.py).
+        With ``since`` and ``limit`` a server may add ``page``: the first pull
+        page after ``since`` when there is something newer (an older server
+        leaves it out; then pull as always).
         """
-        params = {"era": era, "cursor": cursor} if era is not None and cursor is not None else None
-        return self._json("GET", "/sync/summary", params=params, read_timeout=SMALL_READ_TIMEOUT)
+        params: dict[str, int] = {"era": era, "cursor": cursor} if era is not None and cursor is not None else {}
+        if since is not None and limit is not None:
+            params |= {"since": since, "limit": limit}
+        return self._json("GET", "/sync/summary", params=params or None, read_timeout=SMALL_READ_TIMEOUT)
 
     def access(self) -> dict[str, Any]:
         """``GET /sync/access``: ``{state: active|closing, teams}`` (asked after a 401; see server/access.py)."""

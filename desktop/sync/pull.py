@@ -27,8 +27,13 @@ def local_rows(db: Database) -> int:
 
 
 def pull(db: Database, client: SyncClient, limit: int, confirm: ConfirmMassDelete, result: SyncResult,
-         progress: Progress, cancel: CancelToken, before: dict[str, Any]) -> None:
-    """Apply every page after the stored cursor (``before`` is the server's summary at the start)."""
+         progress: Progress, cancel: CancelToken, before: dict[str, Any],
+         first: tuple[int, dict[str, Any]] | None = None) -> None:
+    """Apply every page after the stored cursor (``before`` is the server's summary at the start).
+
+    ``first`` is ``(since, page)``: a page after ``since`` the summary brought along, used when the
+    stored cursor is still ``since``.
+    """
     with db.read() as session:
         cursor = state.get_int(session, state.CURSOR)
     if not (result.pushed or result.rejected) and "cursor" in before and cursor == int(before["cursor"]):
@@ -40,7 +45,8 @@ def pull(db: Database, client: SyncClient, limit: int, confirm: ConfirmMassDelet
     rows: int | None = None  # counted only if a page deletes anything
     deleted_so_far = 0
     asked = False
-    for page in pages_after(client, cursor, limit):
+    at_hand = first[1] if first is not None and first[0] == cursor else None
+    for page in pages_after(client, cursor, limit, at_hand):
         cancel.check()
         changes = page.get("changes", [])
         deletes = sum(1 for c in changes if c.get("op") == "delete")
