@@ -15,7 +15,7 @@ from desktop.cancel import CancelToken, Progress
 from desktop.models import replica
 from desktop.models.db import Database
 from desktop.sync import state
-from desktop.sync.client import SyncClient
+from desktop.sync.client import SyncClient, page_may_erase
 from desktop.sync.outcome import ConfirmMassDelete, SyncAborted, SyncResult, is_mass_delete
 from desktop.sync.pages import pages_after
 
@@ -63,7 +63,7 @@ def pull(db: Database, client: SyncClient, limit: int, confirm: ConfirmMassDelet
             db.backup("before-mass-delete")
         new_cursor = int(page.get("cursor", cursor))
         # A first sync (from cursor 0) has no old text to scrub; later syncs' pages may carry an erasure.
-        result.erased = result.erased or (not first_sync and replica.mentions_erasure(changes))
+        result.erased = result.erased or (not first_sync and page_may_erase(page) and replica.mentions_erasure(changes))
         with db.write() as session:
             result.changes = result.changes | replica.apply_page(session, changes)
             state.set_value(session, state.CURSOR, str(new_cursor))
@@ -88,7 +88,7 @@ def full_resync(db: Database, client: SyncClient, limit: int, confirm: ConfirmMa
         cancel.check()
         changes = page.get("changes", [])
         seen.update(c["id"] for c in changes if c.get("op") != "delete")
-        result.erased = result.erased or replica.mentions_erasure(changes)
+        result.erased = result.erased or (page_may_erase(page) and replica.mentions_erasure(changes))
         with db.write() as session:  # every search entry anew: the repair also mends the index
             result.changes = result.changes | replica.apply_page(session, changes, reindex_all=True)
         cursor = int(page.get("cursor", cursor))
