@@ -160,6 +160,7 @@ class SummaryResponse(BaseModel):
     server_time: str
     era: int = 0  # changes when the server notices it was restored from a backup (server/restore.py)
     restore_point: int = 0  # the sequence number it was restored to
+    page: PullResponse | None = None  # asked for with ``since``: the first pull page after it, if any
 
 
 class QueueItem(BaseModel):

@@ -16,6 +16,7 @@ import requests
 
 from desktop import __version__
 from desktop.credentials import Credentials
+from desktop.domain.privacy import ERASED
 from desktop.domain.protocol import API_PREFIX, SCHEMA_VERSION
 from desktop.sync.address import normalize_server_url
 from desktop.sync.errors import SyncError, SyncErrorKind
@@ -29,6 +30,8 @@ SMALL_READ_TIMEOUT = 15.0  # a small answer (the summary starts every sync): a f
 # A random key of this installation, kept in the OS keychain and sent with every login: the server
 # lets a device that signed the user in before through lock-outs that others' guessing caused.
 DEVICE_HEADER = "X-Feltbog-Device"
+NO_ERASURE = "feltbog_no_erasure"  # set on received pages by this client, not a protocol field
+_ERASED_BYTES = ERASED.encode()
 _device_key = Credentials("device-key")
 
 
@@ -39,6 +42,24 @@ def device_key() -> str:
         key = secrets.token_urlsafe(32)
         _device_key.set_token(key)
     return key
+
+
+def _note_erasure(body: dict[str, Any], raw: bytes) -> None:
+    """Mark the page(s) in ``body`` that cannot carry erased text: :data:`ERASED` is not in their bytes.
+
+    The marker is printable ASCII that JSON never escapes, so a field holding
+    it shows it verbatim; a page without those bytes needs no scan of every
+    field (:func:`page_may_erase`). A marker the server sent is overwritten.
+    """
+    clean = _ERASED_BYTES not in raw
+    for page in (body, body.get("page")):
+        if isinstance(page, dict) and "changes" in page:
+            page[NO_ERASURE] = clean
+
+
+def page_may_erase(page: dict[str, Any]) -> bool:
+    """False only for a page this client received whose bytes do not hold erased text."""
+    return page.get(NO_ERASURE) is not True
 
 
 class SyncClient:
@@ -66,7 +87,7 @@ class SyncClient:
         return f"{self.base_url}{API_PREFIX}{path}"
 
     def _request(self, method: str, path: str, *, auth: bool = True, read_timeout: float = READ_TIMEOUT,
-                 **kwargs: Any) -> Any:
+                 pages: bool = False, **kwargs: Any) -> Any:
         headers = dict(kwargs.pop("headers", None) or {})
         if auth:
             token = self.get_token()
@@ -92,11 +113,17 @@ class SyncClient:
         except requests.RequestException as exc:
             raise SyncError(SyncErrorKind.PROTOCOL, str(exc)) from exc
         self.bytes_received += len(response.content)
-        return self._decode(response)
+        body = self._decode(response)
+        if pages and isinstance(body, dict):
+            _note_erasure(body, response.content)
+        return body
 
-    def _json(self, method: str, path: str, *, auth: bool = True, **kwargs: Any) -> dict[str, Any]:
-        """A request whose answer must be a JSON object; anything else is a protocol error."""
-        body = self._request(method, path, auth=auth, **kwargs)
+    def _json(self, method: str, path: str, *, auth: bool = True, pages: bool = False, **kwargs: Any) -> dict[str, Any]:
+        """A request whose answer must be a JSON object; anything else is a protocol error.
+
+        ``pages``: the answer is or holds a pull page; see :func:`_note_erasure`.
+        """
+        body = self._request(method, path, auth=auth, pages=pages, **kwargs)
         if not isinstance(body, dict):
             raise SyncError(SyncErrorKind.PROTOCOL, f"{path}: expected a JSON object")
         return body
@@ -175,16 +202,23 @@ class SyncClient:
 
     def pull(self, since: int, limit: int) -> dict[str, Any]:
         """``GET /sync/pull``: one page of changes after ``since``."""
-        return self._json("GET", "/sync/pull", params={"since": since, "limit": limit})
+        return self._json("GET", "/sync/pull", params={"since": since, "limit": limit}, pages=True)
 
-    def summary(self, era: int | None = None, cursor: int | None = None) -> dict[str, Any]:
+    def summary(self, era: int | None = None, cursor: int | None = None, *, since: int | None = None,
+                limit: int | None = None) -> dict[str, Any]:
         """``GET /sync/summary``: per-entity counts, the checksum and the server's era.
 
         With this device's last known ``era`` and its ``cursor``, the server
         can notice that it was restored from a backup (server/restore.py).
+        With ``since`` and ``limit`` a server may add ``page``: the first pull
+        page after ``since`` when there is something newer (an older server
+        leaves it out; then pull as always).
         """
-        params = {"era": era, "cursor": cursor} if era is not None and cursor is not None else None
-        return self._json("GET", "/sync/summary", params=params, read_timeout=SMALL_READ_TIMEOUT)
+        params: dict[str, int] = {"era": era, "cursor": cursor} if era is not None and cursor is not None else {}
+        if since is not None and limit is not None:
+            params |= {"since": since, "limit": limit}
+        return self._json("GET", "/sync/summary", params=params or None, read_timeout=SMALL_READ_TIMEOUT,
+                          pages="since" in params)
 
     def access(self) -> dict[str, Any]:
         """``GET /sync/access``: ``{state: active|closing, teams}`` (asked after a 401; see server/access.py)."""

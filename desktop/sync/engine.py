@@ -80,7 +80,11 @@ class SyncEngine:
             era = state.get_value(session, state.ERA)
             unfinished = state.get_value(session, state.SYNC_UNFINISHED) == "1"
             state.set_value(session, state.SYNC_UNFINISHED, "1")  # cleared at the end: still set means it broke off
-        before = self._summary_or_close(device, result, progress, cancel, int(era) if era else None, cursor)
+        # The summary brings the first page after the cursor along (one round trip for the daily sync); a
+        # first sync or a full resync fetches its pages as always.
+        since = cursor if cursor and not (needs_resync or server_changed) else None
+        before = self._summary_or_close(device, result, progress, cancel, int(era) if era else None, cursor, since)
+        first = before.pop("page", None)
         self._note_clock(before, result)
         # A team left makes the visible cursor smaller without the server being behind.
         left, teams_changed = wipe.compare_teams(self.db, before["teams"]) if "teams" in before else (set(), False)
@@ -99,8 +103,12 @@ class SyncEngine:
         if needs_resync:
             self._full_resync(result, progress, cancel)
         else:
+            # That page is from before the push: only when this sync sent nothing is it still the newest
+            # state of its records (otherwise a record just pushed would show its old values for a moment).
+            sent = result.pushed or result.rejected or result.handed_back or teams_changed
             try:
-                self.pull(result, progress, cancel, before)
+                self.pull(result, progress, cancel, before,
+                          None if sent or not isinstance(first, dict) or since is None else (since, first))
             except SyncError as exc:
                 if exc.kind is not SyncErrorKind.RESYNC:
                     raise
@@ -132,9 +140,11 @@ class SyncEngine:
         """Send the outbox (see :mod:`desktop.sync.push`)."""
         push.push_outbox(self.db, self.client, device, self.push_batch, result, progress, cancel or CancelToken())
 
-    def pull(self, result: SyncResult, progress: Progress, cancel: CancelToken, before: dict[str, Any]) -> None:
+    def pull(self, result: SyncResult, progress: Progress, cancel: CancelToken, before: dict[str, Any],
+             first: tuple[int, dict[str, Any]] | None = None) -> None:
         """Apply the pages after the cursor (see :mod:`desktop.sync.pull`)."""
-        pull.pull(self.db, self.client, self.pull_limit, self.confirm_mass_delete, result, progress, cancel, before)
+        pull.pull(self.db, self.client, self.pull_limit, self.confirm_mass_delete, result, progress, cancel, before,
+                  first)
 
     def _full_resync(self, result: SyncResult, progress: Progress, cancel: CancelToken) -> None:
         pull.full_resync(self.db, self.client, self.pull_limit, self.confirm_mass_delete, result, progress, cancel)
@@ -182,11 +192,14 @@ class SyncEngine:
 
     # -- access ended (server/access.py, desktop/sync/wipe.py) -------------------------------
 
-    def _summary_or_close(self, device: str, result: SyncResult, progress: Progress,
-                          cancel: CancelToken, era: int | None = None, cursor: int = 0) -> dict[str, Any]:
-        """The server's summary; if an admin revoked this device: push the outbox, wipe, re-raise the 401."""
+    def _summary_or_close(self, device: str, result: SyncResult, progress: Progress, cancel: CancelToken,
+                          era: int | None = None, cursor: int = 0, since: int | None = None) -> dict[str, Any]:
+        """The server's summary (with the first page after ``since``, if asked and there is one); if an admin
+        revoked this device: push the outbox, wipe, re-raise the 401."""
         try:
-            return self.client.summary(era, cursor)
+            if since is None:
+                return self.client.summary(era, cursor)
+            return self.client.summary(era, cursor, since=since, limit=self.pull_limit)
         except SyncError as exc:
             if exc.kind is not SyncErrorKind.AUTH:
                 raise

@@ -20,19 +20,22 @@ from desktop.sync.client import SyncClient
 MAX_PAGES = 1_000_000  # bounded: the server says has_more=false long before
 
 
-def pages_after(client: SyncClient, since: int, limit: int) -> Iterator[dict[str, Any]]:
+def pages_after(client: SyncClient, since: int, limit: int,
+                first: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
     """Yield pull pages after ``since`` in order, fetching the next while the caller works.
 
-    The client is used by one thread at a time (the fetching one); errors of a
-    fetch are raised here, in the caller's thread, when that page is due.
+    ``first``, when given, is the page after ``since`` already at hand (the
+    summary brought it); the rest are fetched as usual. The client is used by
+    one thread at a time (the fetching one); errors of a fetch are raised
+    here, in the caller's thread, when that page is due.
     """
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="feltbog-pull") as pool:
-        ahead = pool.submit(client.pull, since, limit)
+        page = first if first is not None else pool.submit(client.pull, since, limit).result()
         for _ in range(MAX_PAGES):
-            page = ahead.result()
             more = bool(page.get("has_more"))
             if more:
                 ahead = pool.submit(client.pull, int(page.get("cursor", since)), limit)
             yield page
             if not more:
                 return
+            page = ahead.result()

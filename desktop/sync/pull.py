@@ -15,7 +15,7 @@ from desktop.cancel import CancelToken, Progress
 from desktop.models import replica
 from desktop.models.db import Database
 from desktop.sync import state
-from desktop.sync.client import SyncClient
+from desktop.sync.client import SyncClient, page_may_erase
 from desktop.sync.outcome import ConfirmMassDelete, SyncAborted, SyncResult, is_mass_delete
 from desktop.sync.pages import pages_after
 
@@ -27,8 +27,12 @@ def local_rows(db: Database) -> int:
 
 
 def pull(db: Database, client: SyncClient, limit: int, confirm: ConfirmMassDelete, result: SyncResult,
-         progress: Progress, cancel: CancelToken, before: dict[str, Any]) -> None:
+         progress: Progress, cancel: CancelToken, before: dict[str, Any],
+         first: tuple[int, dict[str, Any]] | None = None) -> None:
     """Apply every page after the stored cursor (``before`` is the server's summary at the start).
+
+    ``first`` is ``(since, page)``: a page after ``since`` the summary brought along, used when the
+    stored cursor is still ``since``.
 
     A first sync into a replica with no pulled record is a bulk load (see
     :mod:`desktop.models.replica.first_load`): indexes and the search index
@@ -47,7 +51,8 @@ def pull(db: Database, client: SyncClient, limit: int, confirm: ConfirmMassDelet
         if cursor == 0 and not bulk:
             with db.write() as session:
                 bulk = replica.start_bulk_load(session)
-        _pull_pages(db, client, limit, confirm, result, progress, cancel, before, cursor,
+        at_hand = first[1] if first is not None and first[0] == cursor else None
+        _pull_pages(db, client, limit, confirm, result, progress, cancel, before, cursor, at_hand,
                     replica.Deferred() if bulk else None)
     finally:
         if bulk:
@@ -58,13 +63,13 @@ def pull(db: Database, client: SyncClient, limit: int, confirm: ConfirmMassDelet
 
 def _pull_pages(db: Database, client: SyncClient, limit: int, confirm: ConfirmMassDelete, result: SyncResult,
                 progress: Progress, cancel: CancelToken, before: dict[str, Any], cursor: int,
-                search: replica.SearchSink | None) -> None:
+                at_hand: dict[str, Any] | None, search: replica.SearchSink | None) -> None:
     expected = max(int(before.get("cursor", 0)) - cursor, 0)
     first_sync = cursor == 0
     rows: int | None = None  # counted only if a page deletes anything
     deleted_so_far = 0
     asked = False
-    for page in pages_after(client, cursor, limit):
+    for page in pages_after(client, cursor, limit, at_hand):
         cancel.check()
         changes = page.get("changes", [])
         deletes = sum(1 for c in changes if c.get("op") == "delete")
@@ -81,7 +86,7 @@ def _pull_pages(db: Database, client: SyncClient, limit: int, confirm: ConfirmMa
             db.backup("before-mass-delete")
         new_cursor = int(page.get("cursor", cursor))
         # A first sync (from cursor 0) has no old text to scrub; later syncs' pages may carry an erasure.
-        result.erased = result.erased or (not first_sync and replica.mentions_erasure(changes))
+        result.erased = result.erased or (not first_sync and page_may_erase(page) and replica.mentions_erasure(changes))
         with db.write() as session:
             result.changes = result.changes | replica.apply_page(session, changes, search)
             state.set_value(session, state.CURSOR, str(new_cursor))
@@ -106,9 +111,9 @@ def full_resync(db: Database, client: SyncClient, limit: int, confirm: ConfirmMa
         cancel.check()
         changes = page.get("changes", [])
         seen.update(c["id"] for c in changes if c.get("op") != "delete")
-        result.erased = result.erased or replica.mentions_erasure(changes)
-        with db.write() as session:
-            result.changes = result.changes | replica.apply_page(session, changes)
+        result.erased = result.erased or (page_may_erase(page) and replica.mentions_erasure(changes))
+        with db.write() as session:  # every search entry anew: the repair also mends the index
+            result.changes = result.changes | replica.apply_page(session, changes, reindex_all=True)
         cursor = int(page.get("cursor", cursor))
         result.pulled += len(changes)
         result.pages += 1

@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import time
 
+import orjson
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from desktop.domain.protocol import MIN_CLIENT_SCHEMA_VERSION, PULL_DEFAULT_LIMIT, PULL_MAX_LIMIT
 from server import metrics, restore
@@ -83,6 +84,8 @@ def pull(
 def sync_summary(
     era: int | None = Query(None, ge=0, lt=2**63),
     cursor: int | None = Query(None, ge=0, le=2**62),
+    since: int | None = Query(None, ge=0, le=2**62),
+    limit: int = Query(PULL_DEFAULT_LIMIT, ge=1, le=PULL_MAX_LIMIT),
     user: CurrentUser = Depends(current_user),
     db: Engine = Depends(engine),
 ) -> Response:
@@ -90,14 +93,37 @@ def sync_summary(
 
     A device may say which era it last saw and its cursor: a cursor past
     every sequence number this database issued means it was restored from a
-    backup (server/restore.py).
+    backup (server/restore.py). With ``since``, the answer also carries the
+    first pull page after it (``page``, as ``/pull?since=&limit=`` would give
+    it, from the same snapshot) when there is something newer: the daily sync
+    then needs one round trip for both.
     """
     with snapshot(db) as conn:
         state, ahead = restore.era_state(conn, era, cursor)
         if not ahead:  # every sync but the first after a restore: one read, no write transaction
-            return json_response({**summary(conn, list(user.teams)), **state})
+            body = {**summary(conn, list(user.teams)), **state}
+            newer = since is not None and since < body["cursor"]
+            page = _first_page(conn, list(user.teams), since, limit) if since is not None and newer else None
+            if page is None:
+                return json_response(body)
+            # The page is already JSON bytes (server/pull.py): spliced in, not parsed and dumped again.
+            return Response(content=orjson.dumps(body)[:-1] + b',"page":' + page + b"}",
+                            media_type="application/json")
     with db.execution_options(write=True).begin() as conn:
         restore.note_device_position(conn, user.id, era or 0, cursor or 0)
     with snapshot(db) as conn:
         state, _ahead = restore.era_state(conn)
         return json_response({**summary(conn, list(user.teams)), **state})
+
+
+def _first_page(conn: Connection, teams: list[str], since: int, limit: int) -> bytes | None:
+    """The pull page after ``since`` for the summary, or None when the cursor is too old (the pull says 410)."""
+    started = time.perf_counter()
+    try:
+        body = pull_page(conn, teams, since, limit)
+    except CursorTooOld:
+        return None
+    metrics.PULL_SECONDS.observe(time.perf_counter() - started)
+    metrics.PULL_BYTES.observe(len(body))
+    metrics.PULL_RECORDS.observe(body.count(b'{"entity":"'))
+    return body

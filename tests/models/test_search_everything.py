@@ -110,3 +110,43 @@ def test_contacts_and_follow_ups_pulled_by_sync_are_indexed(db, team_id):
     with db.write() as session:
         apply_page(session, [{"entity": "contact", "id": contact, "op": "delete", "version": 4, "fields": {}}])
     assert "contact" not in found(db, "soren")
+
+
+def _doc_id(db, record_id):
+    with db.read() as session:
+        return session.connection().exec_driver_sql(
+            "SELECT doc_id FROM search_doc WHERE entity_id = ?", (record_id,)).scalar()
+
+
+def test_a_pulled_change_of_unsearched_fields_keeps_the_search_entry(db, team_id):
+    company = str(uuid.uuid4())
+    fields = {"team_id": team_id, "name": "Brovst Bilcenter", "city": "Aabybro"}
+    with db.write() as session:
+        apply_page(session, [{"entity": "company", "id": company, "op": "upsert", "version": 1, "fields": fields}])
+    first = _doc_id(db, company)
+    with db.write() as session:  # only a field that is not searched (the visit interval) changes
+        apply_page(session, [{"entity": "company", "id": company, "op": "upsert", "version": 2,
+                              "fields": {**fields, "centre_visit_interval_days": 14}}])
+    assert _doc_id(db, company) == first
+    assert [f.id for f in found(db, "aabybro")["company"]] == [company]
+    with db.write() as session:  # the city is searched: the record is indexed again
+        apply_page(session, [{"entity": "company", "id": company, "op": "upsert", "version": 3,
+                              "fields": {**fields, "centre_visit_interval_days": 14, "city": "Fjerritslev"}}])
+    assert [f.id for f in found(db, "fjerritslev")["company"]] == [company]
+    assert "company" not in found(db, "aabybro")
+
+
+def test_a_full_resync_page_indexes_every_record_again(db, team_id):
+    company = str(uuid.uuid4())
+    page = [{"entity": "company", "id": company, "op": "upsert", "version": 1,
+             "fields": {"team_id": team_id, "name": "Brovst Bilcenter"}}]
+    with db.write() as session:
+        apply_page(session, page)
+        session.connection().exec_driver_sql("DELETE FROM search_index")  # an index damaged behind the app's back
+        session.connection().exec_driver_sql("DELETE FROM search_doc")
+    with db.write() as session:
+        apply_page(session, page)  # the same row again: an ordinary pull trusts the index
+    assert "company" not in found(db, "bilcenter")
+    with db.write() as session:
+        apply_page(session, page, reindex_all=True)
+    assert [f.id for f in found(db, "bilcenter")["company"]] == [company]

@@ -277,3 +277,24 @@ def test_ten_thousand_mutations_pulled_by_another_device_match_the_summary(api):
 def test_seeded_users_from_the_helper_can_sign_in_over_http(api):
     seed_user(api.engine, "nyansat", "consultant", [api.team_a])
     assert api.login("nyansat")
+
+
+def test_the_summary_brings_the_first_page_after_since_when_asked(api):
+    first = api.company(name="Første")
+    _, cursor = api.pull_all("jens")
+    later = [api.company(name=f"Senere {n}") for n in range(3)]
+
+    def summary(**params):
+        reply = api.client.get("/api/v1/sync/summary", params=params, headers=api.h("jens"))
+        assert reply.status_code == 200, reply.text
+        return reply.json()
+
+    page = api.client.get("/api/v1/sync/pull", params={"since": cursor, "limit": 2}, headers=api.h("jens")).json()
+    with_page = summary(since=cursor, limit=2)
+    assert [c["id"] for c in with_page["page"]["changes"]] == [c["id"] for c in page["changes"]] == later[:2]
+    assert (with_page["page"]["cursor"], with_page["page"]["has_more"]) == (page["cursor"], True)
+    assert {k: v for k, v in with_page.items() if k not in ("page", "server_time")} == \
+        {k: v for k, v in summary().items() if k != "server_time"}
+    assert "page" not in summary()  # not asked
+    assert "page" not in summary(since=with_page["cursor"], limit=2)  # nothing newer
+    assert first not in {c["id"] for c in summary(since=cursor)["page"]["changes"]}

@@ -172,3 +172,22 @@ def test_an_edit_made_while_the_team_is_wiped_is_handed_in_first(make_device_for
         assert "lige før sletningen" in conn.execute(select(Record.fields).where(Record.id == theirs)).scalar()
     assert theirs not in a.records("company") and a.pending() == 0
     a.close()
+
+
+def test_a_page_is_scanned_for_erased_text_unless_its_bytes_cannot_hold_any():
+    import orjson
+
+    from desktop.sync.client import _note_erasure, page_may_erase
+
+    def received(body: dict) -> dict:
+        decoded = orjson.loads(orjson.dumps(body))
+        _note_erasure(decoded, orjson.dumps(body))
+        return decoded
+
+    plain = {"changes": [{"entity": "visit", "id": "v", "op": "upsert", "version": 2, "fields": {"body": "Ost"}}]}
+    erased = {"changes": [{"entity": "visit", "id": "v", "op": "upsert", "version": 3, "fields": {"body": ERASED}}]}
+    assert not page_may_erase(received(plain)) and page_may_erase(received(erased))
+    assert page_may_erase(received({"checksum": "0", "page": erased})["page"])
+    assert not page_may_erase(received({"checksum": "0", "page": plain})["page"])
+    assert page_may_erase(plain)  # a page this client did not mark (a test's fake) is always scanned
+    assert page_may_erase(received({**plain, "feltbog_no_erasure": True, "x": ERASED}))  # a server cannot say it

@@ -208,11 +208,11 @@ def test_interrupted_first_sync_resumes_without_redownloading(make_device, bulk_
     real_apply = replica.apply_page
     pages = {"n": 0}
 
-    def dying_apply(session, changes, search=None):
+    def dying_apply(session, changes, *args, **kwargs):
         pages["n"] += 1
         if pages["n"] in (3, 7):
             raise Crash()
-        return real_apply(session, changes, search)
+        return real_apply(session, changes, *args, **kwargs)
 
     monkeypatch.setattr(replica, "apply_page", dying_apply)
     runs: list[list[int]] = []  # the "since" of every page asked for, per sync attempt
@@ -223,7 +223,15 @@ def test_interrupted_first_sync_resumes_without_redownloading(make_device, bulk_
         runs[-1].append(since)
         return real_pull(client, since, limit)
 
+    real_summary = SyncClient.summary
+
+    def recording_summary(client, era=None, cursor=None, **page):
+        if page.get("since") is not None:  # a resumed sync's first page comes with the summary
+            runs[-1].append(page["since"])
+        return real_summary(client, era, cursor, **page)
+
     monkeypatch.setattr(SyncClient, "pull", recording_pull)
+    monkeypatch.setattr(SyncClient, "summary", recording_summary)
     total_bytes = 0
     for _ in range(5):
         runs.append([])

@@ -94,3 +94,31 @@ def test_unreachable_server_is_a_network_error_and_keeps_the_outbox(make_device)
         a.sync()
     assert info.value.kind is SyncErrorKind.NETWORK and info.value.retryable
     assert a.pending() == 1
+
+
+def test_a_daily_pull_takes_its_first_page_from_the_summary_unless_this_sync_sent_something(make_device,
+                                                                                             monkeypatch):
+    from desktop.sync.client import SyncClient
+
+    a, b = make_device("a"), make_device("b")
+    company = a.ops.create_company(name="Aars Tømrer", city="Aars").id
+    a.sync()
+    b.sync()
+    pulls: list[int] = []
+    real_pull = SyncClient.pull
+    monkeypatch.setattr(SyncClient, "pull", lambda client, since, limit: pulls.append(since) or
+                        real_pull(client, since, limit))
+    a.ops.update_company(company, city="Farsø")
+    a.sync()
+    pulls.clear()
+    result = b.sync()  # b sent nothing: the summary's page is the pull
+    assert result.pulled == 1 and pulls == [] and b.records("company")[company]["city"] == "Farsø"
+    a.ops.update_company(company, city="Løgstør")
+    a.sync()
+    b.ops.update_company(company, name="Aars Tømrer ApS")
+    pulls.clear()
+    result = b.sync()  # b pushed: the page from before its push is left, the pull asks again
+    assert result.pushed == 1 and len(pulls) == 1
+    record = b.records("company")[company]
+    assert (record["name"], record["city"]) == ("Aars Tømrer ApS", "Løgstør")
+    assert b.snapshot() == (a.sync() and a.snapshot())

@@ -25,7 +25,7 @@ from desktop.models.entities import MODELS, TABLES
 from desktop.models.outbox import ALL_FIELDS, pending_fields
 from desktop.models.raw import raw_cursor
 from desktop.models.replica.merge import apply_merges, merges_in
-from desktop.models.search import SEARCHED_ENTITIES, index_records, remove_records
+from desktop.models.search import SEARCHED_ENTITIES, index_records, remove_records, searchable_fields
 from desktop.models.writer import record_fields
 
 _CHUNK = 500  # SQLite's bound-parameter limit is generous, but keep IN lists short
@@ -75,7 +75,7 @@ def wire_to_row(entity: str, record_id: str, version: int, fields: dict[str, Any
 
 
 class SearchSink(Protocol):
-    """Where a page's search-index changes go: the database itself, or a bulk load's builder."""
+    """Where a page's search-index changes go: the database itself, or nowhere during a bulk load."""
 
     def index(self, entity: str, records: Iterable[Mapping[str, Any]]) -> None: ...
 
@@ -105,11 +105,14 @@ class Deferred:
         pass
 
 
-def apply_page(session: Session, changes: list[dict[str, Any]], search: SearchSink | None = None) -> Changes:
+def apply_page(session: Session, changes: list[dict[str, Any]], search: SearchSink | None = None, *,
+               reindex_all: bool = False) -> Changes:
     """Apply one page of pulled changes in the caller's transaction; return what changed for the screens.
 
-    ``search``: where the search index's changes go; by default the session's database. A bulk load
-    (:mod:`desktop.models.replica.first_load`) hands its builder, or :class:`Deferred`.
+    ``search``: where the search index's changes go; by default the session's database, during a bulk
+    load (:mod:`desktop.models.replica.first_load`) :class:`Deferred`. Records already here whose
+    searchable fields did not change keep their search entry; with ``reindex_all`` (a full resync, the
+    repair) every record of the page is indexed again.
     """
     by_entity: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for change in changes:
@@ -125,21 +128,20 @@ def apply_page(session: Session, changes: list[dict[str, Any]], search: SearchSi
         entities |= {"visit", "opening", "mentor", "contact", "follow_up"} if repointed else set()
     sink = search or _InPlace(session)
     for entity, items in by_entity.items():
-        _apply_entity(session, entity, items, pending, sink)
+        _apply_entity(session, entity, items, pending, sink, reindex_all)
         touched_ids.update(c["id"] for c in items)
     return Changes(frozenset(entities), frozenset(touched_ids), from_sync=True)
 
 
 def _apply_entity(session: Session, entity: str, items: list[dict[str, Any]], pending: dict[str, set[str]],
-                  search: SearchSink) -> None:
+                  search: SearchSink, reindex_all: bool) -> None:
     table = TABLES[entity]
     # The last change of an id in the page wins (pages are in server order).
     latest: dict[str, dict[str, Any]] = {c["id"]: c for c in items}
     deletes = [i for i, c in latest.items() if c["op"] == "delete"]
     upserts = [c for c in latest.values() if c["op"] != "delete" and ALL_FIELDS not in pending.get(c["id"], ())]
     clean = [c for c in upserts if c["id"] not in pending]
-    if clean:
-        _bulk_upsert(session, entity, clean)
+    to_index = _bulk_upsert(session, entity, clean) if clean else []
     for change in upserts:
         if change["id"] in pending:
             _apply_around_pending(session, entity, change, pending[change["id"]])
@@ -149,7 +151,7 @@ def _apply_entity(session: Session, entity: str, items: list[dict[str, Any]], pe
         search.remove(deletes)
     if entity in SEARCHED_ENTITIES:
         # The wire fields of a clean upsert are the whole record: index them as they are.
-        search.index(entity, ({**c["fields"], "id": c["id"]} for c in clean))  # a bulk load's builder folds them
+        search.index(entity, ({**c["fields"], "id": c["id"]} for c in (clean if reindex_all else to_index)))
         _reindex(session, entity, [c["id"] for c in upserts if c["id"] in pending], search)
 
 
@@ -182,6 +184,9 @@ class _Upsert:
             if column.name in bools:
                 self.defaults.append((n, to_store(bools[column.name]) if to_store else bools[column.name]))
         self.at = {name: n for n, name in enumerate(self.columns)}
+        # A change of these columns changes the record's search entry (a row marked deleted has none).
+        indexed = searchable_fields(entity) + ("deleted",) if entity in SEARCHED_ENTITIES else ()
+        self.indexed = frozenset(self.at[name] for name in indexed)
         stored_false = table.c.deleted.type.dialect_impl(dialect).bind_processor(dialect)
         self.not_deleted = stored_false(False) if stored_false else False
         self.stamp = _compose(None, table.c.created_at.type.dialect_impl(dialect).bind_processor(dialect)) or _same
@@ -238,7 +243,12 @@ def _compose(first: Callable[[Any], Any] | None, then: Callable[[Any], Any] | No
 _UPSERTS: dict[tuple[str, str], _Upsert] = {}
 
 
-def _bulk_upsert(session: Session, entity: str, changes: list[dict[str, Any]]) -> None:
+def _bulk_upsert(session: Session, entity: str, changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Write the rows of clean upserts; return the changes whose searchable text may differ from the index.
+
+    Those are the rows new here and the rows where a searchable column (or ``deleted``) changed: the
+    folded document of a record depends on its searchable fields alone, so the others keep their entry.
+    """
     connection = session.connection()
     key = (entity, connection.dialect.name)
     upsert = _UPSERTS.get(key)
@@ -249,27 +259,32 @@ def _bulk_upsert(session: Session, entity: str, changes: list[dict[str, Any]]) -
     stored = _stored_rows(cursor, upsert, [c["id"] for c in changes])
     if not stored:  # none of them here yet (a first sync): one bulk insert-or-update
         cursor.executemany(upsert.sql, rows)
-        return
+        return changes
     # Rows already here: write only the columns whose values differ. An UPDATE that assigns a column
     # rewrites that column's index entries even when the value is the same (the list indexes compare
     # with the danish collation, in Python), and the daily pull changes a field or two per record.
     inserts: list[list[Any]] = []
     updates: dict[tuple[int, ...], list[list[Any]]] = defaultdict(list)
     id_at = upsert.at["id"]
-    for values in rows:
+    to_index = []
+    for change, values in zip(changes, rows, strict=True):
         old = stored.get(values[id_at])
         if old is None:
             inserts.append(values)
+            to_index.append(change)
             continue
         changed = tuple(n for n, (new, was) in enumerate(zip(values, old, strict=True))
                         if n != id_at and (new != was or type(new) is not type(was)))
         if changed:
             updates[changed].append([*(values[n] for n in changed), values[id_at]])
+            if not upsert.indexed.isdisjoint(changed):
+                to_index.append(change)
     if inserts:
         cursor.executemany(upsert.sql, inserts)
     for changed, params in updates.items():
         assignments = ", ".join(f"{upsert.columns[n]} = ?" for n in changed)
         cursor.executemany(f"UPDATE {upsert.table} SET {assignments} WHERE id = ?", params)
+    return to_index
 
 
 def _stored_rows(cursor: Any, upsert: _Upsert, ids: list[str]) -> dict[str, tuple[Any, ...]]:
