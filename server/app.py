@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from typing import Any
 
@@ -155,4 +156,25 @@ def create_app(database_url: str | None = None, *, settings: Settings | None = N
 
 def app_from_environment() -> FastAPI:
     """Factory for ``uvicorn --factory`` with several workers (the settings from ``FELTBOG_*``, server/config.py)."""
-    return create_app(settings=load_settings(), run_migrations=False)
+    app = create_app(settings=load_settings(), run_migrations=False)
+    tune_gc()
+    return app
+
+
+GC_YOUNG_THRESHOLD = 50_000  # container allocations (net) between two young collections; Python's default is 700
+
+
+def tune_gc() -> None:
+    """Make Python's cyclic garbage collector cheap for a server process (call once, after start-up).
+
+    A push of 1,000 mutations keeps ~100,000 dicts and lists alive while it works (the parsed body, the
+    records, their meta); with the default thresholds that count sets off hundreds of young collections
+    and a full one every few requests, each walking everything alive: measured at 20-30 % of the
+    server's CPU time per push (gc callbacks and per-request CPU time, 10,000 mutations in 10 pushes).
+    Almost nothing a request makes is cyclic (reference counting frees it), so collecting rarely loses
+    little memory. ``gc.freeze`` moves what start-up made (modules, the app, SQLAlchemy's tables) out of
+    every later full collection.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, 20, 20)

@@ -166,9 +166,9 @@ def _unclaimed(session: Session, team_id: str | None, user_id: str | None) -> li
     Every push asks, and after the first sign-in nearly every entry is stamped
     already: the entries' own fields are checked in one read, their rows with one
     ``IN`` query per entity and chunk, so only the few made before the sign-in
-    are loaded one by one (10,000 offline changes: 20 queries, not 10,000 gets).
+    are loaded one by one (10,000 offline changes: one join per entity, not 10,000 gets).
     """
-    entries = session.execute(
+    entries = session.connection().execute(  # Core rows: the ORM's row processing was a quarter of it
         select(OutboxEntry.mutation_id, OutboxEntry.entity, OutboxEntry.entity_id, OutboxEntry.fields)
         .where(OutboxEntry.state == PENDING, OutboxEntry.base_version == 0, OutboxEntry.op == "upsert")
         .order_by(OutboxEntry.mutation_id)
@@ -188,10 +188,12 @@ def _unclaimed(session: Session, team_id: str | None, user_id: str | None) -> li
         unset += [getattr(model, name).is_(None) for name in OWNER_FIELDS.get(entity, ()) if user_id]
         if not unset:
             continue
-        id_list = list(ids)
-        for start in range(0, len(id_list), _CHUNK):
-            chunk = id_list[start : start + _CHUNK]
-            for row_id in session.scalars(select(model.id).where(model.id.in_(chunk), or_(*unset))):
+        # One join with the same pending entries (no IN lists of 500 bound ids to build and send).
+        query = (select(model.id).distinct().join(OutboxEntry, OutboxEntry.entity_id == model.id)
+                 .where(OutboxEntry.state == PENDING, OutboxEntry.base_version == 0, OutboxEntry.op == "upsert",
+                        OutboxEntry.entity == entity, or_(*unset)))
+        for row_id in session.scalars(query):
+            if row_id in ids:
                 out.update(ids[row_id])
     return [mutation_id for mutation_id, *_ in entries if mutation_id in out]
 
