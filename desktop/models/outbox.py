@@ -165,8 +165,8 @@ def _unclaimed(session: Session, team_id: str | None, user_id: str | None) -> li
 
     Every push asks, and after the first sign-in nearly every entry is stamped
     already: the entries' own fields are checked in one read, their rows with one
-    ``IN`` query per entity and chunk, so only the few made before the sign-in
-    are loaded one by one (10,000 offline changes: one join per entity, not 10,000 gets).
+    join per entity against the same pending entries, so only the few made before
+    the sign-in are loaded one by one (10,000 offline changes: a join per entity, not 10,000 gets).
     """
     entries = session.connection().execute(  # Core rows: the ORM's row processing was a quarter of it
         select(OutboxEntry.mutation_id, OutboxEntry.entity, OutboxEntry.entity_id, OutboxEntry.fields)

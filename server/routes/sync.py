@@ -72,12 +72,17 @@ def pull(
     except CursorTooOld:
         raise HTTPException(410, {"code": "resync_required",
                                   "message": "Serveren kræver en fuld synkronisering."}) from None
+    _observe_page(started, body)
+    return Response(content=body, media_type="application/json")
+
+
+def _observe_page(started: float, body: bytes) -> None:
+    """Record a pull page's time, size and number of changes (``/pull``'s, or the one ``/summary`` brings)."""
     metrics.PULL_SECONDS.observe(time.perf_counter() - started)
     metrics.PULL_BYTES.observe(len(body))
     # Each change in the page starts with this key (server/pull.py builds them); a record's own
     # fields are a nested object, its texts escaped, so they cannot add to the count.
     metrics.PULL_RECORDS.observe(body.count(b'{"entity":"'))
-    return Response(content=body, media_type="application/json")
 
 
 @router.get("/summary", response_model=SummaryResponse, responses=errors(401, 422))
@@ -101,9 +106,9 @@ def sync_summary(
     with snapshot(db) as conn:
         state, ahead = restore.era_state(conn, era, cursor)
         if not ahead:  # every sync but the first after a restore: one read, no write transaction
-            body = {**summary(conn, list(user.teams)), **state}
-            newer = since is not None and since < body["cursor"]
-            page = _first_page(conn, list(user.teams), since, limit) if since is not None and newer else None
+            teams = list(user.teams)
+            body = {**summary(conn, teams), **state}
+            page = _first_page(conn, teams, since, limit) if since is not None and since < body["cursor"] else None
             if page is None:
                 return json_response(body)
             # The page is already JSON bytes (server/pull.py): spliced in, not parsed and dumped again.
@@ -123,7 +128,5 @@ def _first_page(conn: Connection, teams: list[str], since: int, limit: int) -> b
         body = pull_page(conn, teams, since, limit)
     except CursorTooOld:
         return None
-    metrics.PULL_SECONDS.observe(time.perf_counter() - started)
-    metrics.PULL_BYTES.observe(len(body))
-    metrics.PULL_RECORDS.observe(body.count(b'{"entity":"'))
+    _observe_page(started, body)
     return body
