@@ -230,4 +230,6 @@ def load_local(db: Database, items: Iterator[tuple[str, str, dict[str, Any]]], v
             apply_page(session, batch)
         count += len(batch)
     db.refresh_statistics()  # as a first sync does
+    while not db.tidy():  # the search index's merges, as the app's sync thread does after syncs
+        pass
     return count

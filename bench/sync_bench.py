@@ -33,6 +33,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from bench.daily_child import timed_sync
 from bench.datagen import Sizes, push_records, records
 from bench.server_process import ServerProcess
 from server.seeding import make_database_url
@@ -143,11 +144,10 @@ def first_sync_client(url: str, username: str, password: str, folder: Path) -> N
 
     service = SyncService(Database.in_folder(folder), Credentials(account=f"bench-{uuid.uuid4().hex}"))
     service.login(url, username, password, "bench")
-    started = time.perf_counter()
-    result = service.sync()
-    seconds = time.perf_counter() - started
+    result, sync_ms, _cpu_ms, tidy_ms = timed_sync(service)
+    seconds = sync_ms / 1000
     peak_mb = peak_memory_mb()
-    print(json.dumps({"pulled": result.pulled, "pages": result.pages, "seconds": seconds,
+    print(json.dumps({"pulled": result.pulled, "pages": result.pages, "seconds": seconds, "tidy_ms": tidy_ms,
                       "verified": result.verified, "megabytes": service.bytes_received / 1e6,
                       "peak_rss_mb": peak_mb}), flush=True)
     service.db.close()
@@ -166,22 +166,17 @@ def first_sync(server: ServerProcess, folder: Path) -> dict[str, Any]:
 def idle_and_daily(service: Any, backend: str, loader: Any, items: list[Item],
                    figures: list[dict[str, Any]]) -> None:
     """Syncs with nothing to do, then the daily case: another laptop changed 1 % of the records."""
-    idle = []
-    for _ in range(25):
-        started = time.perf_counter()
-        service.sync()
-        idle.append((time.perf_counter() - started) * 1000)
+    idle = [timed_sync(service).ms for _ in range(25)]
     figures.append(emit(benchmark="idle_sync_ms", backend=backend, median=round(statistics.median(idle), 1),
                         p95=round(sorted(idle)[23], 1)))
 
     # The daily case: another laptop changed 1 % of the records; this one syncs (push, pull, verify).
     changed = other_laptop_changes(loader, items)
-    started = time.perf_counter()
-    daily = service.sync()
-    seconds = time.perf_counter() - started
+    daily, ms, cpu_ms, tidy_ms = timed_sync(service)
     assert daily.pulled >= changed and daily.verified, daily
     figures.append(emit(benchmark="daily_pull_1pct", backend=backend, changed=changed, pulled=daily.pulled,
-                        ms=round(seconds * 1000, 1), verified=daily.verified))
+                        ms=round(ms, 1), cpu_ms=round(cpu_ms, 1), tidy_ms=round(tidy_ms, 1),
+                        verified=daily.verified))
 
 
 def idle_and_push(server: ServerProcess, folder: Path, backend: str, loader: Any,
@@ -275,7 +270,8 @@ def run(n: int, backend: str, push_only: bool = False, first_only: bool = False)
                             seconds=round(child["seconds"], 2),
                             records_per_second=round(child["pulled"] / child["seconds"]),
                             pages=child["pages"], megabytes=round(child["megabytes"], 1),
-                            peak_rss_mb=round(child["peak_rss_mb"]), verified=child["verified"]))
+                            peak_rss_mb=round(child["peak_rss_mb"]), verified=child["verified"],
+                            tidy_after_s=round(child["tidy_ms"] / 1000, 2)))
         figures.append(emit(benchmark="raw_sqlite_insert", backend=backend, records=len(items),
                             records_per_second=round(raw_sqlite_rate(items))))
         if first_only:
@@ -320,6 +316,8 @@ def daily_only(n: int, backend: str, rounds: int, trees: list[str], profile: Pat
         for k in range(len(trees)):
             ask(k, "")  # the first sync's "ready"
         times: list[list[float]] = [[] for _ in trees]
+        tidies: list[list[float]] = [[] for _ in trees]
+        cpus: list[list[float]] = [[] for _ in trees]
         for round_no in range(1, rounds + 1):
             changed = other_laptop_changes(loader, items, round_no=round_no)
             order = list(range(len(trees)))[:: 1 if round_no % 2 else -1]
@@ -328,10 +326,13 @@ def daily_only(n: int, backend: str, rounds: int, trees: list[str], profile: Pat
                 answer = ask(k, f"profile {profile}/daily-{backend}-{k}.txt" if last else "sync")
                 assert answer["pulled"] >= changed and answer["verified"], answer
                 times[k].append(answer["ms"])
+                tidies[k].append(answer.get("tidy_ms", 0.0))
+                cpus[k].append(answer["cpu_ms"])
         for k, tree in enumerate(trees):
             idle = [ask(k, "sync")["ms"] for _ in range(10)]
             figures.append(emit(benchmark="daily_pull_1pct_rounds", backend=backend, tree=tree, ms=times[k],
-                                median=statistics.median(times[k]), idle_median=statistics.median(idle)))
+                                median=statistics.median(times[k]), idle_median=statistics.median(idle),
+                                cpu_ms=cpus[k], cpu_median=statistics.median(cpus[k]), tidy_ms=tidies[k]))
         for child in children:
             if child.stdin:
                 child.stdin.close()

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.orm import Session as Session  # re-exported: desktop.sync types its sessions with it
 from sqlalchemy.orm import sessionmaker
 
-from desktop.models import backups, encryption, health
+from desktop.models import backups, encryption, health, upkeep
 from desktop.models.collation import register_collations
 
 if TYPE_CHECKING:
@@ -39,6 +39,9 @@ def _configure_connection(dbapi_connection: sqlite3.Connection, _record: object)
     # and only risks the last transaction on power loss.
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
+    # The WAL is checkpointed by Database.tidy() between syncs (desktop.models.upkeep); this is the bound.
+    cursor.execute(f"PRAGMA wal_autocheckpoint={upkeep.WAL_AUTOCHECKPOINT_PAGES}")
+    cursor.execute(f"PRAGMA journal_size_limit={upkeep.WAL_SIZE_LIMIT_BYTES}")
     # Deleted and overwritten text is zeroed, not left in free space: erased personal data
     # (GDPR) and a revoked team's data must really leave the file (see desktop/models/replica/removal.py).
     cursor.execute("PRAGMA secure_delete=ON")
@@ -317,6 +320,26 @@ class Database:
         with self.engine.execution_options(feltbog_write=True).begin() as conn:
             conn.exec_driver_sql("PRAGMA analysis_limit=1000")
             conn.exec_driver_sql("ANALYZE")
+
+    def tidy(self) -> bool:
+        """Merge the search index's new segments and checkpoint the WAL (see :mod:`desktop.models.upkeep`).
+
+        Runs after each sync attempt on the sync thread. Each merge step is a
+        write transaction of its own, so an edit made meanwhile waits for one
+        step (~10 ms), not for the whole tidy. False if merging is left for
+        the next tidy (after a first sync's index build, say).
+        """
+        done = False
+        for _ in range(upkeep.MERGE_ROUNDS):
+            with self.write() as session:
+                if not upkeep.merge_step(session):
+                    done = True
+                    break
+        if self.path is not None:
+            busy, _frames, _copied = upkeep.checkpoint(self.engine)
+            if busy:
+                log.info("The WAL checkpoint waits for a reader; the next tidy carries on")
+        return done
 
     def close(self) -> None:
         """Let SQLite refresh its planner statistics if needed, then release all connections."""

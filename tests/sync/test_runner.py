@@ -158,3 +158,40 @@ def test_progress_is_exposed_in_the_status(make_runner):
     runner.request().result(timeout=5)
     assert any(s.progress == (1, 2, "pull") for s in seen)
     assert runner.status().progress is None
+
+
+def test_upkeep_runs_after_every_attempt_once_the_result_is_delivered(make_runner):
+    """The database's upkeep (search merges, WAL checkpoint) follows each sync, failed ones too."""
+    events: list[str] = []
+    sync = FakeSync(failures=[SyncError(SyncErrorKind.NETWORK, "offline")])
+    runner = make_runner(sync, backoff_base=0.05, on_result=lambda _r: events.append("result"),
+                         upkeep=lambda: events.append("upkeep"))
+    first = runner.request()
+    with pytest.raises(SyncError):
+        first.result(timeout=5)
+    assert events == ["upkeep"]  # after the failed attempt: edits made offline leave work behind too
+    wait_until(lambda: sync.calls == 2 and len(events) == 3)
+    assert events == ["upkeep", "result", "upkeep"]  # the screens get the result before the upkeep
+
+
+def test_a_failing_upkeep_is_logged_and_syncing_goes_on(make_runner, caplog):
+    def broken() -> None:
+        raise RuntimeError("disk full")
+
+    runner = make_runner(FakeSync(), upkeep=broken)
+    assert runner.request().result(timeout=5).pulled == 1
+    assert runner.request().result(timeout=5).pulled == 1
+    assert "Upkeep after the sync failed" in caplog.text
+    assert runner.status().last_error is None
+
+
+def test_a_sync_with_nothing_to_do_leaves_no_upkeep(make_runner):
+    class Idle(FakeSync):
+        def __call__(self, progress, cancel) -> SyncResult:
+            super().__call__(progress, cancel)
+            return SyncResult()
+
+    tidied: list[int] = []
+    runner = make_runner(Idle(), upkeep=lambda: tidied.append(1))
+    runner.request().result(timeout=5)
+    assert tidied == []
