@@ -285,7 +285,7 @@ def daily_only(n: int, backend: str, rounds: int, trees: list[str], profile: Pat
 
     Each laptop does its first sync, then every round another laptop changes 1 % of the records and each
     laptop syncs in turn (the order alternates per round). With ``profile``, the last round runs under
-    pyinstrument. Ends with 10 idle syncs per laptop.
+    pyinstrument. Ends with 20 idle syncs per laptop, taking turns.
     """
     import os
 
@@ -328,10 +328,13 @@ def daily_only(n: int, backend: str, rounds: int, trees: list[str], profile: Pat
                 times[k].append(answer["ms"])
                 tidies[k].append(answer.get("tidy_ms", 0.0))
                 cpus[k].append(answer["cpu_ms"])
+        idle: list[list[float]] = [[] for _ in trees]
+        for round_no in range(20):  # the laptops take turns here too, each going first every other time
+            for k in list(range(len(trees)))[:: 1 if round_no % 2 else -1]:
+                idle[k].append(ask(k, "sync")["ms"])
         for k, tree in enumerate(trees):
-            idle = [ask(k, "sync")["ms"] for _ in range(10)]
             figures.append(emit(benchmark="daily_pull_1pct_rounds", backend=backend, tree=tree, ms=times[k],
-                                median=statistics.median(times[k]), idle_median=statistics.median(idle),
+                                median=statistics.median(times[k]), idle_median=statistics.median(idle[k]),
                                 cpu_ms=cpus[k], cpu_median=statistics.median(cpus[k]), tidy_ms=tidies[k]))
         for child in children:
             if child.stdin:
