@@ -227,3 +227,12 @@ def test_the_outbox_row_commits_with_the_row_it_describes(ops, db):
         assert get_record(session, "company", company) is not None
         entries = session.connection().execute(text("SELECT entity_id FROM outbox")).scalars().all()
     assert entries == [company]
+
+
+def test_a_change_queued_in_this_transaction_counts_as_unsent(db):
+    from desktop.models import outbox as queue
+
+    with db.write() as session:
+        assert not queue.has_unsent(session)
+        queue.append(session, "company", "c-1", "upsert", 0, {"name": "Aars Tømrer"})
+        assert queue.has_unsent(session)  # not committed yet, nor flushed: it counts all the same
