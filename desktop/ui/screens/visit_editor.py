@@ -386,8 +386,10 @@ class VisitEditor(QWidget):
             runner = self.ctx.runner
             if runner is not None and self.ctx.account.signed_in:
                 self.saved_label.setText(tr("Your corrections are sent for review at this sync."))
-                future = runner.request()
-                future.add_done_callback(lambda f: self.ctx.events.sync_finished.emit(f))
+                # The sync is asked for once the save is written: the database worker runs its work in order,
+                # so this empty read finishes after the save, and the sync's push carries the correction.
+                # Asked for at once, the push could read the outbox before the save's commit.
+                Op.read(self.ctx, lambda _session: None, self).success(lambda _none: self._sync_now()).run()
             else:  # offline: they go with the next sync after signing in
                 self.saved_label.setText(tr("Your corrections are sent for review at the next sync."))
             return
@@ -397,6 +399,12 @@ class VisitEditor(QWidget):
                 lambda _c: self._read()).invalid(self.form.show_errors).run()
 
         self.with_visit(send)
+
+    def _sync_now(self) -> None:
+        runner = self.ctx.runner
+        if runner is not None:
+            future = runner.request()
+            future.add_done_callback(lambda f: self.ctx.events.sync_finished.emit(f))
 
     def create_opening(self) -> None:
         """A new opening at the visit's company, linked to this visit (it counts for the visit's consultant)."""
