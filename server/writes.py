@@ -84,7 +84,7 @@ class WriteContext:
                 rows = self.conn.exec_driver_sql(_SELECT_ANY, (chunk,))
             else:
                 rows = self.conn.exec_driver_sql(_select_ids(self.conn, len(chunk)), tuple(chunk))
-            for rid, entity, team_id, version, deleted, fields, meta, review_state in rows:
+            for rid, entity, team_id, version, deleted, fields, meta, review_state in rows.all():  # one fetchall
                 self.absent.discard(rid)
                 self.records[rid] = Loaded(
                     rid, entity, team_id, version, bool(deleted), orjson.loads(fields), orjson.loads(meta or "{}"),
