@@ -10,6 +10,7 @@ them), and the rows go to the driver as they are.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from typing import Any
 
@@ -47,16 +48,32 @@ def execute_many(conn: Connection, stmt: Executable, rows: list[dict[str, Any]])
         conn.execute(stmt, rows)
         return
     sql, names, processors, positional = _plan(conn, stmt, tuple(rows[0]))
-    params: list[Any] = []
-    if positional:
-        for row in rows:
-            params.append(tuple(value if fn is None or value is None else fn(value)
-                                for fn, value in zip(processors, map(row.__getitem__, names), strict=True)))
-    else:
-        for row in rows:
-            params.append({name: (value if fn is None or value is None else fn(value))
-                           for name, fn, value in zip(names, processors, map(row.__getitem__, names), strict=True)})
+    values = _values(rows, names, processors)
+    params: list[Any] = values if positional else [dict(zip(names, row, strict=True)) for row in values]
     conn.exec_driver_sql(sql, params)
+
+
+def _values(rows: list[dict[str, Any]], names: tuple[str, ...], processors: list[Processor]) -> list[Any]:
+    """Each row's values in the order of ``names``, with the columns' bind processors applied (not to None).
+
+    Most columns have no processor (text, numbers); the rows are read with one ``itemgetter`` each and
+    only the few columns that have one (a yes/no on some drivers) are converted.
+    """
+    getter = operator.itemgetter(*names)
+    single = len(names) == 1
+    active = [(index, fn) for index, fn in enumerate(processors) if fn is not None]
+    if not active:
+        return [(getter(row),) for row in rows] if single else list(map(getter, rows))
+    out: list[Any] = []
+    for row in rows:
+        values = [getter(row)] if single else list(getter(row))
+        for index, fn in active:
+            value = values[index]
+            if value is not None:
+                values[index] = fn(value)
+        out.append(tuple(values))
+    return out
+
 
 COPY_MIN_ROWS = 20  # a COPY costs two round trips: fewer rows go in one INSERT (executemany)
 
@@ -89,16 +106,12 @@ def copy_rows(conn: Connection, table: FromClause, rows: list[dict[str, Any]]) -
         return False
     processors = [table.c[key].type.bind_processor(conn.dialect) for key in keys]
     sql = f"COPY {table.name} ({', '.join(keys)}) FROM STDIN"
+    values = _values(rows, keys, processors)
     try:
         with raw.cursor() as cursor, cursor.copy(sql) as copy:
             write = copy.write_row
-            if any(fn is not None for fn in processors):
-                for row in rows:
-                    write([value if fn is None or value is None else fn(value)
-                           for fn, value in zip(processors, row.values(), strict=True)])
-            else:
-                for row in rows:
-                    write(tuple(row.values()))
+            for row in values:
+                write(row)
     except psycopg.Error as exc:  # psycopg's own error: wrapped as every other statement's would be
         raise DBAPIError.instance(sql, None, exc, psycopg.Error) from exc
     return True

@@ -71,11 +71,15 @@ def survivor_of(ctx: WriteContext, company_id: str) -> str | None:
     return current
 
 
+# Per entity: the fields that name a company (computed once: this runs for every pushed mutation).
+_COMPANY_REFS = {name: tuple(f.name for f in spec.fields if f.ref == "company") for name, spec in ENTITIES.items()}
+
+
 def redirect_refs(ctx: WriteContext, entity: str, clean: dict[str, Any], subject_kind: Any) -> None:
     """Point references to a merged duplicate at its survivor (in place)."""
-    names = [f.name for f in ENTITIES[entity].fields if f.ref == "company"]
+    names = _COMPANY_REFS[entity]
     if entity == "follow_up" and subject_kind == "company":
-        names.append("subject_id")
+        names = (*names, "subject_id")
     for name in names:
         value = clean.get(name)
         if isinstance(value, str):

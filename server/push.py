@@ -23,7 +23,7 @@ from sqlalchemy import Connection, insert, select, update
 from desktop.domain.errors import MESSAGES, FieldError, ValidationError
 from desktop.domain.protocol import APPLIED, OP_DELETE, OP_UPSERT, REJECTED
 from desktop.domain.schema import CLIENT_WRITABLE_ENTITIES, ENTITIES, TEXT
-from desktop.domain.validation import clean_fields, to_wire, validate_record
+from desktop.domain.validation import clean_wire, validate_record
 from server import companies, reviews
 from server.hostile_input import encodable, safe_text
 from server.security import utcnow
@@ -37,6 +37,8 @@ SYNC_META_FIELDS = ("team_id", "created_at", "updated_at", "created_by")
 _REF_FIELDS = {name: [f.name for f in spec.fields if f.ref] + (["subject_id"] if name == "follow_up" else [])
                for name, spec in ENTITIES.items()}
 _ALL_FIELDS = {name: tuple(f.name for f in spec.fields) for name, spec in ENTITIES.items()}
+# Field names an audit row may name per entity (the schema's and the sync columns), as sets for the look-up.
+_KNOWN_NAMES = {name: frozenset(fields) | frozenset(SYNC_META_FIELDS) for name, fields in _ALL_FIELDS.items()}
 _DEFAULTS = {name: spec.defaults() for name, spec in ENTITIES.items()}  # copied into each new record
 # Fields that name a user: the user must be in the record's team (checked when the value is set).
 _USER_FIELDS = {"company": ("responsible_user_id",), "visit": ("consultant_id",), "follow_up": ("assignee_id",)}
@@ -160,14 +162,36 @@ def apply_push(
         else:
             results.append(_result(m, version))
             ctx.audit.append(audit(user_id, m["op"], device_id=device_id, entity=entity, entity_id=record_id,
-                                   detail=dumps(sorted(_known_names(entity, m.get("fields") or {})))))
+                                   detail=_detail(entity, m.get("fields") or {})))
     write_changes(ctx)
     return results, new_last
 
 
 def _known_names(entity: str | None, fields: dict[str, Any]) -> list[str]:
-    names = _ALL_FIELDS.get(entity or "", ())
-    return [name for name in fields if name in names or name in SYNC_META_FIELDS]
+    names = _KNOWN_NAMES.get(entity or "")
+    if names is None:
+        return [name for name in fields if name in SYNC_META_FIELDS]
+    return [name for name in fields if name in names]
+
+
+_DETAILS: dict[tuple[str | None, tuple[str, ...]], str] = {}  # (entity, field names) -> an audit row's detail
+_MAX_DETAILS = 512  # distinct sets kept; a push of hostile names cannot grow it further
+
+
+def _detail(entity: str | None, fields: dict[str, Any]) -> str:
+    """An applied mutation's audit detail: the sorted known field names it set, as JSON.
+
+    The same few sets of names come again and again (every new company of a push sends the same
+    keys), so the text is kept per set instead of being sorted and dumped per mutation.
+    """
+    key = (entity, tuple(fields))
+    text = _DETAILS.get(key)
+    if text is None:
+        text = dumps(sorted(_known_names(entity, fields)))
+        if len(_DETAILS) >= _MAX_DETAILS:
+            _DETAILS.clear()
+        _DETAILS[key] = text
+    return text
 
 
 def _referenced_ids(mutations: list[dict[str, Any]]) -> list[str]:
@@ -218,7 +242,7 @@ def _invalid(exc: ValidationError) -> Refused:
 
 def _clean(entity: str, fields: dict[str, Any]) -> dict[str, Any]:
     try:
-        clean = to_wire(entity, clean_fields(entity, fields))
+        clean = clean_wire(entity, fields)
     except ValidationError as exc:
         raise _invalid(exc) from None
     spec = ENTITIES[entity].field_map
@@ -352,7 +376,11 @@ def _create(ctx: WriteContext, record_id: str, entity: str, team_id: str | None,
     # Written for a company that has moved to another team since (the laptop had not heard): it goes there.
     written_in, team_id = team_id, companies.team_moved_to(ctx, entity, clean, team_id)
     _check_refs(ctx, entity, clean, team_id)
-    full = {name: clean.get(name) for name in _ALL_FIELDS[entity]}  # every field, None when not set
+    names = _ALL_FIELDS[entity]
+    full = dict.fromkeys(names)  # every field in the schema's order, None when not set
+    full.update(clean)
+    if len(full) != len(names):  # never: clean has the entity's own fields only (kept as it was, to be sure)
+        full = {name: clean.get(name) for name in names}
     if entity == "company" and (survivor := companies.cvr_holder(ctx, team_id, full.get("cvr"), record_id)):
         return companies.merge_new(ctx, record_id, team_id, full, survivor)
     record = ctx.add(record_id, entity, team_id, full, changed=[name for name in full if name in clean])

@@ -7,9 +7,11 @@ whole record (required fields, fields that depend on each other). Both raise
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import uuid
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -196,6 +198,68 @@ def _clean_value(spec: FieldSpec, value: object) -> object:
     raise AssertionError(f"unknown field kind {kind}")
 
 
+_UUID_FORM = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_MAX_EXACT = 2**53  # ints beyond this go through _clean_number's own overflow path
+
+
+def _cleaner(spec: FieldSpec) -> Callable[[object], object]:
+    """``_clean_value`` for one field, with the common cases decided up front.
+
+    The server cleans every field of every pushed mutation, so the kind, the
+    check and the limits are looked at once per field spec here instead of once
+    per value. Each fast path gives exactly what ``_clean_value`` gives for the
+    values it takes (a plain text, a JSON int in range, a JSON bool, a UUID
+    already in its canonical form); anything else goes to ``_clean_value``
+    itself, so the accepted values, the results and the error codes are the same.
+    """
+    kind = spec.kind
+    if kind == TEXT and not spec.check:
+        strip_both, max_len = spec.max_len <= 2_000, spec.max_len
+
+        def clean_text(value: object) -> object:
+            if type(value) is not str:
+                return None if value is None else _clean_text(spec, value)
+            text = value.strip() if strip_both else value.rstrip()
+            if not text:
+                return None
+            if "\x00" in text or not _encodes(text):
+                raise _BadValueError("not_text")
+            if len(text) > max_len:
+                raise _BadValueError("too_long", max=max_len)
+            return text
+
+        return clean_text
+    if kind == INT:
+        lo, hi = spec.minimum, spec.maximum
+
+        def clean_int(value: object) -> object:
+            if (type(value) is int and -_MAX_EXACT <= value <= _MAX_EXACT and (lo is None or lo <= value)
+                    and (hi is None or value <= hi)):
+                return value
+            return _clean_value(spec, value)
+
+        return clean_int
+    if kind == BOOL:
+
+        def clean_bool(value: object) -> object:
+            return value if value is True or value is False else _clean_value(spec, value)
+
+        return clean_bool
+    if kind == UUID:
+
+        def clean_uuid(value: object) -> object:
+            if type(value) is str and _UUID_FORM.fullmatch(value):
+                return value  # str(uuid.UUID(value)) is value itself
+            return _clean_value(spec, value)
+
+        return clean_uuid
+    return functools.partial(_clean_value, spec)
+
+
+# Per entity: field name -> its cleaner (built once; see _cleaner).
+_CLEANERS = {name: {f.name: _cleaner(f) for f in spec.fields} for name, spec in ENTITIES.items()}
+
+
 def entity_spec(entity: str) -> EntitySpec:
     """Return the spec of an entity; KeyError names unknown ones."""
     return ENTITIES[entity]
@@ -207,18 +271,18 @@ def clean_fields(entity: str, fields: dict[str, Any]) -> dict[str, Any]:
     Unknown field names are refused. Returns typed values (``date`` for dates,
     ``None`` for blanks). Raises ValidationError with every problem found.
     """
-    spec = entity_spec(entity)
+    cleaners = _CLEANERS[entity]  # KeyError for an unknown entity, as entity_spec
     clean: dict[str, Any] = {}
     errors: list[FieldError] = []
     for name, raw in fields.items():
-        fspec = spec.field_map.get(name)
-        if fspec is None:
+        cleaner = cleaners.get(name)
+        if cleaner is None:
             errors.append(FieldError(name, "unknown_field", name, name, (("field", name),)))
             continue
         try:
-            clean[name] = _clean_value(fspec, raw)
+            clean[name] = cleaner(raw)
         except _BadValueError as bad:
-            errors.append(_error(fspec, bad.code, **bad.params))
+            errors.append(_error(ENTITIES[entity].field_map[name], bad.code, **bad.params))
     if errors:
         raise ValidationError(errors, entity)
     return clean
@@ -230,9 +294,19 @@ _REQUIRED = {name: tuple(f for f in spec.fields if f.required) for name, spec in
 _BOOLS = {name: tuple(f for f in spec.fields if f.kind == BOOL) for name, spec in ENTITIES.items()}
 
 
+_REQUIRED_NAMES = {name: tuple(f.name for f in fields) for name, fields in _REQUIRED.items()}
+_BOOL_NAMES = {name: tuple(f.name for f in fields) for name, fields in _BOOLS.items()}
+
+
 def validate_record(entity: str, record: dict[str, Any]) -> None:
     """Check a whole (merged, cleaned) record: required fields and cross-field rules."""
     spec = entity_spec(entity)
+    # The usual case first, without building error lists: every required field set, no blank yes/no.
+    get = record.get
+    if (all(get(name) is not None for name in _REQUIRED_NAMES[entity])
+            and all(get(name, True) is not None for name in _BOOL_NAMES[entity])
+            and (entity != "company" or not (get("centre_agreement_start") and get("centre_agreement_end")))):
+        return
     errors = [_error(f, "required") for f in _REQUIRED[entity] if record.get(f.name) is None]
     # A yes/no field is never blank (its column is NOT NULL): refuse None here
     # instead of failing in the database with a traceback.
@@ -246,6 +320,21 @@ def validate_record(entity: str, record: dict[str, Any]) -> None:
 
 
 _PLAIN = frozenset({str, int, float, bool})
+# Per entity: its date and date-time fields, the only ones whose clean value differs from its wire form.
+_DATED = {name: frozenset(f.name for f in spec.fields if f.kind in (DATE, DATETIME)) for name, spec in ENTITIES.items()}
+
+
+def clean_wire(entity: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """``to_wire(entity, clean_fields(entity, fields))``, without the second pass when no date is among them.
+
+    Every other kind's clean value is already its wire form (text, numbers, yes/no, a canonical UUID,
+    one of the choices), so only dates and date-times are converted.
+    """
+    clean = clean_fields(entity, fields)
+    dated = _DATED[entity]
+    if dated and not dated.isdisjoint(clean):
+        return to_wire(entity, clean)
+    return clean
 
 
 def to_wire(entity: str, fields: dict[str, Any]) -> dict[str, Any]:

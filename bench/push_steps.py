@@ -1,0 +1,113 @@
+"""The server's push steps in one thread, in CPU time per 1,000 new companies.
+
+Usage: python -m bench.push_steps [--db sqlite|postgres] [--rounds 14] [--compare OTHER_TREE]
+
+A fresh server database (migrated, one team, five consultants), then rounds of 1,000 new companies as the
+app sends them (its defaults, a responsible consultant, the team), each timed with ``time.process_time``:
+``json.loads`` of the body, ``PushRequest.model_validate`` (what FastAPI does), ``apply_push`` with its
+commit, and inside it the rules (``apply_push`` less ``write_changes``) and the writes. CPU time, not wall
+time: the machine is shared, and a process's CPU time moves much less with the load than its wall time;
+``apply_push_wall`` is the one wall time, which has the database's own work and the waits in it.
+The first two rounds warm up; the medians of the rest are printed as one JSON line. PostgreSQL's own CPU
+(the database server's process) is in none of the CPU times. With ``--compare`` the same is run with the code under
+another tree (e.g. a ``git worktree`` of main), alternating, so both are measured in the same minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+
+def measure(backend: str, rounds: int) -> dict[str, Any]:
+    """Time the steps for ``rounds`` pushes of 1,000 new companies; medians in ms per 1,000."""
+    import server.push as push_module
+    from server.app import tune_gc
+    from server.db import make_engine, migrate
+    from server.schemas import PushRequest
+    from server.seeding import make_database_url, seed_team, seed_user
+
+    writes = [0.0]
+    write_changes = push_module.write_changes
+
+    def timed_writes(ctx: Any) -> None:
+        started = time.process_time()
+        write_changes(ctx)
+        writes[0] += time.process_time() - started
+
+    push_module.write_changes = timed_writes  # type: ignore[assignment]
+    steps: dict[str, list[float]] = {"json": [], "pydantic": [], "apply_push": [], "rules": [], "writes": [],
+                                     "apply_push_wall": []}
+    with make_database_url(backend, Path(tempfile.mkdtemp(prefix="feltbog-push-steps-"))) as url:
+        engine = make_engine(url)
+        migrate(engine)
+        team = seed_team(engine, "Jobcenter")
+        user = seed_user(engine, "pusher", "consultant", [team])
+        others = [seed_user(engine, f"consultant-{k}", "consultant", [team]) for k in range(4)]
+        tune_gc()  # as the production server does after start-up
+        next_id = 1
+        for round_no in range(rounds):
+            mutations = []
+            for k in range(1_000):
+                mutations.append({"mutation_id": next_id, "entity": "company", "id": str(uuid.uuid4()),
+                                  "op": "upsert", "base_version": 0,
+                                  "fields": {"is_centre": False, "centre_visit_interval_days": 21,
+                                             "responsible_user_id": others[k % 4], "team_id": team,
+                                             "name": f"Offline virksomhed {next_id}", "city": "Aars"}})
+                next_id += 1
+            body = json.dumps({"device_id": "bench", "schema_version": 1, "mutations": mutations}).encode()
+            writes[0] = 0.0
+            t0 = time.process_time()
+            data = json.loads(body)
+            t1 = time.process_time()
+            request = PushRequest.model_validate(data)
+            batch = [m.__dict__ for m in request.mutations]
+            t2 = time.process_time()
+            wall = time.perf_counter()
+            with engine.execution_options(write=True).begin() as conn:
+                results, _last = push_module.apply_push(conn, user, request.device_id, {team}, batch)
+            t3 = time.process_time()
+            wall = time.perf_counter() - wall
+            assert all(r["status"] == "applied" for r in results), results[:3]
+            if round_no >= 2:
+                steps["json"].append(t1 - t0)
+                steps["pydantic"].append(t2 - t1)
+                steps["apply_push"].append(t3 - t2)
+                steps["writes"].append(writes[0])
+                steps["rules"].append(t3 - t2 - writes[0])
+                steps["apply_push_wall"].append(wall)  # with PostgreSQL's own work and the waits
+        engine.dispose()
+    medians = {name: round(statistics.median(values) * 1000, 1) for name, values in steps.items()}
+    return {"benchmark": "push_steps", "backend": backend, "unit": "ms per 1,000 new companies (CPU; one wall)",
+            **medians}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--rounds", type=int, default=14)
+    parser.add_argument("--compare", metavar="TREE", help="also run the code under TREE, alternating")
+    parser.add_argument("--alternations", type=int, default=3, help="runs of each tree with --compare")
+    args = parser.parse_args()
+    if not args.compare:
+        print(json.dumps({"tree": str(Path.cwd()), **measure(args.db, args.rounds)}), flush=True)
+        return
+    here = str(Path(__file__).resolve().parent.parent)
+    for _ in range(args.alternations):
+        for tree in (args.compare, here):
+            # This file run with the other tree first on the path: its server code, this measurement.
+            subprocess.run([sys.executable, __file__, "--db", args.db, "--rounds", str(args.rounds)],
+                           cwd=tree, env={**os.environ, "PYTHONPATH": tree}, check=True)
+
+
+if __name__ == "__main__":
+    main()
