@@ -240,7 +240,9 @@ class MainWindow(QMainWindow):
             return
         self._manual_sync = True
         future = self.ctx.runner.request()
-        future.add_done_callback(lambda f: self.ctx.events.sync_finished.emit(f))
+        # Called on the sync thread, which keeps the future: the callback must not hold this widget
+        # (its last reference would then go on that thread; desktop/ui/tasks.py, _Job).
+        future.add_done_callback(self.ctx.events.sync_finished.emit)
 
     def _sync_finished(self, future: Future[SyncResult]) -> None:
         error = future.exception()

@@ -387,7 +387,9 @@ class VisitEditor(QWidget):
             if runner is not None and self.ctx.account.signed_in:
                 self.saved_label.setText(tr("Your corrections are sent for review at this sync."))
                 future = runner.request()
-                future.add_done_callback(lambda f: self.ctx.events.sync_finished.emit(f))
+                # Called on the sync thread, which keeps the future: the callback must not hold this widget
+                # (its last reference would then go on that thread; desktop/ui/tasks.py, _Job).
+                future.add_done_callback(self.ctx.events.sync_finished.emit)
             else:  # offline: they go with the next sync after signing in
                 self.saved_label.setText(tr("Your corrections are sent for review at the next sync."))
             return
