@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import Future
+from typing import TypeVar
 
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
@@ -14,7 +15,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressDialog,
-    QStackedWidget,
     QWidget,
 )
 
@@ -36,8 +36,10 @@ from desktop.ui.screens.reports import ReportsScreen
 from desktop.ui.screens.review import ReviewScreen
 from desktop.ui.screens.today import TodayScreen
 from desktop.ui.screens.visits import VisitsScreen
+from desktop.ui.widgets.lazy_stack import LazyStack
 from desktop.ui.widgets.sync_status import SyncStatusWidget
 
+ScreenT = TypeVar("ScreenT", bound=QWidget)
 LONG_SYNC_RECORDS = 2_000  # a sync that pulls more than this gets a progress dialog
 
 
@@ -50,36 +52,35 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(tr("Feltbog – field book for company consultants"))
         self.setWindowIcon(QIcon(str(resource("icons", "feltbog.svg"))))
         self.resize(1200, 780)
-        self.visits = VisitsScreen(ctx)
-        self.companies = CompaniesScreen(ctx, open_visit=self.open_visit, start_visit=self.start_visit)
-        self.today = TodayScreen(ctx, open_company=self.open_company, open_visit=self.open_visit,
-                                 open_review=self.open_review)
-        self.openings = OpeningsScreen(ctx)
-        self.mentors = MentorsScreen(ctx)
-        self.follow_ups = FollowUpsScreen(ctx)
-        self.conflicts = ConflictsScreen(ctx)
-        self.reports = ReportsScreen(ctx)
-        self.review = ReviewScreen(ctx)
-        self.stack = QStackedWidget()
+        # Built when first shown or asked for (LazyStack): only Today is built at start-up.
+        factories = [
+            lambda: TodayScreen(ctx, open_company=self.open_company, open_visit=self.open_visit,
+                                open_review=self.open_review),
+            lambda: CompaniesScreen(ctx, open_visit=self.open_visit, start_visit=self.start_visit),
+            lambda: VisitsScreen(ctx),
+            lambda: OpeningsScreen(ctx),
+            lambda: MentorsScreen(ctx),
+            lambda: FollowUpsScreen(ctx),
+            lambda: ConflictsScreen(ctx),
+            lambda: ReportsScreen(ctx),
+            lambda: ReviewScreen(ctx),
+        ]
+        self.stack = LazyStack(factories)
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setAccessibleName(tr("Screens"))
         self.sidebar.setFixedWidth(190)
         self.sidebar.setIconSize(QSize(18, 18))
-        self.screens = [
-            (tr("Today"), self.today), (tr("Companies"), self.companies), (tr("Visits"), self.visits),
-            (tr("Openings"), self.openings), (tr("Mentors"), self.mentors), (tr("Follow-ups"), self.follow_ups),
-            (tr("Conflicts"), self.conflicts), (tr("Reports"), self.reports), (tr("Review"), self.review),
-        ]
+        self.titles = [tr("Today"), tr("Companies"), tr("Visits"), tr("Openings"), tr("Mentors"), tr("Follow-ups"),
+                       tr("Conflicts"), tr("Reports"), tr("Review")]
         self.go_actions: list[QAction] = []  # Ctrl+1..9, listed in the Go menu
-        for number, (title, screen) in enumerate(self.screens, start=1):
+        for number, title in enumerate(self.titles, start=1):
             self.sidebar.addItem(QListWidgetItem(title))
-            self.stack.addWidget(screen)
             action = QAction(title, self)
             action.setShortcut(QKeySequence(f"Ctrl+{number}"))
             action.triggered.connect(lambda _c=False, n=number - 1: self.sidebar.setCurrentRow(n))
             self.go_actions.append(action)
-        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.sidebar.currentRowChanged.connect(self.stack.show_page)
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -105,6 +106,63 @@ class MainWindow(QMainWindow):
         self._listening = True
         self.sidebar.setCurrentRow(0)
         self._account_changed(ctx.account)
+
+    # -- the screens, built on first use (LazyStack) -----------------------------------------
+
+    @property
+    def screens(self) -> list[tuple[str, QWidget]]:
+        """Every screen with its sidebar title (builds the ones not built yet)."""
+        return [(title, self.stack.page(n)) for n, title in enumerate(self.titles)]
+
+    @property
+    def today(self) -> TodayScreen:
+        """I dag."""
+        return self._screen(0, TodayScreen)
+
+    @property
+    def companies(self) -> CompaniesScreen:
+        """The company list and page."""
+        return self._screen(1, CompaniesScreen)
+
+    @property
+    def visits(self) -> VisitsScreen:
+        """The visit list and editor."""
+        return self._screen(2, VisitsScreen)
+
+    @property
+    def openings(self) -> OpeningsScreen:
+        """Job openings."""
+        return self._screen(3, OpeningsScreen)
+
+    @property
+    def mentors(self) -> MentorsScreen:
+        """Mentors."""
+        return self._screen(4, MentorsScreen)
+
+    @property
+    def follow_ups(self) -> FollowUpsScreen:
+        """Follow-ups."""
+        return self._screen(5, FollowUpsScreen)
+
+    @property
+    def conflicts(self) -> ConflictsScreen:
+        """Sync conflicts."""
+        return self._screen(6, ConflictsScreen)
+
+    @property
+    def reports(self) -> ReportsScreen:
+        """Reports."""
+        return self._screen(7, ReportsScreen)
+
+    @property
+    def review(self) -> ReviewScreen:
+        """The review queue (supervisors)."""
+        return self._screen(8, ReviewScreen)
+
+    def _screen(self, index: int, kind: type[ScreenT]) -> ScreenT:
+        screen = self.stack.page(index)
+        assert isinstance(screen, kind)
+        return screen
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu(tr("&File"))
@@ -165,7 +223,7 @@ class MainWindow(QMainWindow):
 
     def open_review(self) -> None:
         """Show the review queue (supervisors)."""
-        self.sidebar.setCurrentRow(len(self.screens) - 1)
+        self.sidebar.setCurrentRow(len(self.titles) - 1)
 
     def new_visit(self) -> None:
         """Ctrl+N: a new visit note, for the company whose page is open, else for a company picked."""
@@ -260,7 +318,7 @@ class MainWindow(QMainWindow):
 
     def _account_changed(self, account: AccountSnapshot) -> None:
         """Only supervisors and admins see the review screen; the status bar says whether we are signed in."""
-        self.sidebar.item(len(self.screens) - 1).setHidden(not account.supervisor)
+        self.sidebar.item(len(self.titles) - 1).setHidden(not account.supervisor)
         self.sync_widget.show_status(self._status, account.signed_in)
         this_week = week_key(self.ctx.today())
         if account.supervisor and self._digest_week != this_week:
