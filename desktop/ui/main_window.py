@@ -24,6 +24,7 @@ from desktop.models.search_everything import Found
 from desktop.paths import resource
 from desktop.sync.engine import SyncResult
 from desktop.sync.runner import SyncStatus
+from desktop.ui.accessibility import name_inputs
 from desktop.ui.account import AccountSnapshot
 from desktop.ui.calendar_keeper import CalendarKeeper
 from desktop.ui.context import AppContext
@@ -65,7 +66,8 @@ class MainWindow(QMainWindow):
             lambda: ReportsScreen(ctx),
             lambda: ReviewScreen(ctx),
         ]
-        self.stack = LazyStack(factories)
+        # A screen built after the window was shown missed the naming of inputs at show: name them when built.
+        self.stack = LazyStack(factories, on_built=name_inputs)
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setAccessibleName(tr("Screens"))
@@ -381,7 +383,9 @@ class MainWindow(QMainWindow):
                           .replace("%1", __version__))
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.visits.editor.save_now()  # the last keystrokes are saved before we go
+        visits = self.stack.built(2)
+        if isinstance(visits, VisitsScreen):  # never opened: nothing typed, and nothing to build at close
+            visits.editor.save_now()  # the last keystrokes are saved before we go
         self.reminders.stop()
         self._stop_listening()
         super().closeEvent(event)

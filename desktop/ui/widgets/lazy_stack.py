@@ -16,9 +16,11 @@ from PySide6.QtWidgets import QStackedWidget, QWidget
 class LazyStack(QStackedWidget):
     """Holds an empty stand-in per page until :meth:`page` builds the real one in its place."""
 
-    def __init__(self, factories: Sequence[Callable[[], QWidget]]) -> None:
+    def __init__(self, factories: Sequence[Callable[[], QWidget]],
+                 on_built: Callable[[QWidget], None] | None = None) -> None:
         super().__init__()
         self._factories = list(factories)
+        self._on_built = on_built
         self._built: list[QWidget | None] = [None] * len(self._factories)
         for _factory in self._factories:
             self.addWidget(QWidget())
@@ -35,6 +37,8 @@ class LazyStack(QStackedWidget):
         self.insertWidget(index, page)
         self.removeWidget(stand_in)
         stand_in.deleteLater()
+        if self._on_built is not None:
+            self._on_built(page)  # in place, so it sees the page's parents (e.g. to name its inputs)
         if current >= 0 and self.currentIndex() != current:
             self.setCurrentIndex(current)
         return page
