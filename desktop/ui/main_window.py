@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import Future
-from typing import TypeVar
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
@@ -31,16 +31,17 @@ from desktop.ui.context import AppContext
 from desktop.ui.i18n import tr
 from desktop.ui.reminders import Reminders
 from desktop.ui.screens.companies import CompaniesScreen
-from desktop.ui.screens.conflicts import ConflictsScreen
-from desktop.ui.screens.records import FollowUpsScreen, MentorsScreen, OpeningsScreen
-from desktop.ui.screens.reports import ReportsScreen
-from desktop.ui.screens.review import ReviewScreen
 from desktop.ui.screens.today import TodayScreen
-from desktop.ui.screens.visits import VisitsScreen
 from desktop.ui.widgets.lazy_stack import LazyStack
 from desktop.ui.widgets.sync_status import SyncStatusWidget
 
-ScreenT = TypeVar("ScreenT", bound=QWidget)
+if TYPE_CHECKING:  # the other screens' modules are imported when the screen is first built (start-up)
+    from desktop.ui.screens.conflicts import ConflictsScreen
+    from desktop.ui.screens.records import FollowUpsScreen, MentorsScreen, OpeningsScreen
+    from desktop.ui.screens.reports import ReportsScreen
+    from desktop.ui.screens.review import ReviewScreen
+    from desktop.ui.screens.visits import VisitsScreen
+
 LONG_SYNC_RECORDS = 2_000  # a sync that pulls more than this gets a progress dialog
 
 
@@ -58,13 +59,13 @@ class MainWindow(QMainWindow):
             lambda: TodayScreen(ctx, open_company=self.open_company, open_visit=self.open_visit,
                                 open_review=self.open_review),
             lambda: CompaniesScreen(ctx, open_visit=self.open_visit, start_visit=self.start_visit),
-            lambda: VisitsScreen(ctx),
-            lambda: OpeningsScreen(ctx),
-            lambda: MentorsScreen(ctx),
-            lambda: FollowUpsScreen(ctx),
-            lambda: ConflictsScreen(ctx),
-            lambda: ReportsScreen(ctx),
-            lambda: ReviewScreen(ctx),
+            lambda: _visits_screen(ctx),
+            lambda: _openings_screen(ctx),
+            lambda: _mentors_screen(ctx),
+            lambda: _follow_ups_screen(ctx),
+            lambda: _conflicts_screen(ctx),
+            lambda: _reports_screen(ctx),
+            lambda: _review_screen(ctx),
         ]
         # A screen built after the window was shown missed the naming of inputs at show: name them when built.
         self.stack = LazyStack(factories, on_built=name_inputs)
@@ -119,52 +120,47 @@ class MainWindow(QMainWindow):
     @property
     def today(self) -> TodayScreen:
         """I dag."""
-        return self._screen(0, TodayScreen)
+        return cast("TodayScreen", self.stack.page(0))
 
     @property
     def companies(self) -> CompaniesScreen:
         """The company list and page."""
-        return self._screen(1, CompaniesScreen)
+        return cast("CompaniesScreen", self.stack.page(1))
 
     @property
     def visits(self) -> VisitsScreen:
         """The visit list and editor."""
-        return self._screen(2, VisitsScreen)
+        return cast("VisitsScreen", self.stack.page(2))
 
     @property
     def openings(self) -> OpeningsScreen:
         """Job openings."""
-        return self._screen(3, OpeningsScreen)
+        return cast("OpeningsScreen", self.stack.page(3))
 
     @property
     def mentors(self) -> MentorsScreen:
         """Mentors."""
-        return self._screen(4, MentorsScreen)
+        return cast("MentorsScreen", self.stack.page(4))
 
     @property
     def follow_ups(self) -> FollowUpsScreen:
         """Follow-ups."""
-        return self._screen(5, FollowUpsScreen)
+        return cast("FollowUpsScreen", self.stack.page(5))
 
     @property
     def conflicts(self) -> ConflictsScreen:
         """Sync conflicts."""
-        return self._screen(6, ConflictsScreen)
+        return cast("ConflictsScreen", self.stack.page(6))
 
     @property
     def reports(self) -> ReportsScreen:
         """Reports."""
-        return self._screen(7, ReportsScreen)
+        return cast("ReportsScreen", self.stack.page(7))
 
     @property
     def review(self) -> ReviewScreen:
         """The review queue (supervisors)."""
-        return self._screen(8, ReviewScreen)
-
-    def _screen(self, index: int, kind: type[ScreenT]) -> ScreenT:
-        screen = self.stack.page(index)
-        assert isinstance(screen, kind)
-        return screen
+        return cast("ReviewScreen", self.stack.page(8))
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu(tr("&File"))
@@ -383,9 +379,8 @@ class MainWindow(QMainWindow):
                           .replace("%1", __version__))
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        visits = self.stack.built(2)
-        if isinstance(visits, VisitsScreen):  # never opened: nothing typed, and nothing to build at close
-            visits.editor.save_now()  # the last keystrokes are saved before we go
+        if self.stack.built(2) is not None:  # Visits never opened: nothing typed, and nothing to build at close
+            self.visits.editor.save_now()  # the last keystrokes are saved before we go
         self.reminders.stop()
         self._stop_listening()
         super().closeEvent(event)
@@ -398,3 +393,47 @@ class MainWindow(QMainWindow):
             events.sync_status.disconnect(self.show_sync_status)
             events.sync_finished.disconnect(self._sync_finished)
             events.account_changed.disconnect(self._account_changed)
+
+
+# The screens not shown at start-up, imported when first built (their modules are a tenth of the imports).
+
+def _visits_screen(ctx: AppContext) -> QWidget:
+    from desktop.ui.screens.visits import VisitsScreen
+
+    return VisitsScreen(ctx)
+
+
+def _openings_screen(ctx: AppContext) -> QWidget:
+    from desktop.ui.screens.records import OpeningsScreen
+
+    return OpeningsScreen(ctx)
+
+
+def _mentors_screen(ctx: AppContext) -> QWidget:
+    from desktop.ui.screens.records import MentorsScreen
+
+    return MentorsScreen(ctx)
+
+
+def _follow_ups_screen(ctx: AppContext) -> QWidget:
+    from desktop.ui.screens.records import FollowUpsScreen
+
+    return FollowUpsScreen(ctx)
+
+
+def _conflicts_screen(ctx: AppContext) -> QWidget:
+    from desktop.ui.screens.conflicts import ConflictsScreen
+
+    return ConflictsScreen(ctx)
+
+
+def _reports_screen(ctx: AppContext) -> QWidget:
+    from desktop.ui.screens.reports import ReportsScreen
+
+    return ReportsScreen(ctx)
+
+
+def _review_screen(ctx: AppContext) -> QWidget:
+    from desktop.ui.screens.review import ReviewScreen
+
+    return ReviewScreen(ctx)
