@@ -28,6 +28,9 @@ def main(argv: list[str] | None = None) -> int:
         from desktop.selftest import run_self_test
 
         return run_self_test()
+    from desktop.boot import pause_garbage_collection
+
+    pause_garbage_collection()  # before the imports: the GUI's collector takes over (desktop/boot.py)
     from desktop.ui.app import run_app
 
     return run_app(args.data_dir)

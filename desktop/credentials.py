@@ -15,12 +15,25 @@ from __future__ import annotations
 
 import logging
 import secrets
-
-import keyring
-from keyring.errors import KeyringError
+from types import ModuleType
 
 log = logging.getLogger(__name__)
 SERVICE = "Feltbog"
+
+
+def _keyring() -> ModuleType:
+    """``keyring``, imported at its first use: with its backends it is a tenth of a start-up, and that first
+    use (the account snapshot) runs on the database worker, not before the window (docs/performance.md)."""
+    import keyring
+
+    return keyring
+
+
+def _keyring_error() -> type[Exception]:
+    """keyring's base error, for ``except`` clauses (evaluated only when something was raised)."""
+    from keyring.errors import KeyringError
+
+    return KeyringError
 
 
 class Credentials:
@@ -33,7 +46,7 @@ class Credentials:
     @staticmethod
     def keychain_available() -> bool:
         """False when keyring only has its 'fail' or null backend."""
-        backend = keyring.get_keyring()
+        backend = _keyring().get_keyring()
         return getattr(backend, "priority", 0) > 0 and "fail" not in type(backend).__module__
 
     def get_token(self) -> str | None:
@@ -41,17 +54,17 @@ class Credentials:
         if self._memory is not None:
             return self._memory
         try:
-            return keyring.get_password(SERVICE, self.account)
-        except KeyringError:
+            return _keyring().get_password(SERVICE, self.account)
+        except _keyring_error():
             log.warning("Keychain not readable; token kept in memory only")
             return None
 
     def set_token(self, token: str) -> None:
         """Store a new token (replacing any old one)."""
         try:
-            keyring.set_password(SERVICE, self.account, token)
+            _keyring().set_password(SERVICE, self.account, token)
             self._memory = None
-        except KeyringError:
+        except _keyring_error():
             log.warning("No usable keychain; the token is kept in memory for this session")
             self._memory = token
 
@@ -59,13 +72,13 @@ class Credentials:
         """Forget the token (sign out, or the server refused it)."""
         self._memory = None
         try:
-            keyring.delete_password(SERVICE, self.account)
-        except KeyringError:
+            _keyring().delete_password(SERVICE, self.account)
+        except _keyring_error():
             pass  # nothing stored is the outcome we want
 
     def backend_description(self) -> str:
         """Where the token is kept, in words for the settings dialog."""
-        backend = keyring.get_keyring()
+        backend = _keyring().get_keyring()
         return f"{getattr(backend, 'name', type(backend).__name__)}"
 
 
@@ -85,8 +98,8 @@ class DatabaseKeys:
     def get(self, key_id: str) -> str | None:
         """The key (64 hex digits) stored under ``key_id``, or None if there is none."""
         try:
-            return keyring.get_password(SERVICE, self.PREFIX + key_id)
-        except KeyringError as exc:
+            return _keyring().get_password(SERVICE, self.PREFIX + key_id)
+        except _keyring_error() as exc:
             raise KeychainUnavailable(type(exc).__name__) from exc
 
     def create(self, key_id: str) -> str:
@@ -95,8 +108,8 @@ class DatabaseKeys:
             raise KeychainUnavailable("no usable keychain backend")
         key = secrets.token_hex(32)
         try:
-            keyring.set_password(SERVICE, self.PREFIX + key_id, key)
-        except KeyringError as exc:
+            _keyring().set_password(SERVICE, self.PREFIX + key_id, key)
+        except _keyring_error() as exc:
             raise KeychainUnavailable(type(exc).__name__) from exc
         if self.get(key_id) != key:
             raise KeychainUnavailable("the keychain did not keep the key")
@@ -105,6 +118,6 @@ class DatabaseKeys:
     def delete(self, key_id: str) -> None:
         """Forget a key (after its database was decrypted)."""
         try:
-            keyring.delete_password(SERVICE, self.PREFIX + key_id)
-        except KeyringError:
+            _keyring().delete_password(SERVICE, self.PREFIX + key_id)
+        except _keyring_error():
             pass  # nothing stored is the outcome we want

@@ -15,17 +15,9 @@ export QT_QPA_PLATFORM=offscreen
 if [ "$#" -gt 0 ]; then
     exec .venv/bin/python -X faulthandler -m pytest "$@"
 fi
-# Everything but the windows, then the windows in a process of their own. The UI tests' process has
-# crashed natively now and then (SIGSEGV in Qt's timer dispatch inside pytest-qt's wait, about 1 whole
-# tests/ui run in 5; docs/performance.md, "Start-up and search-as-you-type"). Until its cause is found, a
-# run that dies by a signal is run once more, with the crash's stack printed (-X faulthandler); a test
-# that fails fails at once.
+# Everything but the windows, then the windows in a process of their own (a native crash prints its
+# stack: -X faulthandler). The UI tests' process used to crash now and then (SIGSEGV in Qt's timer
+# dispatch): the database worker destroyed closed dialogs; see docs/performance.md, "The UI tests' native
+# crash".
 .venv/bin/python -X faulthandler -m pytest --ignore=tests/ui
-for attempt in 1 2; do
-    status=0
-    .venv/bin/python -X faulthandler -m pytest tests/ui || status=$?
-    if [ "$status" -lt 128 ] || [ "$attempt" -eq 2 ]; then
-        exit "$status"
-    fi
-    echo "!!! tests/ui died by signal $((status - 128)) (a native crash, stack above); running tests/ui once more" >&2
-done
+exec .venv/bin/python -X faulthandler -m pytest tests/ui

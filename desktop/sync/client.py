@@ -9,10 +9,9 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
-import requests
 
 from desktop import __version__
 from desktop.credentials import Credentials
@@ -20,7 +19,12 @@ from desktop.domain.privacy import ERASED
 from desktop.domain.protocol import API_PREFIX, SCHEMA_VERSION
 from desktop.sync.address import normalize_server_url
 from desktop.sync.errors import SyncError, SyncErrorKind
-from desktop.sync.tls import certificate_problem, use_os_trust_store
+
+if TYPE_CHECKING:
+    import requests
+
+# requests (with urllib3, the TLS trust store and their imports) is imported when the first client is made,
+# not at start-up: a window that only shows local data never needs it (docs/performance.md, start-up).
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +80,10 @@ class SyncClient:
         get_token: Callable[[], str | None] = lambda: None,
         session: requests.Session | None = None,
     ) -> None:
+        import requests
+
+        from desktop.sync.tls import use_os_trust_store
+
         self.base_url = normalize_server_url(base_url)
         self.get_token = get_token
         self.http = use_os_trust_store(session or requests.Session())
@@ -88,6 +96,10 @@ class SyncClient:
 
     def _request(self, method: str, path: str, *, auth: bool = True, read_timeout: float = READ_TIMEOUT,
                  pages: bool = False, **kwargs: Any) -> Any:
+        import requests  # imported by __init__ already: a dictionary look-up
+
+        from desktop.sync.tls import certificate_problem
+
         headers = dict(kwargs.pop("headers", None) or {})
         if auth:
             token = self.get_token()

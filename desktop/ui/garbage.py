@@ -28,6 +28,10 @@ class GuiGarbageCollector(QObject):
         self.setObjectName("gui_garbage_collector")
         self.threshold = gc.get_threshold()
         gc.disable()
+        # What exists now (modules, classes, the ORM's tables: made at start-up, while collection was
+        # paused, desktop/boot.py) lives as long as the app: keep it out of every later collection, or the
+        # first one would walk all of it at once.
+        gc.freeze()
         self.timer = QTimer(self, interval=INTERVAL_MS)
         self.timer.timeout.connect(self.check)
         self.timer.start()

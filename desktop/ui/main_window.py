@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import Future
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
@@ -14,7 +15,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressDialog,
-    QStackedWidget,
     QWidget,
 )
 
@@ -24,19 +24,23 @@ from desktop.models.search_everything import Found
 from desktop.paths import resource
 from desktop.sync.engine import SyncResult
 from desktop.sync.runner import SyncStatus
+from desktop.ui.accessibility import name_inputs
 from desktop.ui.account import AccountSnapshot
 from desktop.ui.calendar_keeper import CalendarKeeper
 from desktop.ui.context import AppContext
 from desktop.ui.i18n import tr
 from desktop.ui.reminders import Reminders
 from desktop.ui.screens.companies import CompaniesScreen
-from desktop.ui.screens.conflicts import ConflictsScreen
-from desktop.ui.screens.records import FollowUpsScreen, MentorsScreen, OpeningsScreen
-from desktop.ui.screens.reports import ReportsScreen
-from desktop.ui.screens.review import ReviewScreen
 from desktop.ui.screens.today import TodayScreen
-from desktop.ui.screens.visits import VisitsScreen
+from desktop.ui.widgets.lazy_stack import LazyStack
 from desktop.ui.widgets.sync_status import SyncStatusWidget
+
+if TYPE_CHECKING:  # the other screens' modules are imported when the screen is first built (start-up)
+    from desktop.ui.screens.conflicts import ConflictsScreen
+    from desktop.ui.screens.records import FollowUpsScreen, MentorsScreen, OpeningsScreen
+    from desktop.ui.screens.reports import ReportsScreen
+    from desktop.ui.screens.review import ReviewScreen
+    from desktop.ui.screens.visits import VisitsScreen
 
 LONG_SYNC_RECORDS = 2_000  # a sync that pulls more than this gets a progress dialog
 
@@ -50,36 +54,36 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(tr("Feltbog – field book for company consultants"))
         self.setWindowIcon(QIcon(str(resource("icons", "feltbog.svg"))))
         self.resize(1200, 780)
-        self.visits = VisitsScreen(ctx)
-        self.companies = CompaniesScreen(ctx, open_visit=self.open_visit, start_visit=self.start_visit)
-        self.today = TodayScreen(ctx, open_company=self.open_company, open_visit=self.open_visit,
-                                 open_review=self.open_review)
-        self.openings = OpeningsScreen(ctx)
-        self.mentors = MentorsScreen(ctx)
-        self.follow_ups = FollowUpsScreen(ctx)
-        self.conflicts = ConflictsScreen(ctx)
-        self.reports = ReportsScreen(ctx)
-        self.review = ReviewScreen(ctx)
-        self.stack = QStackedWidget()
+        # Built when first shown or asked for (LazyStack): only Today is built at start-up.
+        factories = [
+            lambda: TodayScreen(ctx, open_company=self.open_company, open_visit=self.open_visit,
+                                open_review=self.open_review),
+            lambda: CompaniesScreen(ctx, open_visit=self.open_visit, start_visit=self.start_visit),
+            lambda: _visits_screen(ctx),
+            lambda: _openings_screen(ctx),
+            lambda: _mentors_screen(ctx),
+            lambda: _follow_ups_screen(ctx),
+            lambda: _conflicts_screen(ctx),
+            lambda: _reports_screen(ctx),
+            lambda: _review_screen(ctx),
+        ]
+        # A screen built after the window was shown missed the naming of inputs at show: name them when built.
+        self.stack = LazyStack(factories, on_built=name_inputs)
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setAccessibleName(tr("Screens"))
         self.sidebar.setFixedWidth(190)
         self.sidebar.setIconSize(QSize(18, 18))
-        self.screens = [
-            (tr("Today"), self.today), (tr("Companies"), self.companies), (tr("Visits"), self.visits),
-            (tr("Openings"), self.openings), (tr("Mentors"), self.mentors), (tr("Follow-ups"), self.follow_ups),
-            (tr("Conflicts"), self.conflicts), (tr("Reports"), self.reports), (tr("Review"), self.review),
-        ]
+        self.titles = [tr("Today"), tr("Companies"), tr("Visits"), tr("Openings"), tr("Mentors"), tr("Follow-ups"),
+                       tr("Conflicts"), tr("Reports"), tr("Review")]
         self.go_actions: list[QAction] = []  # Ctrl+1..9, listed in the Go menu
-        for number, (title, screen) in enumerate(self.screens, start=1):
+        for number, title in enumerate(self.titles, start=1):
             self.sidebar.addItem(QListWidgetItem(title))
-            self.stack.addWidget(screen)
             action = QAction(title, self)
             action.setShortcut(QKeySequence(f"Ctrl+{number}"))
             action.triggered.connect(lambda _c=False, n=number - 1: self.sidebar.setCurrentRow(n))
             self.go_actions.append(action)
-        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.sidebar.currentRowChanged.connect(self.stack.show_page)
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -105,6 +109,58 @@ class MainWindow(QMainWindow):
         self._listening = True
         self.sidebar.setCurrentRow(0)
         self._account_changed(ctx.account)
+
+    # -- the screens, built on first use (LazyStack) -----------------------------------------
+
+    @property
+    def screens(self) -> list[tuple[str, QWidget]]:
+        """Every screen with its sidebar title (builds the ones not built yet)."""
+        return [(title, self.stack.page(n)) for n, title in enumerate(self.titles)]
+
+    @property
+    def today(self) -> TodayScreen:
+        """I dag."""
+        return cast("TodayScreen", self.stack.page(0))
+
+    @property
+    def companies(self) -> CompaniesScreen:
+        """The company list and page."""
+        return cast("CompaniesScreen", self.stack.page(1))
+
+    @property
+    def visits(self) -> VisitsScreen:
+        """The visit list and editor."""
+        return cast("VisitsScreen", self.stack.page(2))
+
+    @property
+    def openings(self) -> OpeningsScreen:
+        """Job openings."""
+        return cast("OpeningsScreen", self.stack.page(3))
+
+    @property
+    def mentors(self) -> MentorsScreen:
+        """Mentors."""
+        return cast("MentorsScreen", self.stack.page(4))
+
+    @property
+    def follow_ups(self) -> FollowUpsScreen:
+        """Follow-ups."""
+        return cast("FollowUpsScreen", self.stack.page(5))
+
+    @property
+    def conflicts(self) -> ConflictsScreen:
+        """Sync conflicts."""
+        return cast("ConflictsScreen", self.stack.page(6))
+
+    @property
+    def reports(self) -> ReportsScreen:
+        """Reports."""
+        return cast("ReportsScreen", self.stack.page(7))
+
+    @property
+    def review(self) -> ReviewScreen:
+        """The review queue (supervisors)."""
+        return cast("ReviewScreen", self.stack.page(8))
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu(tr("&File"))
@@ -165,7 +221,7 @@ class MainWindow(QMainWindow):
 
     def open_review(self) -> None:
         """Show the review queue (supervisors)."""
-        self.sidebar.setCurrentRow(len(self.screens) - 1)
+        self.sidebar.setCurrentRow(len(self.titles) - 1)
 
     def new_visit(self) -> None:
         """Ctrl+N: a new visit note, for the company whose page is open, else for a company picked."""
@@ -240,7 +296,9 @@ class MainWindow(QMainWindow):
             return
         self._manual_sync = True
         future = self.ctx.runner.request()
-        future.add_done_callback(lambda f: self.ctx.events.sync_finished.emit(f))
+        # Called on the sync thread, which keeps the future: the callback must not hold this widget
+        # (its last reference would then go on that thread; desktop/ui/tasks.py, _Job).
+        future.add_done_callback(self.ctx.events.sync_finished.emit)
 
     def _sync_finished(self, future: Future[SyncResult]) -> None:
         error = future.exception()
@@ -258,7 +316,7 @@ class MainWindow(QMainWindow):
 
     def _account_changed(self, account: AccountSnapshot) -> None:
         """Only supervisors and admins see the review screen; the status bar says whether we are signed in."""
-        self.sidebar.item(len(self.screens) - 1).setHidden(not account.supervisor)
+        self.sidebar.item(len(self.titles) - 1).setHidden(not account.supervisor)
         self.sync_widget.show_status(self._status, account.signed_in)
         this_week = week_key(self.ctx.today())
         if account.supervisor and self._digest_week != this_week:
@@ -321,7 +379,8 @@ class MainWindow(QMainWindow):
                           .replace("%1", __version__))
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.visits.editor.save_now()  # the last keystrokes are saved before we go
+        if self.stack.built(2) is not None:  # Visits never opened: nothing typed, and nothing to build at close
+            self.visits.editor.save_now()  # the last keystrokes are saved before we go
         self.reminders.stop()
         self._stop_listening()
         super().closeEvent(event)
@@ -334,3 +393,47 @@ class MainWindow(QMainWindow):
             events.sync_status.disconnect(self.show_sync_status)
             events.sync_finished.disconnect(self._sync_finished)
             events.account_changed.disconnect(self._account_changed)
+
+
+# The screens not shown at start-up, imported when first built (their modules are a tenth of the imports).
+
+def _visits_screen(ctx: AppContext) -> QWidget:
+    from desktop.ui.screens.visits import VisitsScreen
+
+    return VisitsScreen(ctx)
+
+
+def _openings_screen(ctx: AppContext) -> QWidget:
+    from desktop.ui.screens.records import OpeningsScreen
+
+    return OpeningsScreen(ctx)
+
+
+def _mentors_screen(ctx: AppContext) -> QWidget:
+    from desktop.ui.screens.records import MentorsScreen
+
+    return MentorsScreen(ctx)
+
+
+def _follow_ups_screen(ctx: AppContext) -> QWidget:
+    from desktop.ui.screens.records import FollowUpsScreen
+
+    return FollowUpsScreen(ctx)
+
+
+def _conflicts_screen(ctx: AppContext) -> QWidget:
+    from desktop.ui.screens.conflicts import ConflictsScreen
+
+    return ConflictsScreen(ctx)
+
+
+def _reports_screen(ctx: AppContext) -> QWidget:
+    from desktop.ui.screens.reports import ReportsScreen
+
+    return ReportsScreen(ctx)
+
+
+def _review_screen(ctx: AppContext) -> QWidget:
+    from desktop.ui.screens.review import ReviewScreen
+
+    return ReviewScreen(ctx)

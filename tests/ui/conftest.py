@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from PySide6.QtCore import QSettings
 
@@ -36,6 +38,12 @@ def make_ctx(app, tmp_path):
         ctx = build_context(folder or tmp_path / "data", **kwargs)
         ctx.today = lambda: TODAY
         made.append(ctx)
+        # build_context reads the account snapshot on the worker: let it land before the test goes on, or a
+        # test's own ctx.set_account could be replaced by that older snapshot arriving after it.
+        deadline = time.monotonic() + 10
+        while ctx.tasks.pending and time.monotonic() < deadline:
+            app.processEvents()
+            time.sleep(0.001)
         return ctx
 
     yield make

@@ -24,6 +24,7 @@ def list_screens(window):
     """Every screen built on ListScreen (found, not listed, so a new one is driven too)."""
     from desktop.ui.screens.list_screen import ListScreen
 
+    assert window.screens  # screens are built on first use: build them all before looking for them
     screens = window.findChildren(ListScreen)
     assert {type(s).__name__ for s in screens} >= {"CompanyList", "VisitList", "OpeningsScreen", "MentorsScreen",
                                                    "FollowUpsScreen"}

@@ -62,7 +62,10 @@ class ListScreen(QWidget):
         self.search.setObjectName("search")
         self.search.setPlaceholderText(tr("Search…"))
         self.search.setClearButtonEnabled(True)
-        self.search.setVisible(search)
+        if not search:
+            # hide(), never setVisible(True): shown while it has no parent yet, the box would be a window of
+            # its own for a moment and take the activation from the main window (screens are built lazily)
+            self.search.hide()
         self.filters = QHBoxLayout()
         self.filters.addWidget(self.search, 2)
         self.table = QTableView()

@@ -202,7 +202,9 @@ class ReviewQueue(QWidget):
             self.comment.clear()
             if self.ctx.runner is not None:
                 future = self.ctx.runner.request()
-                future.add_done_callback(lambda f: self.ctx.events.sync_finished.emit(f))
+                # Called on the sync thread, which keeps the future: the callback must not hold this widget
+                # (its last reference would then go on that thread; desktop/ui/tasks.py, _Job).
+                future.add_done_callback(self.ctx.events.sync_finished.emit)
 
         def failed(error: BaseException) -> None:
             from desktop.ui.errors import user_message

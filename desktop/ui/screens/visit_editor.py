@@ -404,7 +404,9 @@ class VisitEditor(QWidget):
         runner = self.ctx.runner
         if runner is not None:
             future = runner.request()
-            future.add_done_callback(lambda f: self.ctx.events.sync_finished.emit(f))
+            # Called on the sync thread, which keeps the future: the callback must not hold this widget
+            # (its last reference would then go on that thread; desktop/ui/tasks.py, _Job).
+            future.add_done_callback(self.ctx.events.sync_finished.emit)
 
     def create_opening(self) -> None:
         """A new opening at the visit's company, linked to this visit (it counts for the visit's consultant)."""
