@@ -195,7 +195,7 @@ def idle_and_push(server: ServerProcess, folder: Path, backend: str, loader: Any
     username, password = server.user("consultant")
     service = SyncService(Database.in_folder(folder), Credentials(account=f"bench-{uuid.uuid4().hex}"))
     service.login(server.url, username, password, "bench-idle")
-    service.sync()
+    timed_sync(service)  # the first sync and the upkeep after it, as the app's sync thread runs them
     if not push_only:
         idle_and_daily(service, backend, loader, items, figures)
     ops = Operations(service.db, service.actor())
