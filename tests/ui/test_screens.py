@@ -157,3 +157,16 @@ def test_a_new_follow_up_is_planned_on_a_chosen_company_from_the_follow_up_scree
     [row] = planned()
     assert (row.subject_kind, row.subject_id, str(row.due_on), row.company_name) == (
         "company", seeded["company"], "2026-12-07", "Jammerbugt Rengøring ApS")
+
+
+def test_an_empty_list_shows_every_column_title_whole(window, qtbot):
+    """No rows to size the columns to: the titles still fit ("Timer pr. uge" was cut to "imer pr. ug")."""
+    window.sidebar.setCurrentRow(3)  # Jobåbninger, with no openings yet
+    screen = window.openings
+    qtbot.waitUntil(lambda: screen.isVisible() and screen.count.text() == "0 rækker", timeout=5000)
+    header = screen.table.horizontalHeader()
+    titles = {screen.model.headerData(c, Qt.Orientation.Horizontal): (screen.table.columnWidth(c),
+                                                                      header.sectionSizeFromContents(c).width())
+              for c in range(screen.model.columnCount() - 1)}
+    assert "Timer pr. uge" in titles
+    assert all(width >= needed for width, needed in titles.values()), titles

@@ -127,6 +127,13 @@ class ListScreen(QWidget):
                 self.table.resizeColumnToContents(column)
                 self.table.setColumnWidth(column, min(max(self.table.columnWidth(column), 70), 340))
             self._fit_columns()
+        elif not self._sized:
+            # Nothing to size to yet: at least every column's title shows whole ("Timer pr. uge" was cut
+            # to "imer pr. ug" in an empty list of openings).
+            header = self.table.horizontalHeader()
+            for column in range(self.model.columnCount() - 1):
+                title = min(header.sectionSizeFromContents(column).width(), 340)
+                self.table.setColumnWidth(column, max(self.table.columnWidth(column), title))
 
     def _fit_columns(self) -> None:
         """Narrow the widest columns so every column (the last one too) starts inside the table."""
