@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, cast
 
@@ -59,13 +61,13 @@ class MainWindow(QMainWindow):
             lambda: TodayScreen(ctx, open_company=self.open_company, open_visit=self.open_visit,
                                 open_review=self.open_review),
             lambda: CompaniesScreen(ctx, open_visit=self.open_visit, start_visit=self.start_visit),
-            lambda: _visits_screen(ctx),
-            lambda: _openings_screen(ctx),
-            lambda: _mentors_screen(ctx),
-            lambda: _follow_ups_screen(ctx),
-            lambda: _conflicts_screen(ctx),
-            lambda: _reports_screen(ctx),
-            lambda: _review_screen(ctx),
+            _built_later(ctx, "visits", "VisitsScreen"),
+            _built_later(ctx, "records", "OpeningsScreen"),
+            _built_later(ctx, "records", "MentorsScreen"),
+            _built_later(ctx, "records", "FollowUpsScreen"),
+            _built_later(ctx, "conflicts", "ConflictsScreen"),
+            _built_later(ctx, "reports", "ReportsScreen"),
+            _built_later(ctx, "review", "ReviewScreen"),
         ]
         # A screen built after the window was shown missed the naming of inputs at show: name them when built.
         self.stack = LazyStack(factories, on_built=name_inputs)
@@ -397,43 +399,11 @@ class MainWindow(QMainWindow):
 
 # The screens not shown at start-up, imported when first built (their modules are a tenth of the imports).
 
-def _visits_screen(ctx: AppContext) -> QWidget:
-    from desktop.ui.screens.visits import VisitsScreen
+def _built_later(ctx: AppContext, module: str, screen: str) -> Callable[[], QWidget]:
+    """A factory for ``desktop.ui.screens.<module>.<screen>(ctx)`` that imports its module when called."""
 
-    return VisitsScreen(ctx)
+    def build() -> QWidget:
+        built: QWidget = getattr(importlib.import_module(f"desktop.ui.screens.{module}"), screen)(ctx)
+        return built
 
-
-def _openings_screen(ctx: AppContext) -> QWidget:
-    from desktop.ui.screens.records import OpeningsScreen
-
-    return OpeningsScreen(ctx)
-
-
-def _mentors_screen(ctx: AppContext) -> QWidget:
-    from desktop.ui.screens.records import MentorsScreen
-
-    return MentorsScreen(ctx)
-
-
-def _follow_ups_screen(ctx: AppContext) -> QWidget:
-    from desktop.ui.screens.records import FollowUpsScreen
-
-    return FollowUpsScreen(ctx)
-
-
-def _conflicts_screen(ctx: AppContext) -> QWidget:
-    from desktop.ui.screens.conflicts import ConflictsScreen
-
-    return ConflictsScreen(ctx)
-
-
-def _reports_screen(ctx: AppContext) -> QWidget:
-    from desktop.ui.screens.reports import ReportsScreen
-
-    return ReportsScreen(ctx)
-
-
-def _review_screen(ctx: AppContext) -> QWidget:
-    from desktop.ui.screens.review import ReviewScreen
-
-    return ReviewScreen(ctx)
+    return build
