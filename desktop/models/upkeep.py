@@ -13,7 +13,7 @@ of a first-synced laptop):
 
 Neither has to happen in the transaction that made the work. With
 ``automerge = 0`` (migration 0009) a commit only adds its segment, and
-:func:`tidy` merges them (``'merge'``, the same rule as automerge: levels
+``Database.tidy`` merges them (``'merge'``, the same rule as automerge: levels
 with ``usermerge`` = 4 segments or more) and checkpoints the WAL right after
 each sync attempt, on the sync thread, where nobody waits for it: the sync
 has already said it is done and the screens show what it brought. Searches
@@ -30,15 +30,12 @@ compactions: they run on a background thread, not in the write.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from desktop.models.raw import raw_cursor
-
-log = logging.getLogger(__name__)
 
 WAL_AUTOCHECKPOINT_PAGES = 10_000  # 40 MB: the bound on the WAL when no tidy runs (SQLite's default: 1,000)
 WAL_SIZE_LIMIT_BYTES = WAL_AUTOCHECKPOINT_PAGES * 4096  # a WAL file larger than this is cut back when reused
@@ -58,9 +55,12 @@ def merge_step(session: Session) -> bool:
     return bool(connection.total_changes - before >= 2)
 
 
-def checkpoint(engine: Engine) -> tuple[int, int, int]:
-    """Copy the WAL into the database file without waiting for readers; (busy, WAL frames, frames copied)."""
+def checkpoint(engine: Engine, mode: str = "PASSIVE") -> tuple[int, int, int]:
+    """Copy the WAL into the database file; (busy, WAL frames, frames copied).
+
+    PASSIVE never waits for readers; TRUNCATE (scrubbing erased text) also empties the WAL file.
+    """
     with engine.connect() as conn:
         raw: Any = conn.connection.driver_connection  # outside any transaction, as a checkpoint must be
-        busy, frames, copied = raw.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        busy, frames, copied = raw.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
     return int(busy), int(frames), int(copied)

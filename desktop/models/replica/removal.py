@@ -33,7 +33,7 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from desktop.domain.privacy import ERASED
-from desktop.models import outbox, receipts
+from desktop.models import outbox, receipts, upkeep
 from desktop.models.changes import Changes
 from desktop.models.db import Database
 from desktop.models.entities import MODELS
@@ -113,9 +113,7 @@ def scrub_files(db: Database) -> None:
         session.execute(text("INSERT INTO search_index(search_index) VALUES('optimize')"))
     if db.path is None:
         return
-    with db.engine.connect() as conn:
-        raw: Any = conn.connection.driver_connection  # outside any transaction, as a checkpoint must be
-        busy, _frames, _done = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    busy, _frames, _done = upkeep.checkpoint(db.engine, "TRUNCATE")
     if busy:
         log.warning("The WAL could not be emptied now (a reader is busy); it will be at the next checkpoint")
     # Older backups still hold what was just removed: one copy made now replaces them all.
