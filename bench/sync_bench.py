@@ -326,7 +326,7 @@ def daily_only(n: int, backend: str, rounds: int, trees: list[str], profile: Pat
                 answer = ask(k, f"profile {profile}/daily-{backend}-{k}.txt" if last else "sync")
                 assert answer["pulled"] >= changed and answer["verified"], answer
                 times[k].append(answer["ms"])
-                tidies[k].append(answer.get("tidy_ms", 0.0))
+                tidies[k].append(answer["tidy_ms"])
                 cpus[k].append(answer["cpu_ms"])
         idle: list[list[float]] = [[] for _ in trees]
         for round_no in range(20):  # the laptops take turns here too, each going first every other time
