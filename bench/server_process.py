@@ -32,15 +32,18 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(database_url: str, workers: int = 1, log: Path | None = None) -> Iterator[str]:
-    """``python -m server`` on a free loopback port; yields its base URL and stops it afterwards."""
+def serve(database_url: str, workers: int = 1, log: Path | None = None,
+          env: dict[str, str] | None = None) -> Iterator[str]:
+    """``python -m server`` on a free loopback port; yields its base URL and stops it afterwards.
+
+    ``env``: more environment variables for the server (its ``FELTBOG_*`` settings)."""
     port = free_port()
     with contextlib.ExitStack() as stack:
         out = stack.enter_context(open(log, "ab")) if log else subprocess.DEVNULL
         process = subprocess.Popen(
             [sys.executable, "-m", "server", "--db", database_url, "--host", "127.0.0.1", "--port", str(port),
              "--workers", str(workers)],
-            stdout=out, stderr=out, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            stdout=out, stderr=out, env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
         )
         base = f"http://127.0.0.1:{port}"
         try:
@@ -74,10 +77,11 @@ class ServerProcess:
     url: str = ""
     team_id: str = ""
     users: dict[str, str] = field(default_factory=dict)  # username -> id
+    env: dict[str, str] = field(default_factory=dict)  # the server's FELTBOG_* settings
 
     def __enter__(self) -> ServerProcess:
         self._stack = contextlib.ExitStack()
-        self.url = self._stack.enter_context(serve(self.database_url, self.workers, self.log))
+        self.url = self._stack.enter_context(serve(self.database_url, self.workers, self.log, self.env))
         self.team_id = seed_team(self.database_url, "Jobcenter Jammerbugt")
         return self
 

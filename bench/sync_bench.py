@@ -31,6 +31,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import requests
 from sqlalchemy import text
 
 from bench.daily_child import timed_sync
@@ -136,11 +137,17 @@ def peak_memory_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
 
 
-def first_sync_client(url: str, username: str, password: str, folder: Path) -> None:
-    """Run in a child process: log in, do the first sync, print its figures (and peak memory)."""
+def first_sync_client(url: str, username: str, password: str, folder: Path, pages: bool = False) -> None:
+    """Run in a child process: log in, do the first sync, print its figures (and peak memory).
+
+    ``pages``: page by page even if the server has a prepared copy."""
     from desktop.credentials import Credentials
     from desktop.models import Database
+    from desktop.sync import pull
     from desktop.sync.service import SyncService
+
+    if pages:
+        pull.take_prepared = lambda *_args: False  # type: ignore[assignment]
 
     service = SyncService(Database.in_folder(folder), Credentials(account=f"bench-{uuid.uuid4().hex}"))
     service.login(url, username, password, "bench")
@@ -148,19 +155,44 @@ def first_sync_client(url: str, username: str, password: str, folder: Path) -> N
     seconds = sync_ms / 1000
     peak_mb = peak_memory_mb()
     print(json.dumps({"pulled": result.pulled, "pages": result.pages, "seconds": seconds, "tidy_ms": tidy_ms,
+                      "prepared": result.prepared,
                       "verified": result.verified, "megabytes": service.bytes_received / 1e6,
                       "peak_rss_mb": peak_mb}), flush=True)
     service.db.close()
 
 
-def first_sync(server: ServerProcess, folder: Path) -> dict[str, Any]:
-    """A first sync into an empty app in a fresh process; returns what the child printed."""
+def first_sync(server: ServerProcess, folder: Path, pages: bool = False) -> dict[str, Any]:
+    """A first sync into an empty app in a fresh process; returns what the child printed.
+
+    ``pages``: page by page, not from the server's prepared copy."""
     username, password = server.user("consultant")
     out = subprocess.run(
-        [sys.executable, "-m", "bench.sync_bench", "--child", server.url, username, password, str(folder)],
+        [sys.executable, "-m", "bench.sync_bench", "--child", server.url, username, password, str(folder),
+         *(["--pages"] if pages else [])],
         check=True, capture_output=True, text=True, timeout=1800,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def prepare_copy(server: ServerProcess, folder: Path) -> dict[str, Any]:
+    """Ask the server for a prepared first sync (it starts building one) and wait until it is ready.
+
+    Returns the copy's description and the build's wall time, from the request to the file in place.
+    """
+    from desktop.models.db import head_revision
+
+    username, _password = server.user("consultant")
+    started = time.perf_counter()
+    answer = requests.get(f"{server.url}/api/v1/sync/prepared", params={"schema": head_revision()},
+                          headers={"Authorization": f"Bearer {server.token(username)}"}, timeout=60)
+    assert answer.status_code == 202, (answer.status_code, answer.text[:200])
+    deadline = time.monotonic() + 1800
+    while not list(folder.glob("*.json")):  # bounded: 30 minutes
+        if time.monotonic() > deadline:
+            raise RuntimeError("the prepared copy was not ready within 30 minutes")
+        time.sleep(0.1)
+    (description,) = folder.glob("*.json")
+    return {**json.loads(description.read_text()), "build_s": time.perf_counter() - started}
 
 
 def idle_and_daily(service: Any, backend: str, loader: Any, items: list[Item],
@@ -253,7 +285,9 @@ def run(n: int, backend: str, push_only: bool = False, first_only: bool = False)
     """
     tmp = Path(tempfile.mkdtemp(prefix="feltbog-sync-bench-"))
     figures = []
-    with make_database_url(backend, tmp) as url, ServerProcess(url, log=tmp / "server.log") as server:
+    prepared = tmp / "prepared"
+    with make_database_url(backend, tmp) as url, \
+            ServerProcess(url, log=tmp / "server.log", env={"FELTBOG_PREPARED_FOLDER": str(prepared)}) as server:
         # Real consultants of the team: the server refuses a responsible consultant it does not know.
         consultants = [server.users[server.user("consultant")[0]] for _ in range(8)]
         items = job_centre(n, server.team_id, consultants)
@@ -264,14 +298,24 @@ def run(n: int, backend: str, push_only: bool = False, first_only: bool = False)
         if push_only:
             figures.extend(idle_and_push(server, tmp / "app-idle", backend, loader, items, push_only=True))
             return figures
-        child = first_sync(server, tmp / "app")
-        assert child["verified"] and child["pulled"] >= len(items), child
+        child = first_sync(server, tmp / "app", pages=True)
+        assert child["verified"] and child["pulled"] >= len(items) and not child["prepared"], child
         figures.append(emit(benchmark="first_sync", backend=backend, records=child["pulled"],
                             seconds=round(child["seconds"], 2),
                             records_per_second=round(child["pulled"] / child["seconds"]),
                             pages=child["pages"], megabytes=round(child["megabytes"], 1),
                             peak_rss_mb=round(child["peak_rss_mb"]), verified=child["verified"],
                             tidy_after_s=round(child["tidy_ms"] / 1000, 2)))
+        # The team's prepared copy, built once by the server; then a new laptop's first sync starts from it.
+        copy = prepare_copy(server, prepared)
+        child = first_sync(server, tmp / "app-prepared")
+        assert child["verified"] and child["prepared"] and child["pulled"] >= len(items), child
+        figures.append(emit(benchmark="first_sync_prepared", backend=backend, records=child["pulled"],
+                            seconds=round(child["seconds"], 2),
+                            records_per_second=round(child["pulled"] / child["seconds"]),
+                            megabytes=round(child["megabytes"], 1), peak_rss_mb=round(child["peak_rss_mb"]),
+                            verified=child["verified"], tidy_after_s=round(child["tidy_ms"] / 1000, 2),
+                            build_s=round(copy["build_s"], 2), copy_mb=round(copy["size"] / 1e6, 1)))
         figures.append(emit(benchmark="raw_sqlite_insert", backend=backend, records=len(items),
                             records_per_second=round(raw_sqlite_rate(items))))
         if first_only:
@@ -292,7 +336,9 @@ def daily_only(n: int, backend: str, rounds: int, trees: list[str], profile: Pat
     tmp = Path(tempfile.mkdtemp(prefix="feltbog-daily-bench-"))
     child_script = Path(__file__).resolve().parent / "daily_child.py"
     figures = []
-    with make_database_url(backend, tmp) as url, ServerProcess(url, log=tmp / "server.log") as server:
+    prepared = tmp / "prepared"
+    with make_database_url(backend, tmp) as url, \
+            ServerProcess(url, log=tmp / "server.log", env={"FELTBOG_PREPARED_FOLDER": str(prepared)}) as server:
         consultants = [server.users[server.user("consultant")[0]] for _ in range(8)]
         items = job_centre(n, server.team_id, consultants)
         loader = load_server(server, items)
@@ -345,7 +391,7 @@ def daily_only(n: int, backend: str, rounds: int, trees: list[str], profile: Pat
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        first_sync_client(sys.argv[2], sys.argv[3], sys.argv[4], Path(sys.argv[5]))
+        first_sync_client(sys.argv[2], sys.argv[3], sys.argv[4], Path(sys.argv[5]), "--pages" in sys.argv[6:])
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--records", type=int, default=100_000)

@@ -18,11 +18,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server import __version__, console, hostile_input, telemetry
 from server.admin import ensure_counters
-from server.config import Settings, load_settings
+from server.config import Settings, load_settings, prepared_folder
 from server.db import make_engine, migrate
 from server.hostile_input import safe_text
 from server.limiter import LoginLimiter, RefusalThrottle
 from server.oidc.settings import OidcSettings
+from server.prepared import PreparedCopies
 from server.routes import access, admin, admin_more, auth, companies, deleted, oidc, privacy, reviews, sync, teams
 
 log = logging.getLogger(__name__)
@@ -117,6 +118,7 @@ def create_app(database_url: str | None = None, *, settings: Settings | None = N
                                            user_attempts=settings.login_user_attempts_per_window,
                                            address_attempts=settings.login_address_attempts_per_window)
     app.state.refusal_throttle = RefusalThrottle(settings.refusal_audit_rows_per_minute)
+    app.state.prepared = PreparedCopies(prepared_folder(settings), settings.database_url)
     oidc.install(app, oidc_settings or OidcSettings())
     # Pull pages of Danish prose compress about 4:1; worth it on a 4G connection. Level 1 costs
     # little CPU (level 9, the default, would dominate a first sync).

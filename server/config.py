@@ -77,6 +77,11 @@ class Settings(BaseSettings):
     log_format: Literal["json", "text"] = "json"
     # Refuse a pushed change whose free text holds a CPR number (the municipality's choice; the app warns anyway).
     refuse_cpr_numbers: bool = False
+    # Prepared first syncs (server/prepared.py): teams with at least this many records get a copy built once
+    # and downloaded by each new laptop; 0 turns them off. A copy more than max_lag changes behind is rebuilt.
+    prepared_min_records: int = Field(20_000, ge=0)
+    prepared_max_lag: int = Field(10_000, ge=0)
+    prepared_folder: Path | None = None  # default: "prepared" beside an SQLite database, else the data folder
 
     def __init__(self, database_url: str | None = None, /, **values: Any) -> None:
         if database_url is not None:
@@ -94,6 +99,15 @@ class Settings(BaseSettings):
         if not value.startswith(("sqlite:", "postgresql")):
             raise ValueError("must start with sqlite:/// or postgresql+psycopg://")
         return value
+
+
+def prepared_folder(settings: Settings) -> Path:
+    """Where prepared first syncs are kept: the setting, else beside an SQLite database, else the data folder."""
+    if settings.prepared_folder is not None:
+        return settings.prepared_folder
+    if settings.database_url.startswith("sqlite:///") and settings.database_url != "sqlite:///:memory:":
+        return Path(settings.database_url.removeprefix("sqlite:///")).parent / "feltbog-prepared"
+    return Path(platformdirs.user_data_dir("Feltbog-server", "Feltbog")) / "prepared"
 
 
 def variable_name(field: str) -> str:

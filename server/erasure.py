@@ -37,6 +37,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from desktop.domain.privacy import ERASED
 from server.admin import AdminError
 from server.personal_data import TEXT_FIELDS, Matcher, Person, find_audit_mentions, find_records
+from server.prepared import bump_generation
 from server.security import utcnow
 from server.store import Sequence, audit, audit_rows
 from server.tables import AuditEntry, Record
@@ -65,7 +66,13 @@ class Change:
 
 
 def apply_plan(conn: Connection, seq: Sequence, plan: list[Change], actor: str | None, action: str) -> None:
-    """Write the plan: new versions for live records, in-place scrubs for tombstones, one audit row each."""
+    """Write the plan: new versions for live records, in-place scrubs for tombstones, one audit row each.
+
+    Every prepared first sync becomes unusable in the same transaction (server/prepared.py): a copy
+    built before holds the text this erases.
+    """
+    if plan:
+        bump_generation(conn)
     ctx = WriteContext(conn, actor, PRIVACY_DEVICE, set(), seq)
     live = [c for c in plan if not c.deleted]
     ctx.load([c.id for c in live])

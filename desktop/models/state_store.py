@@ -19,6 +19,7 @@ from desktop.models.raw import raw_cursor
 _TABLE = SyncState.__tablename__
 _GET = f"SELECT value FROM {_TABLE} WHERE key = ?"
 _SET = f"INSERT INTO {_TABLE} (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+SET_STATE = _SET  # for a caller on its own DB-API connection (a prepared first sync's copy)
 
 
 def get_value(session: Session, key: str, default: str | None = None) -> str | None:

@@ -124,7 +124,7 @@ class SyncEngine:
         with self.db.write() as session:
             state.set_value(session, state.LAST_SUCCESS, self.now().isoformat())
             state.set_value(session, state.SYNC_UNFINISHED, None)
-        if result.pulled >= REFRESH_STATISTICS_AFTER:
+        if result.pulled - result.prepared >= REFRESH_STATISTICS_AFTER:  # a prepared copy brings its own
             self.db.refresh_statistics()  # the tables changed shape: let the planner see it
         if result.erased or result.wiped:
             replica.scrub_files(self.db)  # last: nothing written after it brings old pages back into the WAL

@@ -34,6 +34,7 @@ class SyncResult:
     erased: bool = False  # pulled text the server erased: scrub the files afterwards
     wiped: bool = False  # removed a team's data this user may no longer keep
     handed_back: int = 0  # records given back to a server restored from a backup
+    prepared: int = 0  # records of the server's prepared copy the first sync began with (desktop.sync.prepared)
     changes: Changes = field(default_factory=Changes)
     rejections: list[str] = field(default_factory=list)
 

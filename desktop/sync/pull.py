@@ -18,6 +18,7 @@ from desktop.sync import state
 from desktop.sync.client import SyncClient, page_may_erase
 from desktop.sync.outcome import ConfirmMassDelete, SyncAborted, SyncResult, is_mass_delete
 from desktop.sync.pages import pages_after
+from desktop.sync.prepared import take_prepared
 
 
 def local_rows(db: Database) -> int:
@@ -48,6 +49,9 @@ def pull(db: Database, client: SyncClient, limit: int, confirm: ConfirmMassDelet
             # The summary says nothing newer is visible and this sync sent nothing (a refused mutation can
             # still leave a conflict record behind): an idle sync saves the round trip.
             return
+        if cursor == 0 and not bulk and take_prepared(db, client, result, progress, cancel):
+            with db.read() as session:
+                cursor = state.get_int(session, state.CURSOR)
         if cursor == 0 and not bulk:
             with db.write() as session:
                 bulk = replica.start_bulk_load(session)

@@ -7,6 +7,7 @@ import time
 
 import orjson
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi.responses import FileResponse
 from sqlalchemy import Connection, Engine
 
 from desktop.domain.protocol import MIN_CLIENT_SCHEMA_VERSION, PULL_DEFAULT_LIMIT, PULL_MAX_LIMIT
@@ -14,13 +15,15 @@ from server import metrics, restore
 from server.access import pushing_user
 from server.cpr_guard import refuse_cpr
 from server.deps import CurrentUser, current_user, engine, json_response
-from server.pull import CursorTooOld, pull_page, snapshot, summary
+from server.prepared import PreparedCopies, generation, key_for
+from server.pull import CursorTooOld, horizon, pull_page, snapshot, summary
 from server.push import Gap, apply_push
 from server.schemas import PullResponse, PushRequest, PushResponse, SummaryResponse, errors
 from server.security import iso, utcnow
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1/sync", tags=["sync"])
+NO_COPY = {"code": "no_prepared_copy", "message": "Ingen forberedt kopi: synkronisér side for side."}
 TOO_OLD = {"code": "client_too_old", "message": "Denne version af Feltbog er for gammel. Opdatér programmet."}
 
 
@@ -74,6 +77,47 @@ def pull(
                                   "message": "Serveren kræver en fuld synkronisering."}) from None
     _observe_page(started, body)
     return Response(content=body, media_type="application/json")
+
+
+@router.get("/prepared", responses={**errors(401, 404, 422), 202: {"description": "A copy is being prepared"}})
+def prepared(
+    request: Request,
+    schema: str = Query(..., min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_]+$"),
+    user: CurrentUser = Depends(current_user),
+    db: Engine = Depends(engine),
+) -> Response:
+    """A prepared first sync of the user's teams (server/prepared.py), for a laptop at migration ``schema``.
+
+    200: the laptop database file, gzip-compressed, with its cursor, record
+    count and SHA-256 (of the compressed bytes sent) in ``X-Feltbog-*`` headers;
+    the laptop then pulls the pages after that cursor. 202: none is ready, one
+    is being prepared: sync page by page this time. 404: none for these teams
+    (too few records, turned off, or built for another version of the app).
+    """
+    settings = request.app.state.settings
+    copies: PreparedCopies = request.app.state.prepared
+    teams = sorted(user.teams)
+    with snapshot(db) as conn:
+        stats = summary(conn, teams)
+        era = int(restore.era_state(conn)[0]["era"])
+        floor = horizon(conn)
+        current = generation(conn)
+    if not teams or not settings.prepared_min_records or sum(stats["counts"].values()) < settings.prepared_min_records:
+        raise HTTPException(404, NO_COPY)
+    key = key_for(era, current, teams)
+    copies.tidy(era, current)
+    copy = copies.newest(key)
+    usable = copy is not None and copy.cursor >= floor
+    if not usable or int(stats["cursor"]) - copy.cursor > settings.prepared_max_lag:  # type: ignore[union-attr]
+        copies.start_build(key, teams, era, current)  # a fresher one for the next laptop
+    if copy is None or not usable:
+        return json_response({"code": "preparing", "message": "En forberedt kopi er på vej."}, 202)
+    if copy.schema != schema:
+        raise HTTPException(404, NO_COPY)
+    log.info("prepared copy", extra={"records": copy.records, "cursor": copy.cursor, "bytes": copy.size})
+    return FileResponse(copy.path, media_type="application/vnd.sqlite3", headers={
+        "Content-Encoding": "gzip", "X-Feltbog-Cursor": str(copy.cursor), "X-Feltbog-Records": str(copy.records),
+        "X-Feltbog-Sha256": copy.sha256, "X-Feltbog-Schema": copy.schema, "Cache-Control": "no-store"})
 
 
 def _observe_page(started: float, body: bytes) -> None:

@@ -1,0 +1,59 @@
+"""A first sync from a prepared copy: download the team's replica, copy it in, then pull what is newer.
+
+See :mod:`server.prepared` and :mod:`desktop.models.replica.prepared`. Only
+a laptop that holds no record and no search entry takes a copy (work made
+before the first sign-in has just been pushed, and it syncs page by page),
+and never an encrypted one: the download would lie unencrypted on the disk.
+Whatever goes wrong with a copy (none ready, another app version, a damaged
+download, a table of another shape) the pull simply goes on page by page.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from desktop.cancel import CancelToken, Progress
+from desktop.models import replica
+from desktop.models.db import Database, head_revision
+from desktop.sync import state
+from desktop.sync.client import SyncClient
+from desktop.sync.errors import SyncError, SyncErrorKind
+from desktop.sync.outcome import SyncResult
+
+log = logging.getLogger(__name__)
+SUFFIX = ".prepared"  # the download, beside the database in the data folder
+
+
+def take_prepared(db: Database, client: SyncClient, result: SyncResult, progress: Progress,
+                  cancel: CancelToken) -> bool:
+    """Install the server's prepared copy if this laptop may; True if it did (the cursor is then the copy's)."""
+    if db.path is None or db.encrypted:
+        return False
+    with db.read() as session:
+        if not replica.can_install_prepared(session):
+            return False
+    download = db.path.with_name(db.path.name + SUFFIX)
+    try:
+        progress(0, 0, "prepared")
+        described = client.prepared(head_revision(), download)
+        if described is None:
+            return False
+        cancel.check()
+        progress(0, described["records"], "prepared")
+        changes = replica.install_prepared(db, download, {state.CURSOR: str(described["cursor"])})
+    except replica.PreparedCopyRefused as exc:
+        log.info("Not using the prepared copy (%s); syncing page by page", exc)
+        return False
+    except SyncError as exc:
+        if exc.kind is not SyncErrorKind.PROTOCOL:
+            raise
+        log.warning("The prepared copy could not be used (%s); syncing page by page", exc)
+        return False
+    finally:
+        download.unlink(missing_ok=True)
+    result.pulled += described["records"]
+    result.prepared = described["records"]
+    result.changes = result.changes | changes
+    progress(described["records"], described["records"], "prepared")
+    log.info("First sync from a prepared copy: %d records up to %d", described["records"], described["cursor"])
+    return True

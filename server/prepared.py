@@ -1,0 +1,217 @@
+"""Prepared first syncs: a team's replica built once per team set and cursor, downloaded by every new laptop.
+
+A first sync of a large job centre (135,000 records) costs the laptop about
+ten seconds of CPU page by page; a prepared copy (Anki's "full sync" idea)
+is built once by :mod:`server.prepare_build` in a child process, with the
+app's own storage code, and copied in by each new laptop in about a second
+(:mod:`desktop.models.replica.prepared`), which then pulls the pages after
+the copy's cursor as usual.
+
+Files live in a folder (``FELTBOG_PREPARED_FOLDER``), two per copy:
+``<key>-<cursor>.sqlite.gz`` (compressed once, at build time) and its
+``.json`` description. The key is a hash of the server's era, the erasure
+generation and the sorted team ids: a restore (new era) or an erasure or
+retention run (a new generation, :func:`bump_generation`) makes every older
+copy unreachable, and :meth:`PreparedCopies.tidy` deletes such files the
+next time a copy is asked for, so erased text does not stay behind. A copy
+older than the tombstone horizon is never served.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from server.tables import Counter
+
+log = logging.getLogger(__name__)
+
+GENERATION = "prepared_generation"  # counters row: bumped by every erasure and retention run
+BUILD_TIMEOUT_SECONDS = 3600
+STALE_MARKER_SECONDS = 2 * BUILD_TIMEOUT_SECONDS  # a marker this old was left by a process that died
+
+
+@dataclass(frozen=True)
+class PreparedCopy:
+    """One ready copy: the compressed file and what it holds."""
+
+    path: Path
+    key: str
+    cursor: int
+    records: int
+    schema: str
+    sha256: str  # of the compressed file, as sent (gzip's own CRC covers what it unpacks to)
+    size: int  # compressed bytes
+    era: int
+    generation: int
+
+
+def generation(conn: Connection) -> int:
+    """The erasure generation (0 before the first erasure)."""
+    return int(conn.execute(select(Counter.value).where(Counter.name == GENERATION)).scalar() or 0)
+
+
+def bump_generation(conn: Connection) -> None:
+    """Make every prepared copy unusable (called in the transaction of an erasure or a retention run)."""
+    if not conn.execute(update(Counter).where(Counter.name == GENERATION).values(value=Counter.value + 1)).rowcount:
+        conn.execute(insert(Counter).values(name=GENERATION, value=1))
+
+
+def key_for(era: int, generation: int, teams: list[str]) -> str:
+    """The file name stem shared by every copy for this team set in this era and generation."""
+    text = f"{era}:{generation}:{','.join(sorted(teams))}"
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+class PreparedCopies:
+    """The folder of prepared copies, and the builds running in this process."""
+
+    def __init__(self, folder: Path, database_url: str) -> None:
+        self.folder = folder
+        self.database_url = database_url
+        self._lock = threading.Lock()
+        self._building: set[str] = set()
+
+    def newest(self, key: str) -> PreparedCopy | None:
+        """The ready copy with the highest cursor for ``key``, if any."""
+        best: PreparedCopy | None = None
+        for copy in self._described():
+            if copy.key == key and (best is None or copy.cursor > best.cursor):
+                best = copy
+        return best
+
+    def tidy(self, era: int, generation: int, keep: PreparedCopy | None = None) -> None:
+        """Delete copies of another era or an older generation, and older copies of ``keep``'s key."""
+        for copy in self._described():
+            stale = copy.era != era or copy.generation < generation
+            superseded = keep is not None and copy.key == keep.key and copy.cursor < keep.cursor
+            if stale or superseded:
+                with contextlib.suppress(OSError):
+                    copy.path.unlink()
+                    copy.path.with_suffix("").with_suffix(".json").unlink()
+
+    def building(self, key: str) -> bool:
+        """True while a build for ``key`` runs (in this process or, by its marker, in another)."""
+        with self._lock:
+            if key in self._building:
+                return True
+        marker = self.folder / f"{key}.building"
+        try:
+            return time.time() - marker.stat().st_mtime < STALE_MARKER_SECONDS
+        except OSError:
+            return False
+
+    def start_build(self, key: str, teams: list[str], era: int, generation: int) -> bool:
+        """Build a copy for ``teams`` in the background unless one is being built; True if this started one."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        marker = self.folder / f"{key}.building"
+        with self._lock:
+            if key in self._building:
+                return False
+            if marker.exists() and time.time() - marker.stat().st_mtime < STALE_MARKER_SECONDS:
+                return False
+            marker.unlink(missing_ok=True)
+            try:  # one builder per key across this machine's server processes
+                os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+            except FileExistsError:
+                return False
+            self._building.add(key)
+        thread = threading.Thread(target=self._build, args=(key, teams, era, generation, marker),
+                                  name=f"prepare-{key[:8]}", daemon=True)
+        thread.start()
+        return True
+
+    def wait(self, timeout: float = BUILD_TIMEOUT_SECONDS) -> None:
+        """Wait until this process's builds are done (tests and benchmarks)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if not self._building:
+                    return
+            time.sleep(0.05)
+
+    def _build(self, key: str, teams: list[str], era: int, generation: int, marker: Path) -> None:
+        started = time.perf_counter()
+        work = self.folder / f"{key}.work"
+        try:
+            work.mkdir(exist_ok=True)
+            out = work / "replica.sqlite"
+            out.unlink(missing_ok=True)
+            # The app's storage code runs in a child process: a build is seconds of CPU that would
+            # otherwise hold this process's interpreter, and the database URL goes by environment (it
+            # may hold a password, which a command line shows to every user of the machine).
+            done = subprocess.run(
+                [sys.executable, "-m", "server.prepare_build", "--teams", ",".join(teams), "--out", str(out)],
+                env={**os.environ, "FELTBOG_SERVER_DB": self.database_url}, capture_output=True, text=True,
+                timeout=BUILD_TIMEOUT_SECONDS, check=False,
+            )
+            if done.returncode != 0:
+                log.error("Preparing a first sync failed: %s", done.stderr.strip()[-2000:])
+                return
+            built = json.loads(done.stdout.strip().splitlines()[-1])
+            copy = self._store(out, key, built, era, generation)
+            self.tidy(era, generation, keep=copy)
+            log.info("prepared", extra={"records": copy.records, "cursor": copy.cursor, "bytes": copy.size,
+                                        "prepare_ms": round((time.perf_counter() - started) * 1000)})
+        except Exception:
+            log.exception("Preparing a first sync failed")
+        finally:
+            for leftover in work.glob("*") if work.exists() else ():
+                leftover.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                work.rmdir()
+            marker.unlink(missing_ok=True)
+            with self._lock:
+                self._building.discard(key)
+
+    def _store(self, built_file: Path, key: str, built: dict[str, Any], era: int, generation: int) -> PreparedCopy:
+        """Compress the built file beside its final name, describe it, then move both into place."""
+        import gzip
+
+        stem = f"{key}-{int(built['cursor'])}"
+        partial = self.folder / f"{stem}.sqlite.gz.partial"
+        with built_file.open("rb") as source, gzip.open(partial, "wb", compresslevel=6) as target:
+            while chunk := source.read(1 << 20):
+                target.write(chunk)
+        digest = hashlib.sha256()
+        with partial.open("rb") as compressed:
+            while chunk := compressed.read(1 << 20):
+                digest.update(chunk)
+        final = self.folder / f"{stem}.sqlite.gz"
+        copy = PreparedCopy(path=final, key=key, cursor=int(built["cursor"]), records=int(built["records"]),
+                            schema=str(built["schema"]), sha256=digest.hexdigest(), size=partial.stat().st_size,
+                            era=era, generation=generation)
+        description = {name: getattr(copy, name) for name in
+                       ("key", "cursor", "records", "schema", "sha256", "size", "era", "generation")}
+        (self.folder / f"{stem}.json.partial").write_text(json.dumps(description), encoding="utf-8")
+        os.replace(partial, final)
+        os.replace(self.folder / f"{stem}.json.partial", self.folder / f"{stem}.json")  # last: now it is ready
+        return copy
+
+    def _described(self) -> list[PreparedCopy]:
+        copies: list[PreparedCopy] = []
+        if not self.folder.is_dir():
+            return copies
+        for description in self.folder.glob("*.json"):
+            data_file = description.with_suffix(".sqlite.gz")
+            try:
+                data = json.loads(description.read_text(encoding="utf-8"))
+                if not data_file.is_file():
+                    continue
+                copies.append(PreparedCopy(path=data_file, **{k: data[k] for k in (
+                    "key", "cursor", "records", "schema", "sha256", "size", "era", "generation")}))
+            except (OSError, ValueError, KeyError, TypeError):
+                log.warning("Ignoring an unreadable prepared copy description: %s", description.name)
+        return copies

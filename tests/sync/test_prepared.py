@@ -1,0 +1,226 @@
+"""A prepared first sync (server/prepared.py): one copy per team set, copied into each new laptop.
+
+Against the real server on SQLite and PostgreSQL, with the real child process
+that builds the copy: a laptop that starts from the copy must hold exactly
+what a laptop that synced page by page holds, row for row, index for index
+and in the search index (the same documents in the same order), before and
+after later changes. Whatever is wrong with a copy, the sync goes on page by
+page and loses nothing.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from typing import Any
+
+import pytest
+
+from desktop.models import Database
+from desktop.models.db import head_revision
+from desktop.models.search import search
+from desktop.sync import prepared as prepared_sync
+from desktop.sync.client import SyncClient
+from tests.support.live_server import LiveServer, make_database_url
+from tests.sync.conftest import BACKENDS, _skip_without_postgres
+from tests.sync.harness import Device
+from tests.sync.test_first_load import _indexes, _search_index, _server_with_history, _tables, _whole
+
+
+@pytest.fixture(params=BACKENDS)
+def server(request, tmp_path_factory):
+    """The test server with prepared copies for any team with a record, kept in a folder of the test's own."""
+    _skip_without_postgres(request.param)
+    folder = tmp_path_factory.mktemp("prepared")
+    settings = {"prepared_min_records": 1, "prepared_max_lag": 1_000, "prepared_folder": folder}
+    with make_database_url(request.param, tmp_path_factory.mktemp("db")) as url, \
+            LiveServer(url, settings=settings) as live:
+        live.prepared_folder = folder
+        yield live
+
+
+def _copies(server: LiveServer) -> list[dict[str, Any]]:
+    return [json.loads(p.read_text()) for p in sorted(server.prepared_folder.glob("*.json"))]
+
+
+def _prepare(server: LiveServer, device: Device) -> dict[str, Any]:
+    """Ask for a copy as a new laptop would (202: being prepared), wait for it, return its description."""
+    client = device.service.client()
+    assert client.prepared(head_revision(), device.folder / "probe") is None
+    server.app.state.prepared.wait(120)
+    (copy,) = _copies(server)
+    return copy
+
+
+def _edit(server: LiveServer, name: str) -> None:
+    """Another laptop renames a company and deletes another (both after any copy made so far)."""
+    username, password = server.user("consultant")
+    client = SyncClient(server.url)
+    device = f"editor-{abs(hash(name))}"
+    token = client.login(username, password, device)["token"]
+    client = SyncClient(server.url, lambda: token)
+    page = client.pull(0, 5_000)
+    live = [c for c in page["changes"] if c["entity"] == "company" and c["op"] == "upsert"]
+    renamed, gone = live[-1], live[-2]
+    answer = client.push(device, [
+        {"mutation_id": 1, "entity": "company", "id": renamed["id"], "op": "upsert",
+         "base_version": renamed["version"], "fields": {"name": name}},
+        {"mutation_id": 2, "entity": "company", "id": gone["id"], "op": "delete",
+         "base_version": gone["version"], "fields": {}},
+    ])
+    assert not answer.get("rejected"), answer
+
+
+def _no_copy(monkeypatch) -> None:
+    monkeypatch.setattr("desktop.sync.pull.take_prepared", lambda *args: False)
+
+
+def test_a_laptop_from_the_prepared_copy_equals_one_synced_page_by_page(server, bulk_load, make_device, monkeypatch):
+    _server_with_history(server, bulk_load)
+    first = make_device("first", pull_limit=25)
+    copy = _prepare(server, first)
+    assert copy["records"] > 120 and copy["cursor"] > 0
+
+    copied = make_device("copied", pull_limit=25)
+    result = copied.sync()
+    assert result.prepared and result.verified and result.pulled == copy["records"]
+    assert not (copied.folder / "feltbog.sqlite.prepared").exists()  # the download is gone
+    with monkeypatch.context() as patch:
+        _no_copy(patch)
+        paged = make_device("paged", pull_limit=25)
+        assert not paged.sync().prepared
+    assert _tables(copied.db) == _tables(paged.db)
+    assert _search_index(copied.db) == _search_index(paged.db)
+    assert _indexes(copied.db) == _indexes(paged.db) == _indexes(Database(None))
+    _whole(copied.db)
+    with copied.db.read() as session:
+        assert any(hit.entity == "company" for hit in search(session, "ændret tomrer"))
+        stats = session.connection().exec_driver_sql("SELECT count(*) FROM sqlite_stat1").scalar()
+    assert stats  # the planner's statistics came along
+
+    # Later changes come page by page after the copy's cursor, to both alike; both laptops keep working.
+    _edit(server, "Vesthimmerlands Smedie")
+    assert copied.sync().verified and paged.sync().verified
+    late = make_device("late", pull_limit=25)
+    late_result = late.sync()
+    assert late_result.prepared and late_result.verified  # the copy, then the pages after it
+    assert _tables(copied.db) == _tables(paged.db) == _tables(late.db)
+    assert _search_index(copied.db) == _search_index(paged.db) == _search_index(late.db)
+    copied.ops.create_company(name="Løgstør Bådeværft", city="Løgstør")
+    assert copied.sync().verified and paged.sync().verified
+    with paged.db.read() as session:
+        assert [h.entity for h in search(session, "løgstør bådeværft")] == ["company"]
+    _whole(copied.db)
+
+
+def test_a_copy_far_behind_is_prepared_again_and_the_old_one_goes(server, bulk_load, make_device):
+    bulk_load(60)
+    first = make_device("first")
+    old = _prepare(server, first)
+    server.app.state.settings = server.app.state.settings.model_copy(update={"prepared_max_lag": 0})
+    _edit(server, "Aars Tømrer")
+    laptop = make_device("laptop")
+    assert laptop.sync().prepared  # the old copy still serves, and a newer one is started
+    server.app.state.prepared.wait(120)
+    (new,) = _copies(server)
+    assert new["cursor"] > old["cursor"]
+    assert len(list(server.prepared_folder.glob("*.sqlite.gz"))) == 1
+
+
+def test_an_erasure_makes_every_copy_unusable_and_deletes_it(server, bulk_load, make_device):
+    from server.erasure import erase_person
+    from server.personal_data import Person
+
+    bulk_load(40)
+    first = make_device("first")
+    company = first.ops.create_company(name="Aars Auto", city="Aars").id
+    first.ops.create_visit(company, participants="Bente Ørskov", body="Talte med Bente Ørskov om et fleksjob.")
+    assert first.sync().verified
+    _prepare(server, first)
+    old = next(server.prepared_folder.glob("*.sqlite.gz")).name
+    assert b"Bente" in gzip.decompress(next(server.prepared_folder.glob("*.sqlite.gz")).read_bytes())
+
+    with server.engine.begin() as conn:
+        assert erase_person(conn, Person(name="Bente Ørskov"), actor=None)["records"] == 1
+    laptop = make_device("laptop")
+    result = laptop.sync()
+    assert not result.prepared and result.verified  # page by page while a new copy is made
+    server.app.state.prepared.wait(120)
+    copies = _copies(server)
+    assert len(copies) == 1 and copies[0]["generation"] == 1
+    files = list(server.prepared_folder.glob("*.sqlite.gz"))
+    assert [f.name for f in files] != [old]  # the old generation's file is gone
+    assert b"Bente" not in gzip.decompress(files[0].read_bytes())
+
+
+def test_a_damaged_download_is_not_used_and_the_sync_goes_on_page_by_page(server, bulk_load, make_device):
+    bulk_load(40)
+    first = make_device("first")
+    _prepare(server, first)
+    (data,) = server.prepared_folder.glob("*.sqlite.gz")
+    content = bytearray(gzip.decompress(data.read_bytes()))
+    content[-100] ^= 0xFF  # one flipped byte: the SHA-256 no longer matches
+    data.write_bytes(gzip.compress(bytes(content)))
+    laptop = make_device("laptop")
+    result = laptop.sync()
+    assert not result.prepared and result.verified and result.pulled >= 40
+    assert not (laptop.folder / "feltbog.sqlite.prepared").exists()
+
+
+def test_work_made_before_the_first_sign_in_syncs_page_by_page_and_is_kept(server, bulk_load, make_device, tmp_path):
+    from desktop.credentials import Credentials
+    from desktop.models import Operations
+    from desktop.sync.service import SyncService
+
+    bulk_load(40)
+    _prepare(server, make_device("first"))
+    db = Database.in_folder(tmp_path / "offline")
+    service = SyncService(db, Credentials(account=f"token-{tmp_path.name}-offline"))
+    Operations(db, service.actor()).create_company(name="Fjerritslev Maskinfabrik", city="Fjerritslev")
+    service.login(server.url, *server.user("consultant"), device_name="offline")
+    result = service.sync()
+    assert not result.prepared and result.verified and result.pulled >= 40
+    with db.read() as session:
+        assert [h.entity for h in search(session, "fjerritslev maskin")] == ["company"]
+    db.close()
+
+
+def test_another_app_version_and_another_team_get_no_copy(server, bulk_load, make_device, make_device_for_team,
+                                                          tmp_path):
+    bulk_load(40)
+    first = make_device("first")
+    _prepare(server, first)
+    client = first.service.client()
+    assert client.prepared("0001_initial_schema", tmp_path / "old") is None  # 404: built for another version
+    assert not (tmp_path / "old").exists()
+
+    other_team = server.new_team("Jobcenter Vesthimmerland")
+    stranger = make_device_for_team(tmp_path / "stranger", other_team)
+    stranger.ops.create_company(name="Aars Auto", city="Aars")
+    result = stranger.sync()
+    assert not result.prepared and result.verified
+    assert set(stranger.records("company")) and all(
+        r["name"] == "Aars Auto" for r in stranger.records("company").values())  # never the other team's
+    stranger.close()
+
+
+def test_small_teams_get_no_copy(bulk_load, make_device, tmp_path_factory):
+    with make_database_url("sqlite", tmp_path_factory.mktemp("small")) as url, \
+            LiveServer(url, settings={"prepared_min_records": 1_000}) as live:
+        username, password = live.user("consultant")
+        laptop = Device(tmp_path_factory.mktemp("laptop") / "laptop", live.url, username, password)
+        laptop.ops.create_company(name="Aars Auto", city="Aars")
+        assert laptop.sync().verified
+        assert laptop.service.client().prepared(head_revision(), laptop.folder / "x") is None
+        assert not live.app.state.prepared.folder.exists()  # nothing was built
+        laptop.close()
+
+
+def test_a_copy_of_another_shape_is_refused_and_the_download_removed(server, bulk_load, make_device, monkeypatch):
+    bulk_load(40)
+    _prepare(server, make_device("first"))
+    monkeypatch.setattr("desktop.models.replica.prepared.schema_revision", lambda path: "9999_from_the_future")
+    laptop = make_device("laptop")
+    result = laptop.sync()
+    assert not result.prepared and result.verified and result.pulled >= 40
+    assert not (laptop.folder / ("feltbog.sqlite" + prepared_sync.SUFFIX)).exists()
