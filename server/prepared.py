@@ -40,7 +40,29 @@ log = logging.getLogger(__name__)
 
 GENERATION = "prepared_generation"  # counters row: bumped by every erasure and retention run
 BUILD_TIMEOUT_SECONDS = 3600
-STALE_MARKER_SECONDS = 2 * BUILD_TIMEOUT_SECONDS  # a marker this old was left by a process that died
+STALE_MARKER_SECONDS = 2 * BUILD_TIMEOUT_SECONDS  # a marker this old is ignored even if its process id is taken
+
+
+def _alive(marker: Path) -> bool:
+    """True if the build ``marker`` names still runs: its process exists (or it was made a moment ago)."""
+    try:
+        age = time.time() - marker.stat().st_mtime
+        text = marker.read_text(encoding="utf-8").strip()
+    except OSError:
+        return False
+    if age > STALE_MARKER_SECONDS:
+        return False
+    if not text.isdigit():
+        return age < 60  # made, its process not started yet
+    if sys.platform == "win32":
+        return True  # os.kill there ends the process; the marker's age decides
+    try:
+        os.kill(int(text), 0)
+    except ProcessLookupError:
+        return False  # the server stopped during a build: start again
+    except OSError:
+        return True  # there, but another user's
+    return True
 
 
 @dataclass(frozen=True)
@@ -107,11 +129,7 @@ class PreparedCopies:
         with self._lock:
             if key in self._building:
                 return True
-        marker = self.folder / f"{key}.building"
-        try:
-            return time.time() - marker.stat().st_mtime < STALE_MARKER_SECONDS
-        except OSError:
-            return False
+        return _alive(self.folder / f"{key}.building")
 
     def start_build(self, key: str, teams: list[str], era: int, generation: int) -> bool:
         """Build a copy for ``teams`` in the background unless one is being built; True if this started one."""
@@ -120,7 +138,7 @@ class PreparedCopies:
         with self._lock:
             if key in self._building:
                 return False
-            if marker.exists() and time.time() - marker.stat().st_mtime < STALE_MARKER_SECONDS:
+            if _alive(marker):
                 return False
             marker.unlink(missing_ok=True)
             try:  # one builder per key across this machine's server processes
@@ -152,15 +170,23 @@ class PreparedCopies:
             # The app's storage code runs in a child process: a build is seconds of CPU that would
             # otherwise hold this process's interpreter, and the database URL goes by environment (it
             # may hold a password, which a command line shows to every user of the machine).
-            done = subprocess.run(
+            with subprocess.Popen(
                 [sys.executable, "-m", "server.prepare_build", "--teams", ",".join(teams), "--out", str(out)],
-                env={**os.environ, "FELTBOG_SERVER_DB": self.database_url}, capture_output=True, text=True,
-                timeout=BUILD_TIMEOUT_SECONDS, check=False,
-            )
-            if done.returncode != 0:
-                log.error("Preparing a first sync failed: %s", done.stderr.strip()[-2000:])
+                env={**os.environ, "FELTBOG_SERVER_DB": self.database_url}, stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE, text=True,
+            ) as child:
+                marker.write_text(str(child.pid), encoding="utf-8")  # a server restarted meanwhile sees it end
+                try:
+                    stdout, stderr = child.communicate(timeout=BUILD_TIMEOUT_SECONDS)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+                    child.communicate()
+                    log.error("Preparing a first sync took more than %d s; stopped", BUILD_TIMEOUT_SECONDS)
+                    return
+            if child.returncode != 0:
+                log.error("Preparing a first sync failed: %s", stderr.strip()[-2000:])
                 return
-            built = json.loads(done.stdout.strip().splitlines()[-1])
+            built = json.loads(stdout.strip().splitlines()[-1])
             copy = self._store(out, key, built, era, generation)
             self.tidy(era, generation, keep=copy)
             log.info("prepared", extra={"records": copy.records, "cursor": copy.cursor, "bytes": copy.size,

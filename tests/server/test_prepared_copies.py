@@ -1,0 +1,58 @@
+"""The server's folder of prepared first syncs (server/prepared.py): which copy serves, which go, who builds."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+from server.prepared import PreparedCopies, key_for
+
+
+def _copy(folder, key: str, cursor: int, era: int = 1, generation: int = 0) -> None:
+    (folder / f"{key}-{cursor}.sqlite.gz").write_bytes(b"data")
+    (folder / f"{key}-{cursor}.json").write_text(json.dumps({
+        "key": key, "cursor": cursor, "records": 10, "schema": "0009", "sha256": "x", "size": 4, "era": era,
+        "generation": generation}))
+
+
+def test_the_key_depends_on_era_generation_and_the_set_of_teams_not_their_order():
+    assert key_for(1, 0, ["b", "a"]) == key_for(1, 0, ["a", "b"])
+    assert len({key_for(1, 0, ["a"]), key_for(2, 0, ["a"]), key_for(1, 1, ["a"]), key_for(1, 0, ["a", "b"])}) == 4
+
+
+def test_the_newest_copy_serves_and_tidying_removes_older_and_stale_ones(tmp_path):
+    copies = PreparedCopies(tmp_path, "sqlite://")
+    mine, other = key_for(1, 0, ["a"]), key_for(1, 0, ["b"])
+    _copy(tmp_path, mine, 10)
+    _copy(tmp_path, mine, 20)
+    _copy(tmp_path, other, 5)
+    _copy(tmp_path, key_for(0, 0, ["a"]), 30, era=0)  # from before a restore
+    (tmp_path / "broken.json").write_text("{not json")
+    (tmp_path / f"{mine}-99.json").write_text(json.dumps({"key": mine}))  # described, no data file
+    newest = copies.newest(mine)
+    assert newest is not None and newest.cursor == 20
+    copies.tidy(era=1, generation=0, keep=newest)
+    assert sorted(p.name for p in tmp_path.glob("*.sqlite.gz")) == sorted([f"{mine}-20.sqlite.gz",
+                                                                           f"{other}-5.sqlite.gz"])
+    copies.tidy(era=1, generation=1)  # an erasure: every copy of generation 0 goes
+    assert not list(tmp_path.glob("*.sqlite.gz"))
+    assert copies.newest(mine) is None
+
+
+def test_a_build_marker_of_a_process_that_ended_does_not_block_a_new_build(tmp_path):
+    copies = PreparedCopies(tmp_path, "sqlite://")
+    key = key_for(1, 0, ["a"])
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    marker = tmp_path / f"{key}.building"
+    marker.write_text(ended.stdout.strip())
+    assert not copies.building(key)  # the server stopped during that build
+    marker.write_text(str(os.getpid()))
+    assert copies.building(key)  # a build that runs
+    marker.write_text("")
+    assert copies.building(key)  # just made, its process not started yet
+    old = time.time() - 120
+    os.utime(marker, (old, old))
+    assert not copies.building(key)
