@@ -336,9 +336,9 @@ def daily_only(n: int, backend: str, rounds: int, trees: list[str], profile: Pat
     tmp = Path(tempfile.mkdtemp(prefix="feltbog-daily-bench-"))
     child_script = Path(__file__).resolve().parent / "daily_child.py"
     figures = []
-    prepared = tmp / "prepared"
+    # No prepared copy here: its build would run in the background during the rounds.
     with make_database_url(backend, tmp) as url, \
-            ServerProcess(url, log=tmp / "server.log", env={"FELTBOG_PREPARED_FOLDER": str(prepared)}) as server:
+            ServerProcess(url, log=tmp / "server.log", env={"FELTBOG_PREPARED_MIN_RECORDS": "0"}) as server:
         consultants = [server.users[server.user("consultant")[0]] for _ in range(8)]
         items = job_centre(n, server.team_id, consultants)
         loader = load_server(server, items)
