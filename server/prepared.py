@@ -133,17 +133,24 @@ class PreparedCopies:
 
     def start_build(self, key: str, teams: list[str], era: int, generation: int) -> bool:
         """Build a copy for ``teams`` in the background unless one is being built; True if this started one."""
-        self.folder.mkdir(parents=True, exist_ok=True)
         marker = self.folder / f"{key}.building"
         with self._lock:
             if key in self._building:
                 return False
             if _alive(marker):
                 return False
-            marker.unlink(missing_ok=True)
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                marker.unlink(missing_ok=True)
+            except OSError as exc:  # a folder it may not write: laptops sync page by page, no 500 for them
+                log.error("Cannot prepare first syncs in %s: %s", self.folder, exc)
+                return False
             try:  # one builder per key across this machine's server processes
                 os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
             except FileExistsError:
+                return False
+            except OSError as exc:
+                log.error("Cannot prepare first syncs in %s: %s", self.folder, exc)
                 return False
             self._building.add(key)
         thread = threading.Thread(target=self._build, args=(key, teams, era, generation, marker),
