@@ -21,6 +21,7 @@ from desktop.models.db import head_revision
 from desktop.models.search import search
 from desktop.sync import prepared as prepared_sync
 from desktop.sync.client import SyncClient
+from desktop.sync.errors import SyncError, SyncErrorKind
 from tests.support.live_server import LiveServer, make_database_url
 from tests.sync.conftest import BACKENDS, _skip_without_postgres
 from tests.sync.harness import Device
@@ -220,6 +221,36 @@ def test_a_copy_of_another_shape_is_refused_and_the_download_removed(server, bul
     bulk_load(40)
     _prepare(server, make_device("first"))
     monkeypatch.setattr("desktop.models.replica.prepared.schema_revision", lambda path: "9999_from_the_future")
+    laptop = make_device("laptop")
+    result = laptop.sync()
+    assert not result.prepared and result.verified and result.pulled >= 40
+    assert not (laptop.folder / ("feltbog.sqlite" + prepared_sync.SUFFIX)).exists()
+
+
+def test_a_server_that_cannot_keep_copies_still_gives_a_first_sync_page_by_page(server, bulk_load, make_device,
+                                                                                tmp_path):
+    bulk_load(40)
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    server.app.state.prepared.folder = blocked  # e.g. a folder the service's user may not write to
+    client = make_device("probe").service.client()
+    assert client.prepared(head_revision(), tmp_path / "probe") is None  # no copy, and no server error
+    laptop = make_device("laptop")
+    result = laptop.sync()
+    assert not result.prepared and result.verified and result.pulled >= 40
+
+
+@pytest.mark.parametrize("failure", [SyncError(SyncErrorKind.SERVER, "HTTP 503", 503),
+                                     OSError(28, "No space left on device")])
+def test_a_failed_download_of_the_optional_copy_falls_back_to_page_by_page(server, bulk_load, make_device,
+                                                                           monkeypatch, failure):
+    bulk_load(40)
+
+    def fail(self, schema, dest):
+        dest.write_bytes(b"half a download")
+        raise failure
+
+    monkeypatch.setattr(SyncClient, "prepared", fail)
     laptop = make_device("laptop")
     result = laptop.sync()
     assert not result.prepared and result.verified and result.pulled >= 40
