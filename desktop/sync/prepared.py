@@ -26,6 +26,16 @@ log = logging.getLogger(__name__)
 SUFFIX = ".prepared"  # the download, beside the database in the data folder
 
 
+def drop_download(db: Database) -> None:
+    """Remove a download an earlier sync left behind (the app was closed mid-download or mid-copy).
+
+    It is the team's replica in plain text: once the laptop has synced on, nothing else would
+    remove it, and the erased text it holds would outlive an erasure.
+    """
+    if db.path is not None:
+        db.path.with_name(db.path.name + SUFFIX).unlink(missing_ok=True)
+
+
 def take_prepared(db: Database, client: SyncClient, result: SyncResult, progress: Progress,
                   cancel: CancelToken) -> bool:
     """Install the server's prepared copy if this laptop may; True if it did (the cursor is then the copy's)."""

@@ -255,3 +255,15 @@ def test_a_failed_download_of_the_optional_copy_falls_back_to_page_by_page(serve
     result = laptop.sync()
     assert not result.prepared and result.verified and result.pulled >= 40
     assert not (laptop.folder / ("feltbog.sqlite" + prepared_sync.SUFFIX)).exists()
+
+
+def test_a_download_left_behind_by_a_stopped_app_is_removed_by_the_next_sync(server, bulk_load, make_device):
+    bulk_load(40)
+    laptop = make_device("laptop")
+    assert laptop.sync().verified
+    # The app was closed (or the laptop died) mid-download or mid-copy: the plaintext copy, with text an
+    # erasure may later remove from the replica, must not stay in the data folder for good.
+    leftover = laptop.folder / ("feltbog.sqlite" + prepared_sync.SUFFIX)
+    leftover.write_bytes(b"Talte med Bente Orskov om et fleksjob.")
+    assert laptop.sync().verified
+    assert not leftover.exists()
