@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
 
 from server.tables import Counter
 
@@ -114,15 +114,26 @@ class PreparedCopies:
                 best = copy
         return best
 
-    def tidy(self, era: int, generation: int, keep: PreparedCopy | None = None) -> None:
-        """Delete copies of another era or an older generation, and older copies of ``keep``'s key."""
+    def tidy(self, era: int | None, generation: int, keep: PreparedCopy | None = None) -> None:
+        """Delete copies of another era (None: any era stays) or an older generation, and older copies of
+        ``keep``'s key."""
         for copy in self._described():
-            stale = copy.era != era or copy.generation < generation
+            stale = (era is not None and copy.era != era) or copy.generation < generation
             superseded = keep is not None and copy.key == keep.key and copy.cursor < keep.cursor
             if stale or superseded:
                 with contextlib.suppress(OSError):
                     copy.path.unlink()
                     copy.path.with_suffix("").with_suffix(".json").unlink()
+
+    def drop_erased(self, db: Engine) -> None:
+        """Delete, now, every copy built before the last erasure or retention run: they hold the text it replaced.
+
+        Called once such a run has committed (API, console, CLI) and after each build (one that read
+        before the run may finish after it); otherwise the files stayed until a new laptop asked.
+        """
+        with db.connect() as conn:
+            current = generation(conn)
+        self.tidy(None, current)
 
     def building(self, key: str) -> bool:
         """True while a build for ``key`` runs (in this process or, by its marker, in another)."""
@@ -131,8 +142,11 @@ class PreparedCopies:
                 return True
         return _alive(self.folder / f"{key}.building")
 
-    def start_build(self, key: str, teams: list[str], era: int, generation: int) -> bool:
-        """Build a copy for ``teams`` in the background unless one is being built; True if this started one."""
+    def start_build(self, key: str, teams: list[str], era: int, generation: int, db: Engine) -> bool:
+        """Build a copy for ``teams`` in the background unless one is being built; True if this started one.
+
+        ``db``, the server's database, is asked after the build whether an erasure ran meanwhile.
+        """
         marker = self.folder / f"{key}.building"
         with self._lock:
             if key in self._building:
@@ -153,7 +167,7 @@ class PreparedCopies:
                 log.error("Cannot prepare first syncs in %s: %s", self.folder, exc)
                 return False
             self._building.add(key)
-        thread = threading.Thread(target=self._build, args=(key, teams, era, generation, marker),
+        thread = threading.Thread(target=self._build, args=(key, teams, era, generation, marker, db),
                                   name=f"prepare-{key[:8]}", daemon=True)
         thread.start()
         return True
@@ -167,7 +181,7 @@ class PreparedCopies:
                     return
             time.sleep(0.05)
 
-    def _build(self, key: str, teams: list[str], era: int, generation: int, marker: Path) -> None:
+    def _build(self, key: str, teams: list[str], era: int, generation: int, marker: Path, db: Engine) -> None:
         started = time.perf_counter()
         work = self.folder / f"{key}.work"
         try:
@@ -196,6 +210,7 @@ class PreparedCopies:
             built = json.loads(stdout.strip().splitlines()[-1])
             copy = self._store(out, key, built, era, generation)
             self.tidy(era, generation, keep=copy)
+            self.drop_erased(db)  # stored after an erasure that committed while it read: it goes now
             log.info("prepared", extra={"records": copy.records, "cursor": copy.cursor, "bytes": copy.size,
                                         "prepare_ms": round((time.perf_counter() - started) * 1000)})
         except Exception:

@@ -109,7 +109,7 @@ def prepared(
     copy = copies.newest(key)
     usable = copy is not None and copy.cursor >= floor
     if not usable or int(stats["cursor"]) - copy.cursor > settings.prepared_max_lag:  # type: ignore[union-attr]
-        copies.start_build(key, teams, era, current)  # a fresher one for the next laptop
+        copies.start_build(key, teams, era, current, db)  # a fresher one for the next laptop
     if copy is None or not usable:
         return json_response({"code": "preparing", "message": "En forberedt kopi er på vej."}, 202)
     if copy.schema != schema:

@@ -267,3 +267,22 @@ def test_a_download_left_behind_by_a_stopped_app_is_removed_by_the_next_sync(ser
     leftover.write_bytes(b"Talte med Bente Orskov om et fleksjob.")
     assert laptop.sync().verified
     assert not leftover.exists()
+
+
+def test_an_erasure_deletes_the_copies_that_hold_the_erased_text_at_once(server, bulk_load, make_device):
+    import requests
+
+    bulk_load(40)
+    first = make_device("first")
+    company = first.ops.create_company(name="Aars Auto", city="Aars").id
+    first.ops.create_visit(company, participants="Bente Ørskov", body="Talte med Bente Ørskov om et fleksjob.")
+    assert first.sync().verified
+    _prepare(server, first)
+    assert list(server.prepared_folder.glob("*.sqlite.gz"))
+    admin, _password = server.user("admin")
+    answer = requests.post(f"{server.url}/api/v1/admin/personal-data/erase", json={"name": "Bente Ørskov"},
+                           headers={"Authorization": f"Bearer {server.token(admin)}"}, timeout=30)
+    assert answer.status_code == 200 and answer.json()["records"] == 1
+    # Gone now, not when (if ever) the next new laptop asks for a copy.
+    assert not list(server.prepared_folder.glob("*.sqlite.gz"))
+    assert not list(server.prepared_folder.glob("*.json"))
