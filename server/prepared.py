@@ -41,6 +41,9 @@ log = logging.getLogger(__name__)
 GENERATION = "prepared_generation"  # counters row: bumped by every erasure and retention run
 BUILD_TIMEOUT_SECONDS = 3600
 STALE_MARKER_SECONDS = 2 * BUILD_TIMEOUT_SECONDS  # a marker this old is ignored even if its process id is taken
+# A build that failed is not tried again for this long: each new laptop's request (or a client asking in a
+# loop) would otherwise start the same failing build, seconds to minutes of CPU each time.
+RETRY_AFTER_FAILURE_SECONDS = 15 * 60
 
 
 def _alive(marker: Path) -> bool:
@@ -105,6 +108,7 @@ class PreparedCopies:
         self.database_url = database_url
         self._lock = threading.Lock()
         self._building: set[str] = set()
+        self._failed: dict[str, float] = {}  # key -> time.monotonic() of its last failed build
 
     def newest(self, key: str) -> PreparedCopy | None:
         """The ready copy with the highest cursor for ``key``, if any."""
@@ -151,6 +155,9 @@ class PreparedCopies:
         with self._lock:
             if key in self._building:
                 return False
+            failed = self._failed.get(key)
+            if failed is not None and time.monotonic() - failed < RETRY_AFTER_FAILURE_SECONDS:
+                return False
             if _alive(marker):
                 return False
             try:
@@ -184,6 +191,7 @@ class PreparedCopies:
     def _build(self, key: str, teams: list[str], era: int, generation: int, marker: Path, db: Engine) -> None:
         started = time.perf_counter()
         work = self.folder / f"{key}.work"
+        done = False
         try:
             work.mkdir(exist_ok=True)
             out = work / "replica.sqlite"
@@ -209,6 +217,7 @@ class PreparedCopies:
                 return
             built = json.loads(stdout.strip().splitlines()[-1])
             copy = self._store(out, key, built, era, generation)
+            done = True
             self.tidy(era, generation, keep=copy)
             self.drop_erased(db)  # stored after an erasure that committed while it read: it goes now
             log.info("prepared", extra={"records": copy.records, "cursor": copy.cursor, "bytes": copy.size,
@@ -223,6 +232,10 @@ class PreparedCopies:
             marker.unlink(missing_ok=True)
             with self._lock:
                 self._building.discard(key)
+                if done:
+                    self._failed.pop(key, None)
+                else:
+                    self._failed[key] = time.monotonic()
 
     def _store(self, built_file: Path, key: str, built: dict[str, Any], era: int, generation: int) -> PreparedCopy:
         """Compress the built file beside its final name, describe it, then move both into place."""

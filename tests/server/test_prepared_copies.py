@@ -56,3 +56,19 @@ def test_a_build_marker_of_a_process_that_ended_does_not_block_a_new_build(tmp_p
     old = time.time() - 120
     os.utime(marker, (old, old))
     assert not copies.building(key)
+
+
+def test_a_build_that_failed_is_not_started_again_at_once(tmp_path):
+    from sqlalchemy import create_engine
+
+    # The child cannot read this database: the build fails. Every new laptop's (or a looping client's)
+    # request would otherwise start the same failing build again, each seconds of CPU.
+    copies = PreparedCopies(tmp_path / "prepared", f"sqlite:///{tmp_path}/missing/server.sqlite")
+    engine = create_engine("sqlite://")
+    key = key_for(1, 0, ["a"])
+    assert copies.start_build(key, ["a"], 1, 0, engine)
+    copies.wait(120)
+    assert not list((tmp_path / "prepared").glob("*.sqlite.gz"))
+    assert not copies.start_build(key, ["a"], 1, 0, engine)
+    assert copies.start_build(key_for(1, 0, ["b"]), ["b"], 1, 0, engine)  # another team set is not held back
+    copies.wait(120)
