@@ -243,22 +243,32 @@ class PreparedCopies:
 
         stem = f"{key}-{int(built['cursor'])}"
         partial = self.folder / f"{stem}.sqlite.gz.partial"
-        with built_file.open("rb") as source, gzip.open(partial, "wb", compresslevel=6) as target:
-            while chunk := source.read(1 << 20):
-                target.write(chunk)
-        digest = hashlib.sha256()
-        with partial.open("rb") as compressed:
-            while chunk := compressed.read(1 << 20):
-                digest.update(chunk)
+        described = self.folder / f"{stem}.json.partial"
         final = self.folder / f"{stem}.sqlite.gz"
-        copy = PreparedCopy(path=final, key=key, cursor=int(built["cursor"]), records=int(built["records"]),
-                            schema=str(built["schema"]), sha256=digest.hexdigest(), size=partial.stat().st_size,
-                            era=era, generation=generation)
-        description = {name: getattr(copy, name) for name in
-                       ("key", "cursor", "records", "schema", "sha256", "size", "era", "generation")}
-        (self.folder / f"{stem}.json.partial").write_text(json.dumps(description), encoding="utf-8")
-        os.replace(partial, final)
-        os.replace(self.folder / f"{stem}.json.partial", self.folder / f"{stem}.json")  # last: now it is ready
+        left = [partial, described]
+        try:
+            with built_file.open("rb") as source, gzip.open(partial, "wb", compresslevel=6) as target:
+                while chunk := source.read(1 << 20):
+                    target.write(chunk)
+            digest = hashlib.sha256()
+            with partial.open("rb") as compressed:
+                while chunk := compressed.read(1 << 20):
+                    digest.update(chunk)
+            copy = PreparedCopy(path=final, key=key, cursor=int(built["cursor"]), records=int(built["records"]),
+                                schema=str(built["schema"]), sha256=digest.hexdigest(),
+                                size=partial.stat().st_size, era=era, generation=generation)
+            description = {name: getattr(copy, name) for name in
+                           ("key", "cursor", "records", "schema", "sha256", "size", "era", "generation")}
+            described.write_text(json.dumps(description), encoding="utf-8")
+            os.replace(partial, final)
+            left.append(final)  # in place, not described yet
+            os.replace(described, self.folder / f"{stem}.json")  # last: now it is ready
+        except BaseException:
+            # A full disk (or a stop) leaves nothing behind: no tidy would ever find a half copy, which
+            # holds the team's text and the room the next build needs.
+            for name in left:
+                name.unlink(missing_ok=True)
+            raise
         return copy
 
     def _described(self) -> list[PreparedCopy]:

@@ -72,3 +72,37 @@ def test_a_build_that_failed_is_not_started_again_at_once(tmp_path):
     assert not copies.start_build(key, ["a"], 1, 0, engine)
     assert copies.start_build(key_for(1, 0, ["b"]), ["b"], 1, 0, engine)  # another team set is not held back
     copies.wait(120)
+
+
+def test_a_copy_that_cannot_be_stored_leaves_no_partial_file(tmp_path, monkeypatch):
+    import gzip
+
+    copies = PreparedCopies(tmp_path, "sqlite://")
+    built = tmp_path / "replica.sqlite"
+    built.write_bytes(b"Talte med Bente Orskov om et fleksjob." * 1000)
+    real_open = gzip.open
+
+    class Full:
+        def __init__(self, path, mode, compresslevel):
+            self.file = real_open(path, mode, compresslevel=compresslevel)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.file.close()
+
+        def write(self, chunk):
+            self.file.write(chunk)
+            self.file.flush()
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(gzip, "open", Full)
+    key = key_for(1, 0, ["a"])
+    try:
+        copies._store(built, key, {"cursor": 7, "records": 1, "schema": "0009"}, 1, 0)
+    except OSError:
+        pass
+    else:
+        raise AssertionError("the full disk went unnoticed")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["replica.sqlite"]  # no half copy stays (nor fills it)
