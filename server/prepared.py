@@ -128,6 +128,14 @@ class PreparedCopies:
                 with contextlib.suppress(OSError):
                     copy.path.unlink()
                     copy.path.with_suffix("").with_suffix(".json").unlink()
+        # A server stopped mid-build leaves its work behind (the replica unencrypted, text an erasure may
+        # have replaced since); nothing else would remove it once no build of that key runs again.
+        for work in self.folder.glob("*.work") if self.folder.is_dir() else ():
+            if not self.building(work.name.removesuffix(".work")):
+                with contextlib.suppress(OSError):
+                    for leftover in work.glob("*"):
+                        leftover.unlink()
+                    work.rmdir()
 
     def drop_erased(self, db: Engine) -> None:
         """Delete, now, every copy built before the last erasure or retention run: they hold the text it replaced.

@@ -106,3 +106,15 @@ def test_a_copy_that_cannot_be_stored_leaves_no_partial_file(tmp_path, monkeypat
     else:
         raise AssertionError("the full disk went unnoticed")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["replica.sqlite"]  # no half copy stays (nor fills it)
+
+
+def test_tidying_removes_the_work_of_a_build_a_stopped_server_left_behind(tmp_path):
+    copies = PreparedCopies(tmp_path, "sqlite://")
+    stopped, running = key_for(1, 0, ["a"]), key_for(1, 0, ["b"])
+    for key in (stopped, running):
+        (tmp_path / f"{key}.work").mkdir()
+        (tmp_path / f"{key}.work" / "replica.sqlite").write_bytes(b"the team's text, unencrypted")
+    (tmp_path / f"{running}.building").write_text(str(os.getpid()))
+    copies.tidy(era=1, generation=1)  # e.g. after an erasure: the stopped build's key is never built again
+    assert not (tmp_path / f"{stopped}.work").exists()
+    assert (tmp_path / f"{running}.work" / "replica.sqlite").exists()  # a build that runs keeps its work
