@@ -109,6 +109,9 @@ class PreparedCopies:
         self._lock = threading.Lock()
         self._building: set[str] = set()
         self._failed: dict[str, float] = {}  # key -> time.monotonic() of its last failed build
+        # The app migration this server's builds produce, learned from its last build (None until one ran):
+        # a copy of another one was built before an update and is built again, not served to nobody.
+        self.schema: str | None = None
 
     def newest(self, key: str) -> PreparedCopy | None:
         """The ready copy with the highest cursor for ``key``, if any."""
@@ -224,6 +227,7 @@ class PreparedCopies:
                 log.error("Preparing a first sync failed: %s", stderr.strip()[-2000:])
                 return
             built = json.loads(stdout.strip().splitlines()[-1])
+            self.schema = str(built["schema"])
             copy = self._store(out, key, built, era, generation)
             done = True
             self.tidy(era, generation, keep=copy)

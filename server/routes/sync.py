@@ -113,6 +113,8 @@ def prepared(
     if copy is None or not usable:
         return json_response({"code": "preparing", "message": "En forberedt kopi er på vej."}, 202)
     if copy.schema != schema:
+        if copy.schema != copies.schema:  # built before an update of the app (or not known since a restart)
+            copies.start_build(key, teams, era, current, db)
         raise HTTPException(404, NO_COPY)
     log.info("prepared copy", extra={"records": copy.records, "cursor": copy.cursor, "bytes": copy.size})
     return FileResponse(copy.path, media_type="application/vnd.sqlite3", headers={

@@ -286,3 +286,15 @@ def test_an_erasure_deletes_the_copies_that_hold_the_erased_text_at_once(server,
     # Gone now, not when (if ever) the next new laptop asks for a copy.
     assert not list(server.prepared_folder.glob("*.sqlite.gz"))
     assert not list(server.prepared_folder.glob("*.json"))
+
+
+def test_a_copy_built_before_an_upgrade_of_the_app_is_built_again(server, bulk_load, make_device):
+    bulk_load(40)
+    _prepare(server, make_device("first"))
+    (description,) = server.prepared_folder.glob("*.json")
+    old = json.loads(description.read_text())
+    description.write_text(json.dumps({**old, "schema": "0001_initial_schema"}))  # as the server before the update
+    server.app.state.prepared.schema = None  # and restarted since
+    assert not make_device("laptop").sync().prepared  # page by page this time (the copy is of another version)
+    server.app.state.prepared.wait(120)
+    assert make_device("next").sync().prepared  # not only once the team made max_lag changes
