@@ -134,7 +134,7 @@ class PreparedCopies:
         # A server stopped mid-build leaves its work behind (the replica unencrypted, text an erasure may
         # have replaced since); nothing else would remove it once no build of that key runs again.
         for work in self.folder.glob("*.work") if self.folder.is_dir() else ():
-            if not self.building(work.name.removesuffix(".work")):
+            if not self.building(work.name.split(".")[0]):
                 with contextlib.suppress(OSError):
                     for leftover in work.glob("*"):
                         leftover.unlink()
@@ -201,7 +201,9 @@ class PreparedCopies:
 
     def _build(self, key: str, teams: list[str], era: int, generation: int, marker: Path, db: Engine) -> None:
         started = time.perf_counter()
-        work = self.folder / f"{key}.work"
+        # A folder of its own: two server processes that both took a stale marker over must not build
+        # into (or delete, or compress) one file.
+        work = self.folder / f"{key}.{os.getpid()}.{threading.get_ident()}.work"
         done = False
         try:
             work.mkdir(exist_ok=True)

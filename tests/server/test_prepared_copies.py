@@ -118,3 +118,18 @@ def test_tidying_removes_the_work_of_a_build_a_stopped_server_left_behind(tmp_pa
     copies.tidy(era=1, generation=1)  # e.g. after an erasure: the stopped build's key is never built again
     assert not (tmp_path / f"{stopped}.work").exists()
     assert (tmp_path / f"{running}.work" / "replica.sqlite").exists()  # a build that runs keeps its work
+
+
+def test_a_build_never_touches_the_work_of_another_builder_of_the_same_key(tmp_path):
+    from sqlalchemy import create_engine
+
+    # Two server processes can both take a stale marker over (each sees it stale, removes it, makes its
+    # own): the builds then ran in one work folder, one deleting or compressing the other's half-built file.
+    copies = PreparedCopies(tmp_path, f"sqlite:///{tmp_path}/missing/server.sqlite")
+    key = key_for(1, 0, ["a"])
+    other = tmp_path / f"{key}.work"
+    other.mkdir()
+    (other / "replica.sqlite").write_bytes(b"another process's build, half done")
+    assert copies.start_build(key, ["a"], 1, 0, create_engine("sqlite://"))
+    copies.wait(120)
+    assert (other / "replica.sqlite").read_bytes() == b"another process's build, half done"
