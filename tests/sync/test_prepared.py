@@ -298,3 +298,22 @@ def test_a_copy_built_before_an_upgrade_of_the_app_is_built_again(server, bulk_l
     assert not make_device("laptop").sync().prepared  # page by page this time (the copy is of another version)
     server.app.state.prepared.wait(120)
     assert make_device("next").sync().prepared  # not only once the team made max_lag changes
+
+
+def test_a_copy_that_fails_midway_leaves_nothing_and_the_sync_goes_on_page_by_page(server, bulk_load, make_device,
+                                                                                   monkeypatch):
+    bulk_load(40)
+    _prepare(server, make_device("first"))
+    # The disk fills during the copy (it needs room for the download and the whole copy in the WAL;
+    # page by page needs far less): here the cursor's write fails after every table was copied.
+    monkeypatch.setattr("desktop.models.replica.prepared.SET_STATE", "INSERT INTO no_such_table VALUES (?, ?)")
+    laptop = make_device("laptop")
+    result = laptop.sync()
+    assert not result.prepared and result.verified and result.pulled >= 40
+    with monkeypatch.context() as patch:
+        _no_copy(patch)
+        paged = make_device("paged")
+        assert paged.sync().verified
+    assert _tables(laptop.db) == _tables(paged.db)
+    assert _search_index(laptop.db) == _search_index(paged.db)  # the search index dropped in the copy came back
+    _whole(laptop.db)
