@@ -12,9 +12,12 @@ Files live in a folder (``FELTBOG_PREPARED_FOLDER``), two per copy:
 ``.json`` description. The key is a hash of the server's era, the erasure
 generation and the sorted team ids: a restore (new era) or an erasure or
 retention run (a new generation, :func:`bump_generation`) makes every older
-copy unreachable, and :meth:`PreparedCopies.tidy` deletes such files the
-next time a copy is asked for, so erased text does not stay behind. A copy
-older than the tombstone horizon is never served.
+copy unreachable. :meth:`PreparedCopies.drop_erased` deletes the copies an
+erasure or retention run made stale as soon as it has committed (and after
+a build that read before it), so erased text does not stay behind;
+:meth:`PreparedCopies.tidy` also deletes them, and a stopped build's work,
+whenever a copy is asked for. A copy older than the tombstone horizon is
+never served.
 """
 
 from __future__ import annotations
