@@ -26,9 +26,11 @@ from server.config import (
     ConfigError,
     Settings,
     load_settings,
+    prepared_folder,
 )
 from server.db import checkpoint, make_engine, migrate
 from server.metrics import MULTIPROCESS_VARIABLE
+from server.prepared import PreparedCopies
 from server.store import audit_origin
 
 DB_HELP = "database URL, e.g. postgresql+psycopg://user@host/feltbog (default: SQLite in the user data folder)"
@@ -254,6 +256,8 @@ def run_admin(args: argparse.Namespace) -> int:
     finally:
         if args.command in ("erase-person", "apply-retention"):
             checkpoint(engine)  # SQLite: the erased text leaves the WAL too
+            if getattr(args, "prepared_folder", None) is not None:  # and the prepared first syncs built before
+                PreparedCopies(args.prepared_folder, args.db).drop_erased(engine)
         engine.dispose()
     return 0
 
@@ -353,6 +357,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.mode == "admin":
         args.db, args.retention_years = settings.database_url, settings.retention_years
+        args.prepared_folder = prepared_folder(settings)
         if "database_url" not in settings.model_fields_set:  # no --db, FELTBOG_SERVER_DB or settings file
             default_file = Path(settings.database_url.removeprefix("sqlite:///"))
             if not default_file.is_file():

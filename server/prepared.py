@@ -12,9 +12,12 @@ Files live in a folder (``FELTBOG_PREPARED_FOLDER``), two per copy:
 ``.json`` description. The key is a hash of the server's era, the erasure
 generation and the sorted team ids: a restore (new era) or an erasure or
 retention run (a new generation, :func:`bump_generation`) makes every older
-copy unreachable, and :meth:`PreparedCopies.tidy` deletes such files the
-next time a copy is asked for, so erased text does not stay behind. A copy
-older than the tombstone horizon is never served.
+copy unreachable. :meth:`PreparedCopies.drop_erased` deletes the copies an
+erasure or retention run made stale as soon as it has committed (and after
+a build that read before it), so erased text does not stay behind;
+:meth:`PreparedCopies.tidy` also deletes them, and a stopped build's work,
+whenever a copy is asked for. A copy older than the tombstone horizon is
+never served.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
 
 from server.tables import Counter
 
@@ -41,6 +44,9 @@ log = logging.getLogger(__name__)
 GENERATION = "prepared_generation"  # counters row: bumped by every erasure and retention run
 BUILD_TIMEOUT_SECONDS = 3600
 STALE_MARKER_SECONDS = 2 * BUILD_TIMEOUT_SECONDS  # a marker this old is ignored even if its process id is taken
+# A build that failed is not tried again for this long: each new laptop's request (or a client asking in a
+# loop) would otherwise start the same failing build, seconds to minutes of CPU each time.
+RETRY_AFTER_FAILURE_SECONDS = 15 * 60
 
 
 def _alive(marker: Path) -> bool:
@@ -105,6 +111,10 @@ class PreparedCopies:
         self.database_url = database_url
         self._lock = threading.Lock()
         self._building: set[str] = set()
+        self._failed: dict[str, float] = {}  # key -> time.monotonic() of its last failed build
+        # The app migration this server's builds produce, learned from its last build (None until one ran):
+        # a copy of another one was built before an update and is built again, not served to nobody.
+        self.schema: str | None = None
 
     def newest(self, key: str) -> PreparedCopy | None:
         """The ready copy with the highest cursor for ``key``, if any."""
@@ -114,15 +124,34 @@ class PreparedCopies:
                 best = copy
         return best
 
-    def tidy(self, era: int, generation: int, keep: PreparedCopy | None = None) -> None:
-        """Delete copies of another era or an older generation, and older copies of ``keep``'s key."""
+    def tidy(self, era: int | None, generation: int, keep: PreparedCopy | None = None) -> None:
+        """Delete copies of another era (None: any era stays) or an older generation, and older copies of
+        ``keep``'s key."""
         for copy in self._described():
-            stale = copy.era != era or copy.generation < generation
+            stale = (era is not None and copy.era != era) or copy.generation < generation
             superseded = keep is not None and copy.key == keep.key and copy.cursor < keep.cursor
             if stale or superseded:
                 with contextlib.suppress(OSError):
                     copy.path.unlink()
                     copy.path.with_suffix("").with_suffix(".json").unlink()
+        # A server stopped mid-build leaves its work behind (the replica unencrypted, text an erasure may
+        # have replaced since); nothing else would remove it once no build of that key runs again.
+        for work in self.folder.glob("*.work") if self.folder.is_dir() else ():
+            if not self.building(work.name.split(".")[0]):
+                with contextlib.suppress(OSError):
+                    for leftover in work.glob("*"):
+                        leftover.unlink()
+                    work.rmdir()
+
+    def drop_erased(self, db: Engine) -> None:
+        """Delete, now, every copy built before the last erasure or retention run: they hold the text it replaced.
+
+        Called once such a run has committed (API, console, CLI) and after each build (one that read
+        before the run may finish after it); otherwise the files stayed until a new laptop asked.
+        """
+        with db.connect() as conn:
+            current = generation(conn)
+        self.tidy(None, current)
 
     def building(self, key: str) -> bool:
         """True while a build for ``key`` runs (in this process or, by its marker, in another)."""
@@ -131,22 +160,35 @@ class PreparedCopies:
                 return True
         return _alive(self.folder / f"{key}.building")
 
-    def start_build(self, key: str, teams: list[str], era: int, generation: int) -> bool:
-        """Build a copy for ``teams`` in the background unless one is being built; True if this started one."""
-        self.folder.mkdir(parents=True, exist_ok=True)
+    def start_build(self, key: str, teams: list[str], era: int, generation: int, db: Engine) -> bool:
+        """Build a copy for ``teams`` in the background unless one is being built; True if this started one.
+
+        ``db``, the server's database, is asked after the build whether an erasure ran meanwhile.
+        """
         marker = self.folder / f"{key}.building"
         with self._lock:
             if key in self._building:
                 return False
+            failed = self._failed.get(key)
+            if failed is not None and time.monotonic() - failed < RETRY_AFTER_FAILURE_SECONDS:
+                return False
             if _alive(marker):
                 return False
-            marker.unlink(missing_ok=True)
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                marker.unlink(missing_ok=True)
+            except OSError as exc:  # a folder it may not write: laptops sync page by page, no 500 for them
+                log.error("Cannot prepare first syncs in %s: %s", self.folder, exc)
+                return False
             try:  # one builder per key across this machine's server processes
                 os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
             except FileExistsError:
                 return False
+            except OSError as exc:
+                log.error("Cannot prepare first syncs in %s: %s", self.folder, exc)
+                return False
             self._building.add(key)
-        thread = threading.Thread(target=self._build, args=(key, teams, era, generation, marker),
+        thread = threading.Thread(target=self._build, args=(key, teams, era, generation, marker, db),
                                   name=f"prepare-{key[:8]}", daemon=True)
         thread.start()
         return True
@@ -160,9 +202,12 @@ class PreparedCopies:
                     return
             time.sleep(0.05)
 
-    def _build(self, key: str, teams: list[str], era: int, generation: int, marker: Path) -> None:
+    def _build(self, key: str, teams: list[str], era: int, generation: int, marker: Path, db: Engine) -> None:
         started = time.perf_counter()
-        work = self.folder / f"{key}.work"
+        # A folder of its own: two server processes that both took a stale marker over must not build
+        # into (or delete, or compress) one file.
+        work = self.folder / f"{key}.{os.getpid()}.{threading.get_ident()}.work"
+        done = False
         try:
             work.mkdir(exist_ok=True)
             out = work / "replica.sqlite"
@@ -187,8 +232,11 @@ class PreparedCopies:
                 log.error("Preparing a first sync failed: %s", stderr.strip()[-2000:])
                 return
             built = json.loads(stdout.strip().splitlines()[-1])
+            self.schema = str(built["schema"])
             copy = self._store(out, key, built, era, generation)
+            done = True
             self.tidy(era, generation, keep=copy)
+            self.drop_erased(db)  # stored after an erasure that committed while it read: it goes now
             log.info("prepared", extra={"records": copy.records, "cursor": copy.cursor, "bytes": copy.size,
                                         "prepare_ms": round((time.perf_counter() - started) * 1000)})
         except Exception:
@@ -201,6 +249,10 @@ class PreparedCopies:
             marker.unlink(missing_ok=True)
             with self._lock:
                 self._building.discard(key)
+                if done:
+                    self._failed.pop(key, None)
+                else:
+                    self._failed[key] = time.monotonic()
 
     def _store(self, built_file: Path, key: str, built: dict[str, Any], era: int, generation: int) -> PreparedCopy:
         """Compress the built file beside its final name, describe it, then move both into place."""
@@ -208,22 +260,32 @@ class PreparedCopies:
 
         stem = f"{key}-{int(built['cursor'])}"
         partial = self.folder / f"{stem}.sqlite.gz.partial"
-        with built_file.open("rb") as source, gzip.open(partial, "wb", compresslevel=6) as target:
-            while chunk := source.read(1 << 20):
-                target.write(chunk)
-        digest = hashlib.sha256()
-        with partial.open("rb") as compressed:
-            while chunk := compressed.read(1 << 20):
-                digest.update(chunk)
+        described = self.folder / f"{stem}.json.partial"
         final = self.folder / f"{stem}.sqlite.gz"
-        copy = PreparedCopy(path=final, key=key, cursor=int(built["cursor"]), records=int(built["records"]),
-                            schema=str(built["schema"]), sha256=digest.hexdigest(), size=partial.stat().st_size,
-                            era=era, generation=generation)
-        description = {name: getattr(copy, name) for name in
-                       ("key", "cursor", "records", "schema", "sha256", "size", "era", "generation")}
-        (self.folder / f"{stem}.json.partial").write_text(json.dumps(description), encoding="utf-8")
-        os.replace(partial, final)
-        os.replace(self.folder / f"{stem}.json.partial", self.folder / f"{stem}.json")  # last: now it is ready
+        left = [partial, described]
+        try:
+            with built_file.open("rb") as source, gzip.open(partial, "wb", compresslevel=6) as target:
+                while chunk := source.read(1 << 20):
+                    target.write(chunk)
+            digest = hashlib.sha256()
+            with partial.open("rb") as compressed:
+                while chunk := compressed.read(1 << 20):
+                    digest.update(chunk)
+            copy = PreparedCopy(path=final, key=key, cursor=int(built["cursor"]), records=int(built["records"]),
+                                schema=str(built["schema"]), sha256=digest.hexdigest(),
+                                size=partial.stat().st_size, era=era, generation=generation)
+            description = {name: getattr(copy, name) for name in
+                           ("key", "cursor", "records", "schema", "sha256", "size", "era", "generation")}
+            described.write_text(json.dumps(description), encoding="utf-8")
+            os.replace(partial, final)
+            left.append(final)  # in place, not described yet
+            os.replace(described, self.folder / f"{stem}.json")  # last: now it is ready
+        except BaseException:
+            # A full disk (or a stop) leaves nothing behind: no tidy would ever find a half copy, which
+            # holds the team's text and the room the next build needs.
+            for name in left:
+                name.unlink(missing_ok=True)
+            raise
         return copy
 
     def _described(self) -> list[PreparedCopy]:

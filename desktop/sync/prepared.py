@@ -5,7 +5,8 @@ a laptop that holds no record and no search entry takes a copy (work made
 before the first sign-in has just been pushed, and it syncs page by page),
 and never an encrypted one: the download would lie unencrypted on the disk.
 Whatever goes wrong with a copy (none ready, another app version, a damaged
-download, a table of another shape) the pull simply goes on page by page.
+download, a server error on its route, no room for the download, a table of
+another shape) the pull simply goes on page by page.
 """
 
 from __future__ import annotations
@@ -23,6 +24,16 @@ from desktop.sync.outcome import SyncResult
 
 log = logging.getLogger(__name__)
 SUFFIX = ".prepared"  # the download, beside the database in the data folder
+
+
+def drop_download(db: Database) -> None:
+    """Remove a download an earlier sync left behind (the app was closed mid-download or mid-copy).
+
+    It is the team's replica in plain text: once the laptop has synced on, nothing else would
+    remove it, and the erased text it holds would outlive an erasure.
+    """
+    if db.path is not None:
+        db.path.with_name(db.path.name + SUFFIX).unlink(missing_ok=True)
 
 
 def take_prepared(db: Database, client: SyncClient, result: SyncResult, progress: Progress,
@@ -49,9 +60,14 @@ def take_prepared(db: Database, client: SyncClient, result: SyncResult, progress
         log.info("Not using the prepared copy (%s); syncing page by page", exc)
         return False
     except SyncError as exc:
-        if exc.kind is not SyncErrorKind.PROTOCOL:
+        # The copy is optional: a server error on its route (a folder it cannot write, a file tidied away
+        # mid-answer) must not stop the first sync; the pages tell whether the server itself is down.
+        if exc.kind not in (SyncErrorKind.PROTOCOL, SyncErrorKind.SERVER):
             raise
         log.warning("The prepared copy could not be used (%s); syncing page by page", exc)
+        return False
+    except OSError as exc:  # writing the download (a full disk): removed below, the pages need less room
+        log.warning("The prepared copy could not be stored (%s); syncing page by page", exc)
         return False
     finally:
         download.unlink(missing_ok=True)

@@ -18,7 +18,7 @@ from desktop.sync import state
 from desktop.sync.client import SyncClient, page_may_erase
 from desktop.sync.outcome import ConfirmMassDelete, SyncAborted, SyncResult, is_mass_delete
 from desktop.sync.pages import pages_after
-from desktop.sync.prepared import take_prepared
+from desktop.sync.prepared import drop_download, take_prepared
 
 
 def local_rows(db: Database) -> int:
@@ -41,6 +41,7 @@ def pull(db: Database, client: SyncClient, limit: int, confirm: ConfirmMassDelet
     ends, fails or is cancelled, so the database is whole whenever no sync
     runs; after a crash the next pull carries on and finishes the load.
     """
+    drop_download(db)
     with db.read() as session:
         cursor = state.get_int(session, state.CURSOR)
         bulk = replica.bulk_load_active(session)

@@ -59,6 +59,7 @@ def privacy_action(ctx: Console = Depends(admin_console), form: FormData = Depen
             return _privacy_page(ctx, given, 400, error=ctx.t("privacy.must_confirm"))
         result = ctx.write(lambda c: erase_person(c, person, actor=ctx.user.id))
         checkpoint(ctx.db)  # SQLite: the erased text leaves the WAL too
+        ctx.request.app.state.prepared.drop_erased(ctx.db)  # and the prepared first syncs built before
         return _privacy_page(ctx, given, erased=result, trail=ctx.read(lambda c: erasure_trail(c, person)))
     return _privacy_page(ctx, given, trail=ctx.read(lambda c: erasure_trail(c, person)))
 
@@ -94,6 +95,7 @@ def retention(ctx: Console = Depends(admin_console), form: FormData = Depends(ch
         return _maintenance_page(ctx, 400, error=exc)
     if not dry_run:
         checkpoint(ctx.db)
+        ctx.request.app.state.prepared.drop_erased(ctx.db)
     return _maintenance_page(ctx, retention=result)
 
 

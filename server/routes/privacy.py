@@ -61,12 +61,14 @@ def export(body: PersonQuery, me: CurrentUser = Depends(admin_user), db: Engine 
 
 
 @router.post("/personal-data/erase")
-def erase(body: EraseRequest, me: CurrentUser = Depends(admin_user), db: Engine = Depends(engine)) -> Any:
+def erase(body: EraseRequest, request: Request, me: CurrentUser = Depends(admin_user),
+          db: Engine = Depends(engine)) -> Any:
     """Anonymise a person's contacts and mentors and replace their mentions (``dry_run``: only list them)."""
     person = _person(body)
     result = run_admin(db, lambda c: erase_person(c, person, dry_run=body.dry_run, actor=me.id))
     if not body.dry_run:
         checkpoint(db)  # SQLite: no old page image with the erased text stays in the WAL
+        request.app.state.prepared.drop_erased(db)  # nor a prepared first sync built before
     return json_response(result)
 
 
@@ -78,6 +80,7 @@ def retention(body: RetentionRequest, request: Request, me: CurrentUser = Depend
     result = run_admin(db, lambda c: apply_retention(c, years, dry_run=body.dry_run, actor=me.id))
     if not body.dry_run:
         checkpoint(db)
+        request.app.state.prepared.drop_erased(db)
     return json_response(result)
 
 

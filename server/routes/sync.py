@@ -109,10 +109,12 @@ def prepared(
     copy = copies.newest(key)
     usable = copy is not None and copy.cursor >= floor
     if not usable or int(stats["cursor"]) - copy.cursor > settings.prepared_max_lag:  # type: ignore[union-attr]
-        copies.start_build(key, teams, era, current)  # a fresher one for the next laptop
+        copies.start_build(key, teams, era, current, db)  # a fresher one for the next laptop
     if copy is None or not usable:
         return json_response({"code": "preparing", "message": "En forberedt kopi er på vej."}, 202)
     if copy.schema != schema:
+        if copy.schema != copies.schema:  # built before an update of the app (or not known since a restart)
+            copies.start_build(key, teams, era, current, db)
         raise HTTPException(404, NO_COPY)
     log.info("prepared copy", extra={"records": copy.records, "cursor": copy.cursor, "bytes": copy.size})
     return FileResponse(copy.path, media_type="application/vnd.sqlite3", headers={

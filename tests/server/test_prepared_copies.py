@@ -56,3 +56,80 @@ def test_a_build_marker_of_a_process_that_ended_does_not_block_a_new_build(tmp_p
     old = time.time() - 120
     os.utime(marker, (old, old))
     assert not copies.building(key)
+
+
+def test_a_build_that_failed_is_not_started_again_at_once(tmp_path):
+    from sqlalchemy import create_engine
+
+    # The child cannot read this database: the build fails. Every new laptop's (or a looping client's)
+    # request would otherwise start the same failing build again, each seconds of CPU.
+    copies = PreparedCopies(tmp_path / "prepared", f"sqlite:///{tmp_path}/missing/server.sqlite")
+    engine = create_engine("sqlite://")
+    key = key_for(1, 0, ["a"])
+    assert copies.start_build(key, ["a"], 1, 0, engine)
+    copies.wait(120)
+    assert not list((tmp_path / "prepared").glob("*.sqlite.gz"))
+    assert not copies.start_build(key, ["a"], 1, 0, engine)
+    assert copies.start_build(key_for(1, 0, ["b"]), ["b"], 1, 0, engine)  # another team set is not held back
+    copies.wait(120)
+
+
+def test_a_copy_that_cannot_be_stored_leaves_no_partial_file(tmp_path, monkeypatch):
+    import gzip
+
+    copies = PreparedCopies(tmp_path, "sqlite://")
+    built = tmp_path / "replica.sqlite"
+    built.write_bytes(b"Talte med Bente Orskov om et fleksjob." * 1000)
+    real_open = gzip.open
+
+    class Full:
+        def __init__(self, path, mode, compresslevel):
+            self.file = real_open(path, mode, compresslevel=compresslevel)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.file.close()
+
+        def write(self, chunk):
+            self.file.write(chunk)
+            self.file.flush()
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(gzip, "open", Full)
+    key = key_for(1, 0, ["a"])
+    try:
+        copies._store(built, key, {"cursor": 7, "records": 1, "schema": "0009"}, 1, 0)
+    except OSError:
+        pass
+    else:
+        raise AssertionError("the full disk went unnoticed")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["replica.sqlite"]  # no half copy stays (nor fills it)
+
+
+def test_tidying_removes_the_work_of_a_build_a_stopped_server_left_behind(tmp_path):
+    copies = PreparedCopies(tmp_path, "sqlite://")
+    stopped, running = key_for(1, 0, ["a"]), key_for(1, 0, ["b"])
+    for key in (stopped, running):
+        (tmp_path / f"{key}.work").mkdir()
+        (tmp_path / f"{key}.work" / "replica.sqlite").write_bytes(b"the team's text, unencrypted")
+    (tmp_path / f"{running}.building").write_text(str(os.getpid()))
+    copies.tidy(era=1, generation=1)  # e.g. after an erasure: the stopped build's key is never built again
+    assert not (tmp_path / f"{stopped}.work").exists()
+    assert (tmp_path / f"{running}.work" / "replica.sqlite").exists()  # a build that runs keeps its work
+
+
+def test_a_build_never_touches_the_work_of_another_builder_of_the_same_key(tmp_path):
+    from sqlalchemy import create_engine
+
+    # Two server processes can both take a stale marker over (each sees it stale, removes it, makes its
+    # own): the builds then ran in one work folder, one deleting or compressing the other's half-built file.
+    copies = PreparedCopies(tmp_path, f"sqlite:///{tmp_path}/missing/server.sqlite")
+    key = key_for(1, 0, ["a"])
+    other = tmp_path / f"{key}.work"
+    other.mkdir()
+    (other / "replica.sqlite").write_bytes(b"another process's build, half done")
+    assert copies.start_build(key, ["a"], 1, 0, create_engine("sqlite://"))
+    copies.wait(120)
+    assert (other / "replica.sqlite").read_bytes() == b"another process's build, half done"

@@ -21,6 +21,7 @@ from desktop.models.db import head_revision
 from desktop.models.search import search
 from desktop.sync import prepared as prepared_sync
 from desktop.sync.client import SyncClient
+from desktop.sync.errors import SyncError, SyncErrorKind
 from tests.support.live_server import LiveServer, make_database_url
 from tests.sync.conftest import BACKENDS, _skip_without_postgres
 from tests.sync.harness import Device
@@ -224,3 +225,95 @@ def test_a_copy_of_another_shape_is_refused_and_the_download_removed(server, bul
     result = laptop.sync()
     assert not result.prepared and result.verified and result.pulled >= 40
     assert not (laptop.folder / ("feltbog.sqlite" + prepared_sync.SUFFIX)).exists()
+
+
+def test_a_server_that_cannot_keep_copies_still_gives_a_first_sync_page_by_page(server, bulk_load, make_device,
+                                                                                tmp_path):
+    bulk_load(40)
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    server.app.state.prepared.folder = blocked  # e.g. a folder the service's user may not write to
+    client = make_device("probe").service.client()
+    assert client.prepared(head_revision(), tmp_path / "probe") is None  # no copy, and no server error
+    laptop = make_device("laptop")
+    result = laptop.sync()
+    assert not result.prepared and result.verified and result.pulled >= 40
+
+
+@pytest.mark.parametrize("failure", [SyncError(SyncErrorKind.SERVER, "HTTP 503", 503),
+                                     OSError(28, "No space left on device")])
+def test_a_failed_download_of_the_optional_copy_falls_back_to_page_by_page(server, bulk_load, make_device,
+                                                                           monkeypatch, failure):
+    bulk_load(40)
+
+    def fail(self, schema, dest):
+        dest.write_bytes(b"half a download")
+        raise failure
+
+    monkeypatch.setattr(SyncClient, "prepared", fail)
+    laptop = make_device("laptop")
+    result = laptop.sync()
+    assert not result.prepared and result.verified and result.pulled >= 40
+    assert not (laptop.folder / ("feltbog.sqlite" + prepared_sync.SUFFIX)).exists()
+
+
+def test_a_download_left_behind_by_a_stopped_app_is_removed_by_the_next_sync(server, bulk_load, make_device):
+    bulk_load(40)
+    laptop = make_device("laptop")
+    assert laptop.sync().verified
+    # The app was closed (or the laptop died) mid-download or mid-copy: the plaintext copy, with text an
+    # erasure may later remove from the replica, must not stay in the data folder for good.
+    leftover = laptop.folder / ("feltbog.sqlite" + prepared_sync.SUFFIX)
+    leftover.write_bytes(b"Talte med Bente Orskov om et fleksjob.")
+    assert laptop.sync().verified
+    assert not leftover.exists()
+
+
+def test_an_erasure_deletes_the_copies_that_hold_the_erased_text_at_once(server, bulk_load, make_device):
+    import requests
+
+    bulk_load(40)
+    first = make_device("first")
+    company = first.ops.create_company(name="Aars Auto", city="Aars").id
+    first.ops.create_visit(company, participants="Bente Ørskov", body="Talte med Bente Ørskov om et fleksjob.")
+    assert first.sync().verified
+    _prepare(server, first)
+    assert list(server.prepared_folder.glob("*.sqlite.gz"))
+    admin, _password = server.user("admin")
+    answer = requests.post(f"{server.url}/api/v1/admin/personal-data/erase", json={"name": "Bente Ørskov"},
+                           headers={"Authorization": f"Bearer {server.token(admin)}"}, timeout=30)
+    assert answer.status_code == 200 and answer.json()["records"] == 1
+    # Gone now, not when (if ever) the next new laptop asks for a copy.
+    assert not list(server.prepared_folder.glob("*.sqlite.gz"))
+    assert not list(server.prepared_folder.glob("*.json"))
+
+
+def test_a_copy_built_before_an_upgrade_of_the_app_is_built_again(server, bulk_load, make_device):
+    bulk_load(40)
+    _prepare(server, make_device("first"))
+    (description,) = server.prepared_folder.glob("*.json")
+    old = json.loads(description.read_text())
+    description.write_text(json.dumps({**old, "schema": "0001_initial_schema"}))  # as the server before the update
+    server.app.state.prepared.schema = None  # and restarted since
+    assert not make_device("laptop").sync().prepared  # page by page this time (the copy is of another version)
+    server.app.state.prepared.wait(120)
+    assert make_device("next").sync().prepared  # not only once the team made max_lag changes
+
+
+def test_a_copy_that_fails_midway_leaves_nothing_and_the_sync_goes_on_page_by_page(server, bulk_load, make_device,
+                                                                                   monkeypatch):
+    bulk_load(40)
+    _prepare(server, make_device("first"))
+    # The disk fills during the copy (it needs room for the download and the whole copy in the WAL;
+    # page by page needs far less): here the cursor's write fails after every table was copied.
+    monkeypatch.setattr("desktop.models.replica.prepared.SET_STATE", "INSERT INTO no_such_table VALUES (?, ?)")
+    laptop = make_device("laptop")
+    result = laptop.sync()
+    assert not result.prepared and result.verified and result.pulled >= 40
+    with monkeypatch.context() as patch:
+        _no_copy(patch)
+        paged = make_device("paged")
+        assert paged.sync().verified
+    assert _tables(laptop.db) == _tables(paged.db)
+    assert _search_index(laptop.db) == _search_index(paged.db)  # the search index dropped in the copy came back
+    _whole(laptop.db)

@@ -118,7 +118,8 @@ def install(db: Database, path: Path, state: dict[str, str]) -> Changes:
     A file built at another migration than this build's head is refused, as
     is one whose tables do not have this database's columns, and any copy
     into an encrypted database (the file would lie unencrypted beside it).
-    Raises :class:`PreparedCopyRefused` (nothing changed) if the file cannot be used.
+    Raises :class:`PreparedCopyRefused` (nothing changed) if the file cannot be used or the copy
+    fails (a full disk: the copy needs room for the whole replica in the WAL beside the download).
     """
     from desktop.models.db import head_revision
 
@@ -134,8 +135,10 @@ def install(db: Database, path: Path, state: dict[str, str]) -> Changes:
                 entities = _copy(conn)
                 conn.executemany(SET_STATE, list(state.items()))
                 conn.execute("COMMIT")
-            except BaseException:
+            except BaseException as exc:
                 conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):  # e.g. a full disk: the copy needs far more room than pages
+                    raise PreparedCopyRefused(f"the copy failed and was undone ({exc})") from exc
                 raise
         finally:
             conn.execute(f"DETACH DATABASE {SCHEMA}")
