@@ -37,6 +37,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
+from server.db import checkpoint
 from server.tables import Counter
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,9 @@ STALE_MARKER_SECONDS = 2 * BUILD_TIMEOUT_SECONDS  # a marker this old is ignored
 # A build that failed is not tried again for this long: each new laptop's request (or a client asking in a
 # loop) would otherwise start the same failing build, seconds to minutes of CPU each time.
 RETRY_AFTER_FAILURE_SECONDS = 15 * 60
+# Builds at once per server process: each is a core for tens of seconds, and after an erasure every large
+# team set's next new laptop asks for one; the requests go on being served meanwhile.
+MAX_BUILDS = 1
 
 
 def _alive(marker: Path) -> bool:
@@ -143,15 +147,17 @@ class PreparedCopies:
                         leftover.unlink()
                     work.rmdir()
 
-    def drop_erased(self, db: Engine) -> None:
+    def drop_erased(self, db: Engine) -> int:
         """Delete, now, every copy built before the last erasure or retention run: they hold the text it replaced.
 
         Called once such a run has committed (API, console, CLI) and after each build (one that read
         before the run may finish after it); otherwise the files stayed until a new laptop asked.
+        Returns the current erasure generation.
         """
         with db.connect() as conn:
             current = generation(conn)
         self.tidy(None, current)
+        return current
 
     def building(self, key: str) -> bool:
         """True while a build for ``key`` runs (in this process or, by its marker, in another)."""
@@ -167,8 +173,8 @@ class PreparedCopies:
         """
         marker = self.folder / f"{key}.building"
         with self._lock:
-            if key in self._building:
-                return False
+            if key in self._building or len(self._building) >= MAX_BUILDS:
+                return False  # a team set turned away now is built when one of its laptops asks again
             failed = self._failed.get(key)
             if failed is not None and time.monotonic() - failed < RETRY_AFTER_FAILURE_SECONDS:
                 return False
@@ -236,7 +242,10 @@ class PreparedCopies:
             copy = self._store(out, key, built, era, generation)
             done = True
             self.tidy(era, generation, keep=copy)
-            self.drop_erased(db)  # stored after an erasure that committed while it read: it goes now
+            if self.drop_erased(db) != generation:  # stored after an erasure that committed while it read
+                # On SQLite that erasure's own WAL checkpoint could not finish while this build's snapshot
+                # was open: old page images with the erased text may still be in the WAL. Now it can.
+                checkpoint(db)
             log.info("prepared", extra={"records": copy.records, "cursor": copy.cursor, "bytes": copy.size,
                                         "prepare_ms": round((time.perf_counter() - started) * 1000)})
         except Exception:

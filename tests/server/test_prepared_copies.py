@@ -133,3 +133,17 @@ def test_a_build_never_touches_the_work_of_another_builder_of_the_same_key(tmp_p
     assert copies.start_build(key, ["a"], 1, 0, create_engine("sqlite://"))
     copies.wait(120)
     assert (other / "replica.sqlite").read_bytes() == b"another process's build, half done"
+
+
+def test_one_build_at_a_time_per_process_the_next_team_set_waits_its_turn(tmp_path, monkeypatch):
+    copies = PreparedCopies(tmp_path, "sqlite://")
+    started = []
+    monkeypatch.setattr(copies, "_build", lambda key, *args: started.append(key))
+    first, second = key_for(1, 0, ["a"]), key_for(1, 0, ["b"])
+    assert copies.start_build(first, ["a"], 1, 0, db=None)
+    assert not copies.start_build(second, ["b"], 1, 0, db=None)  # the first still runs
+    with copies._lock:
+        copies._building.discard(first)  # what the finished build does
+    assert copies.start_build(second, ["b"], 1, 0, db=None)
+    time.sleep(0.1)
+    assert started == [first, second]

@@ -317,3 +317,23 @@ def test_a_copy_that_fails_midway_leaves_nothing_and_the_sync_goes_on_page_by_pa
     assert _tables(laptop.db) == _tables(paged.db)
     assert _search_index(laptop.db) == _search_index(paged.db)  # the search index dropped in the copy came back
     _whole(laptop.db)
+
+
+def test_a_build_that_read_before_an_erasure_is_dropped_and_the_wal_checkpointed(server, bulk_load, monkeypatch):
+    """The erasure committed while the build's snapshot was open: its copy goes, and the WAL is emptied again."""
+    from server import prepared as server_prepared
+    from server.prepared import bump_generation, generation, key_for
+    from server.restore import era_state
+
+    bulk_load(40)
+    with server.engine.begin() as conn:
+        era = int(era_state(conn)[0]["era"])
+        bump_generation(conn)  # the erasure, after the build below took its generation (0)
+        assert generation(conn) == 1
+    checkpoints = []
+    monkeypatch.setattr(server_prepared, "checkpoint", lambda db: checkpoints.append(db))
+    copies = server.app.state.prepared
+    assert copies.start_build(key_for(era, 0, [server.team_id]), [server.team_id], era, 0, server.engine)
+    copies.wait(120)
+    assert checkpoints == [server.engine]
+    assert not _copies(server)  # built from before the erasure: never kept
