@@ -72,6 +72,16 @@ def _edit(server: LiveServer, name: str) -> None:
     assert not answer.get("rejected"), answer
 
 
+def _copy_naming_bente(server: LiveServer, bulk_load, make_device) -> None:
+    """A team whose prepared copy holds a visit naming Bente Ørskov (the person an erasure will be about)."""
+    bulk_load(40)
+    first = make_device("first")
+    company = first.ops.create_company(name="Aars Auto", city="Aars").id
+    first.ops.create_visit(company, participants="Bente Ørskov", body="Talte med Bente Ørskov om et fleksjob.")
+    assert first.sync().verified
+    _prepare(server, first)
+
+
 def _no_copy(monkeypatch) -> None:
     monkeypatch.setattr("desktop.sync.pull.take_prepared", lambda *args: False)
 
@@ -132,12 +142,7 @@ def test_an_erasure_makes_every_copy_unusable_and_deletes_it(server, bulk_load, 
     from server.erasure import erase_person
     from server.personal_data import Person
 
-    bulk_load(40)
-    first = make_device("first")
-    company = first.ops.create_company(name="Aars Auto", city="Aars").id
-    first.ops.create_visit(company, participants="Bente Ørskov", body="Talte med Bente Ørskov om et fleksjob.")
-    assert first.sync().verified
-    _prepare(server, first)
+    _copy_naming_bente(server, bulk_load, make_device)
     old = next(server.prepared_folder.glob("*.sqlite.gz")).name
     assert b"Bente" in gzip.decompress(next(server.prepared_folder.glob("*.sqlite.gz")).read_bytes())
 
@@ -272,12 +277,7 @@ def test_a_download_left_behind_by_a_stopped_app_is_removed_by_the_next_sync(ser
 def test_an_erasure_deletes_the_copies_that_hold_the_erased_text_at_once(server, bulk_load, make_device):
     import requests
 
-    bulk_load(40)
-    first = make_device("first")
-    company = first.ops.create_company(name="Aars Auto", city="Aars").id
-    first.ops.create_visit(company, participants="Bente Ørskov", body="Talte med Bente Ørskov om et fleksjob.")
-    assert first.sync().verified
-    _prepare(server, first)
+    _copy_naming_bente(server, bulk_load, make_device)
     assert list(server.prepared_folder.glob("*.sqlite.gz"))
     admin, _password = server.user("admin")
     answer = requests.post(f"{server.url}/api/v1/admin/personal-data/erase", json={"name": "Bente Ørskov"},

@@ -322,3 +322,18 @@ def sync_by_button(qtbot: Any, window: Any) -> None:
     qtbot.waitUntil(lambda: ctx.runner.status().last_success not in (None, before)
                     and not ctx.runner.status().syncing, timeout=20000)
     qtbot.waitUntil(lambda: "ikke sendt" not in window.sync_widget.pending.text(), timeout=5000)
+
+
+def sign_in(qtbot: Any, dialog: Any, server_url: str, username: str, shot_name: str) -> None:
+    """Type the server address, username and password into the sign-in dialog and sign in.
+
+    ``shot_name`` names the screenshot of the filled-in dialog (the story's prefix included).
+    """
+    from server.seeding import PASSWORD
+
+    type_into(qtbot, dialog.server, server_url)
+    type_into(qtbot, dialog.username, username)
+    type_into(qtbot, dialog.password, PASSWORD)
+    shoot(dialog, shot_name)
+    click(qtbot, dialog.sign_in)
+    qtbot.waitUntil(lambda: dialog.result() == dialog.DialogCode.Accepted, timeout=15000)

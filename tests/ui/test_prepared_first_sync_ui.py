@@ -47,6 +47,7 @@ from tests.ui.story_helpers import (
     raise_modal_errors,
     settle,
     shoot,
+    sign_in,
     sync_by_button,
     type_into,
 )
@@ -103,14 +104,6 @@ def _load_team(server: LiveServer, consultants: list[str]) -> None:
     push_records(client, "earlier-laptop", items)
 
 
-def sign_in(qtbot, dialog, server_url, username, name):
-    """Type the server address, username and password into the sign-in dialog and sign in."""
-    type_into(qtbot, dialog.server, server_url)
-    type_into(qtbot, dialog.username, username)
-    type_into(qtbot, dialog.password, PASSWORD)
-    shot(dialog, f"{name}-login")
-    click(qtbot, dialog.sign_in)
-    qtbot.waitUntil(lambda: dialog.result() == dialog.DialogCode.Accepted, timeout=15000)
 
 
 def sync_results(ctx) -> list[Any]:
@@ -169,7 +162,8 @@ def test_a_new_laptop_starts_from_the_prepared_copy_and_works_on(team, qtbot, tm
     # 1. Mette signs in on the first start; no copy is ready: page by page, and the server prepares one.
     mettes_results = sync_results(mette)
     window = open_window(mette, qtbot)
-    answer_modal(qtbot, LoginDialog, lambda dialog: sign_in(qtbot, dialog, server.url, "mette", "01-mette"))
+    answer_modal(qtbot, LoginDialog,
+                 lambda dialog: sign_in(qtbot, dialog, server.url, "mette", "prepared-01-mette-login"))
     offer_sign_in_on_first_start(mette, window)
     qtbot.waitUntil(lambda: mette.account.signed_in, timeout=15000)
     raise_modal_errors()
@@ -207,7 +201,8 @@ def test_a_new_laptop_starts_from_the_prepared_copy_and_works_on(team, qtbot, tm
     qtbot.waitUntil(lambda: companies.count.text() == "0 rækker", timeout=5000)
     assert ctrl_k(qtbot, colleague, "glasfiber") == {}
     # ... then File > Log ind: the first sync starts from the copy and pulls only what is newer.
-    answer_modal(qtbot, LoginDialog, lambda dialog: sign_in(qtbot, dialog, server.url, "lars", "02-lars"))
+    answer_modal(qtbot, LoginDialog,
+                 lambda dialog: sign_in(qtbot, dialog, server.url, "lars", "prepared-02-lars-login"))
     menu_action(colleague, "action_sign_in", "Log ind…").trigger()
     raise_modal_errors()
     copied = wait_for_sync(qtbot, lars_results, 1)

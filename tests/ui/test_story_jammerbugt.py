@@ -67,6 +67,7 @@ from tests.ui.story_helpers import (
     raise_modal_errors,
     select_row,
     shoot,
+    sign_in,
     sync_by_button,
     tour,
     type_into,
@@ -107,15 +108,8 @@ def sign_in_from_menu(qtbot, window, server_url, username, name):
     """File > Log ind...: type the server address, username and password; the sign-in syncs at once."""
     from desktop.ui.dialogs.login import LoginDialog
 
-    def sign_in(dialog):
-        type_into(qtbot, dialog.server, server_url)
-        type_into(qtbot, dialog.username, username)
-        type_into(qtbot, dialog.password, PASSWORD)
-        shot(dialog, f"{name}-login")
-        click(qtbot, dialog.sign_in)
-        qtbot.waitUntil(lambda: dialog.result() == dialog.DialogCode.Accepted, timeout=15000)
-
-    answer_modal(qtbot, LoginDialog, sign_in)
+    answer_modal(qtbot, LoginDialog,
+                 lambda dialog: sign_in(qtbot, dialog, server_url, username, f"jammerbugt-{name}-login"))
     menu_action(window, "action_sign_in", "Log ind…").trigger()
     raise_modal_errors()
 

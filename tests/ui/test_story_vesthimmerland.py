@@ -32,7 +32,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 from desktop.credentials import Credentials
 from desktop.models.queries import get_record, list_follow_ups, list_mentors
 from desktop.reports import centre_catalogue_data
-from server.seeding import PASSWORD, seed_user
+from server.seeding import seed_user
 from tests.support.live_server import LiveServer, make_database_url
 from tests.ui.story_helpers import (
     COMPANIES,
@@ -56,6 +56,7 @@ from tests.ui.story_helpers import (
     open_window,
     raise_modal_errors,
     shoot,
+    sign_in,
     sync_by_button,
     tour,
     type_into,
@@ -106,13 +107,6 @@ def mentor_sheet(path):
 
 
 
-def sign_in(qtbot, dialog, server_url, username, name):
-    type_into(qtbot, dialog.server, server_url)
-    type_into(qtbot, dialog.username, username)
-    type_into(qtbot, dialog.password, PASSWORD)
-    shot(dialog, f"{name}-login")
-    click(qtbot, dialog.sign_in)
-    qtbot.waitUntil(lambda: dialog.result() == dialog.DialogCode.Accepted, timeout=15000)
 
 
 
@@ -128,7 +122,8 @@ def test_vesthimmerland_centre_mentors_reminder_and_catalogue(jobcentre, qtbot, 
 
     # 1. First start: Jens signs in from the dialog that greets him.
     window = open_window(jens, qtbot)
-    answer_modal(qtbot, LoginDialog, lambda dialog: sign_in(qtbot, dialog, server.url, "jens", "01-jens"))
+    answer_modal(qtbot, LoginDialog,
+                 lambda dialog: sign_in(qtbot, dialog, server.url, "jens", "vesthimmerland-01-jens-login"))
     offer_sign_in_on_first_start(jens, window)
     qtbot.waitUntil(lambda: jens.account.signed_in, timeout=15000)
     qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None, timeout=5000)
@@ -261,7 +256,8 @@ def test_vesthimmerland_centre_mentors_reminder_and_catalogue(jobcentre, qtbot, 
     sync_by_button(qtbot, window)
     lone = laptops["lone"]
     colleague = open_window(lone, qtbot)
-    answer_modal(qtbot, LoginDialog, lambda dialog: sign_in(qtbot, dialog, server.url, "lone", "12-lone"))
+    answer_modal(qtbot, LoginDialog,
+                 lambda dialog: sign_in(qtbot, dialog, server.url, "lone", "vesthimmerland-12-lone-login"))
     offer_sign_in_on_first_start(lone, colleague)
     qtbot.waitUntil(lambda: lone.account.signed_in, timeout=15000)
     raise_modal_errors()
