@@ -30,7 +30,7 @@ from server.config import (
 )
 from server.db import checkpoint, make_engine, migrate
 from server.metrics import MULTIPROCESS_VARIABLE
-from server.prepared import PreparedCopies
+from server.prepared import PreparedCopies, team_sets, teams_now
 from server.store import audit_origin
 
 DB_HELP = "database URL, e.g. postgresql+psycopg://user@host/feltbog (default: SQLite in the user data folder)"
@@ -110,6 +110,8 @@ def _admin_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                    help="a day (YYYY-MM-DD) in the week to count (default: last week)")
     c.add_argument("--to", action="append", default=[], help="send to this address instead; repeatable")
     c.add_argument("--print", action="store_true", help="only print the digest, send nothing")
+    command("prepare-copies", "build the prepared first syncs that are missing or behind, now (the maintenance "
+            "timer runs it nightly)")
     c = command("apply-retention", "anonymise visit notes older than N years (default FELTBOG_RETENTION_YEARS, 5)")
     c.add_argument("--visits-older-than-years", type=int, default=None)
     c.add_argument("--dry-run", action="store_true", help="only list what would change")
@@ -212,6 +214,8 @@ def run_admin(args: argparse.Namespace) -> int:
     """Carry out one admin command; prints what it did."""
     if args.command == "backup":
         return _backup(args)
+    if args.command == "prepare-copies":
+        return _prepare_copies(args)
     engine = make_engine(args.db)
     migrate(engine)
     try:
@@ -260,6 +264,43 @@ def run_admin(args: argparse.Namespace) -> int:
                 PreparedCopies(args.prepared_folder, args.db).drop_erased(engine)
         engine.dispose()
     return 0
+
+
+def _prepare_copies(args: argparse.Namespace) -> int:
+    """Build, one after the other, each team set's prepared first sync that is missing or older than its data.
+
+    Run at night (feltbog-maintenance.service), so the morning's new laptops find a copy with nothing to
+    pull after it, and none of them waits for a build; the server builds on demand as well.
+    """
+    engine = make_engine(args.db)
+    migrate(engine)
+    copies = PreparedCopies(args.prepared_folder, args.db)
+    failed = 0
+    try:
+        if not args.prepared_min_records:
+            print("prepared first syncs are turned off (FELTBOG_PREPARED_MIN_RECORDS=0)")
+            return 0
+        for teams in team_sets(engine):
+            now = teams_now(engine, teams)
+            if now.records < args.prepared_min_records:
+                continue
+            copy = copies.usable(now)
+            if copy is not None and copy.cursor >= now.cursor:
+                print(f"{now.key[:8]}: up to date ({copy.records} records)")
+                continue
+            if not copies.start_build(now.key, now.teams, now.era, now.generation, engine):
+                print(f"{now.key[:8]}: a build runs already (or failed within the last 15 minutes)")
+                continue
+            copies.wait()
+            built = copies.usable(now)
+            if built is None or (copy is not None and built.cursor <= copy.cursor):
+                print(f"{now.key[:8]}: the build failed (see the log)", file=sys.stderr)
+                failed += 1
+            else:
+                print(f"{now.key[:8]}: {built.records} records up to {built.cursor}, {built.size / 1e6:.1f} MB")
+    finally:
+        engine.dispose()
+    return 1 if failed else 0
 
 
 def _send_digest(conn: Connection, args: argparse.Namespace) -> None:
@@ -358,6 +399,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.mode == "admin":
         args.db, args.retention_years = settings.database_url, settings.retention_years
         args.prepared_folder = prepared_folder(settings)
+        args.prepared_min_records = settings.prepared_min_records
         if "database_url" not in settings.model_fields_set:  # no --db, FELTBOG_SERVER_DB or settings file
             default_file = Path(settings.database_url.removeprefix("sqlite:///"))
             if not default_file.is_file():

@@ -38,7 +38,9 @@ from typing import Any
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from server.db import checkpoint
-from server.tables import Counter
+from server.pull import horizon, snapshot, summary
+from server.restore import era_state
+from server.tables import Counter, Membership, User
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +103,41 @@ def bump_generation(conn: Connection) -> None:
         conn.execute(insert(Counter).values(name=GENERATION, value=1))
 
 
+@dataclass(frozen=True)
+class TeamsNow:
+    """What decides a team set's copy, read in one snapshot: its key, its records and its newest change."""
+
+    teams: list[str]
+    era: int
+    generation: int
+    records: int  # live records the set's users see
+    cursor: int  # the newest sequence number they see
+    floor: int  # the tombstone horizon: a copy older than this is useless
+
+    @property
+    def key(self) -> str:
+        return key_for(self.era, self.generation, self.teams)
+
+
+def teams_now(db: Engine, teams: list[str]) -> TeamsNow:
+    """Read :class:`TeamsNow` for ``teams``."""
+    with snapshot(db) as conn:
+        stats = summary(conn, teams)
+        return TeamsNow(teams=sorted(teams), era=int(era_state(conn)[0]["era"]), generation=generation(conn),
+                        records=sum(stats["counts"].values()), cursor=int(stats["cursor"]), floor=horizon(conn))
+
+
+def team_sets(db: Engine) -> list[list[str]]:
+    """Each distinct set of teams an active user belongs to (what a laptop's copy is keyed by)."""
+    by_user: dict[str, list[str]] = {}
+    with db.connect() as conn:
+        for user_id, team_id in conn.execute(
+                select(Membership.user_id, Membership.team_id).join(User, User.id == Membership.user_id)
+                .where(User.active.is_(True))):
+            by_user.setdefault(user_id, []).append(team_id)
+    return [list(teams) for teams in sorted({tuple(sorted(teams)) for teams in by_user.values()})]
+
+
 def key_for(era: int, generation: int, teams: list[str]) -> str:
     """The file name stem shared by every copy for this team set in this era and generation."""
     text = f"{era}:{generation}:{','.join(sorted(teams))}"
@@ -127,6 +164,15 @@ class PreparedCopies:
             if copy.key == key and (best is None or copy.cursor > best.cursor):
                 best = copy
         return best
+
+    def usable(self, now: TeamsNow) -> PreparedCopy | None:
+        """The newest copy for ``now``'s team set that may serve (not older than the tombstone horizon).
+
+        Copies of another era or an older generation are deleted on the way.
+        """
+        self.tidy(now.era, now.generation)
+        copy = self.newest(now.key)
+        return copy if copy is not None and copy.cursor >= now.floor else None
 
     def tidy(self, era: int | None, generation: int, keep: PreparedCopy | None = None) -> None:
         """Delete copies of another era (None: any era stays) or an older generation, and older copies of

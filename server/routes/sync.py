@@ -15,8 +15,8 @@ from server import metrics, restore
 from server.access import pushing_user
 from server.cpr_guard import refuse_cpr
 from server.deps import CurrentUser, current_user, engine, json_response
-from server.prepared import PreparedCopies, generation, key_for
-from server.pull import CursorTooOld, horizon, pull_page, snapshot, summary
+from server.prepared import PreparedCopies, teams_now
+from server.pull import CursorTooOld, pull_page, snapshot, summary
 from server.push import Gap, apply_push
 from server.schemas import PullResponse, PushRequest, PushResponse, SummaryResponse, errors
 from server.security import iso, utcnow
@@ -96,25 +96,19 @@ def prepared(
     """
     settings = request.app.state.settings
     copies: PreparedCopies = request.app.state.prepared
-    teams = sorted(user.teams)
-    with snapshot(db) as conn:
-        stats = summary(conn, teams)
-        era = int(restore.era_state(conn)[0]["era"])
-        floor = horizon(conn)
-        current = generation(conn)
-    if not teams or not settings.prepared_min_records or sum(stats["counts"].values()) < settings.prepared_min_records:
+    if not user.teams or not settings.prepared_min_records:
         raise HTTPException(404, NO_COPY)
-    key = key_for(era, current, teams)
-    copies.tidy(era, current)
-    copy = copies.newest(key)
-    usable = copy is not None and copy.cursor >= floor
-    if not usable or int(stats["cursor"]) - copy.cursor > settings.prepared_max_lag:  # type: ignore[union-attr]
-        copies.start_build(key, teams, era, current, db)  # a fresher one for the next laptop
-    if copy is None or not usable:
+    now = teams_now(db, list(user.teams))
+    if now.records < settings.prepared_min_records:
+        raise HTTPException(404, NO_COPY)
+    copy = copies.usable(now)
+    if copy is None or now.cursor - copy.cursor > settings.prepared_max_lag:
+        copies.start_build(now.key, now.teams, now.era, now.generation, db)  # a fresher one for the next laptop
+    if copy is None:
         return json_response({"code": "preparing", "message": "En forberedt kopi er på vej."}, 202)
     if copy.schema != schema:
         if copy.schema != copies.schema:  # built before an update of the app (or not known since a restart)
-            copies.start_build(key, teams, era, current, db)
+            copies.start_build(now.key, now.teams, now.era, now.generation, db)
         raise HTTPException(404, NO_COPY)
     log.info("prepared copy", extra={"records": copy.records, "cursor": copy.cursor, "bytes": copy.size})
     return FileResponse(copy.path, media_type="application/vnd.sqlite3", headers={

@@ -337,3 +337,27 @@ def test_a_build_that_read_before_an_erasure_is_dropped_and_the_wal_checkpointed
     copies.wait(120)
     assert checkpoints == [server.engine]
     assert not _copies(server)  # built from before the erasure: never kept
+
+
+def test_the_nightly_command_builds_each_team_sets_copy_that_is_missing_or_behind(server, bulk_load, capsys):
+    """``server admin prepare-copies``: builds what is missing, leaves what is up to date, builds again after a change."""
+    from server import cli
+
+    bulk_load(40)
+    other = server.new_team("Jobcenter Vesthimmerland")
+    server.user("consultant", team_id=other)  # a team set with too few records: no copy
+    settings = ["--db", server.database_url]
+    folder = server.prepared_folder
+    environment = {"FELTBOG_PREPARED_FOLDER": str(folder), "FELTBOG_PREPARED_MIN_RECORDS": "1"}
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in environment.items():
+            patch.setenv(name, value)
+        assert cli.main([*settings, "admin", "prepare-copies"]) == 0
+        (copy,) = _copies(server)
+        assert "records up to" in capsys.readouterr().out
+        assert cli.main([*settings, "admin", "prepare-copies"]) == 0
+        assert "up to date" in capsys.readouterr().out and _copies(server) == [copy]
+        _edit(server, "Aars Tømrer")
+        assert cli.main([*settings, "admin", "prepare-copies"]) == 0
+        (newer,) = _copies(server)
+        assert newer["cursor"] > copy["cursor"]
