@@ -35,6 +35,9 @@ LOCK_WAIT = Histogram("feltbog_lock_wait_seconds",
                       "Time spent waiting for a write lock: 'sequence' (PostgreSQL's sequence row) or "
                       "'sqlite_write' (SQLite's BEGIN IMMEDIATE)", ["lock"], buckets=WAIT_BUCKETS)
 LOGIN_FAILURES = Counter("feltbog_login_failures", "Refused logins, by reason", ["reason"])
+PREPARED_ANSWERS = Counter("feltbog_prepared_answers", "Asks for a prepared first sync, by answer: sent, "
+                           "preparing (202) or none (404)", ["answer"])
+PREPARED_BUILDS = Counter("feltbog_prepared_builds", "Builds of a prepared first sync, by outcome", ["outcome"])
 
 
 def exposition() -> tuple[bytes, str]:

@@ -37,6 +37,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
+from server import metrics
 from server.db import checkpoint
 from server.pull import horizon, snapshot, summary
 from server.restore import era_state
@@ -302,6 +303,7 @@ class PreparedCopies:
             with contextlib.suppress(OSError):
                 work.rmdir()
             marker.unlink(missing_ok=True)
+            metrics.PREPARED_BUILDS.labels("built" if done else "failed").inc()
             with self._lock:
                 self._building.discard(key)
                 if done:

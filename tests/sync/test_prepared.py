@@ -92,9 +92,13 @@ def test_a_laptop_from_the_prepared_copy_equals_one_synced_page_by_page(server, 
     copy = _prepare(server, first)
     assert copy["records"] > 120 and copy["cursor"] > 0
 
+    from server import metrics
+
+    sent = metrics.PREPARED_ANSWERS.labels("sent")._value.get()
     copied = make_device("copied", pull_limit=25)
     result = copied.sync()
     assert result.prepared and result.verified and result.pulled == copy["records"]
+    assert metrics.PREPARED_ANSWERS.labels("sent")._value.get() == sent + 1  # IT sees copies going out
     assert not (copied.folder / "feltbog.sqlite.prepared").exists()  # the download is gone
     with monkeypatch.context() as patch:
         _no_copy(patch)
