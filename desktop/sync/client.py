@@ -220,13 +220,16 @@ class SyncClient:
         """``GET /sync/pull``: one page of changes after ``since``."""
         return self._json("GET", "/sync/pull", params={"since": since, "limit": limit}, pages=True)
 
-    def prepared(self, schema: str, dest: Path) -> dict[str, Any] | None:
+    def prepared(self, schema: str, dest: Path,
+                 on_chunk: Callable[[int, int], object] | None = None) -> dict[str, Any] | None:
         """``GET /sync/prepared``: download a prepared first sync into ``dest``; its ``{cursor, records}``.
 
         None when the server has none for this laptop (not ready yet, too few
         records, another app version, or a server without them). The file is
         streamed to disk, never held in memory, and checked against the
-        server's SHA-256 before anything uses it.
+        server's SHA-256 before anything uses it. ``on_chunk(bytes received,
+        bytes in all)`` follows the download (on a slow line it takes a while);
+        what it raises (a cancel) ends the download.
         """
         import requests
         import urllib3
@@ -246,10 +249,13 @@ class SyncClient:
                     raise SyncError(SyncErrorKind.PROTOCOL, f"HTTP {response.status_code}", response.status_code)
                 # The bytes as sent are hashed (a quarter of the unpacked size) and unpacked on the way.
                 inflate = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+                size = int(response.headers.get("Content-Length") or 0)
                 with dest.open("wb") as out:
                     while chunk := response.raw.read(PREPARED_CHUNK, decode_content=False):
                         digest.update(chunk)
                         out.write(inflate.decompress(chunk))
+                        if on_chunk is not None:
+                            on_chunk(int(response.raw.tell()), size)
                     out.write(inflate.flush())
                 self.bytes_received += int(response.raw.tell())
                 headers = response.headers

@@ -48,7 +48,11 @@ def take_prepared(db: Database, client: SyncClient, result: SyncResult, progress
     try:
         progress(0, 0, "prepared")
         started = time.perf_counter()
-        described = client.prepared(head_revision(), download)
+        def downloading(done: int, total: int) -> None:
+            cancel.check()  # a Cancel in the progress dialog ends the download, which goes below
+            progress(done, total, "prepared")
+
+        described = client.prepared(head_revision(), download, on_chunk=downloading)
         if described is None:
             return False
         cancel.check()

@@ -365,3 +365,31 @@ def test_the_nightly_command_builds_each_team_sets_copy_that_is_missing_or_behin
         assert cli.main([*settings, "admin", "prepare-copies"]) == 0
         (newer,) = _copies(server)
         assert newer["cursor"] > copy["cursor"]
+
+
+def test_a_cancel_during_the_download_stops_it_leaves_nothing_and_the_next_sync_takes_the_copy(
+        server, bulk_load, make_device, monkeypatch):
+    from desktop.cancel import Cancelled, CancelToken
+    from desktop.sync import client as client_module
+
+    bulk_load(60)
+    _prepare(server, make_device("first"))
+    monkeypatch.setattr(client_module, "PREPARED_CHUNK", 4096)  # several chunks, so a cancel lands in between
+    laptop = make_device("laptop")
+    token = CancelToken()
+    seen: list[tuple[int, int]] = []
+
+    def progress(done: int, total: int, phase: str) -> None:
+        if phase == "prepared" and total:
+            seen.append((done, total))
+            if len(seen) == 2:
+                token.cancel()  # the consultant presses Cancel in the progress dialog
+
+    with pytest.raises(Cancelled):
+        laptop.sync(progress=progress, cancel=token)
+    assert seen[0][1] > seen[0][0] > 0  # bytes received of the whole, as the dialog shows them
+    assert not (laptop.folder / ("feltbog.sqlite" + prepared_sync.SUFFIX)).exists()
+    with laptop.db.read() as session:
+        assert not session.connection().exec_driver_sql("SELECT count(*) FROM company").scalar()
+    result = laptop.sync()
+    assert result.prepared and result.verified
