@@ -344,7 +344,7 @@ def test_a_build_that_read_before_an_erasure_is_dropped_and_the_wal_checkpointed
 
 
 def test_the_nightly_command_builds_each_team_sets_copy_that_is_missing_or_behind(server, bulk_load, capsys):
-    """``server admin prepare-copies``: builds what is missing, leaves what is up to date, builds again after a change."""
+    """``server admin prepare-copies``: builds what is missing, leaves what is up to date, builds again later."""
     from server import cli
 
     bulk_load(40)
