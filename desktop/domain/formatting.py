@@ -135,3 +135,9 @@ def span_label(start: date | None, end: date | None) -> str:
     if start:
         return f"fra {dk_date(start)}"
     return f"til {dk_date(end)}" if end else ""
+
+
+def excerpt(text: str | None, limit: int) -> str:
+    """``text`` on one line, at most ``limit`` characters, ending in "…" when something was cut."""
+    line = " ".join((text or "").split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"

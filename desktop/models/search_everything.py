@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from desktop.domain.formatting import dk_date
+from desktop.domain.formatting import dk_date, excerpt
 from desktop.models.entities import Company, Contact, FollowUp, Mentor, Opening, Visit
 from desktop.models.search import match_expression, scoped
 
@@ -95,8 +95,7 @@ def _newest_matches(session: Session, match: str, limit: int) -> list[tuple[str,
 
 
 def _excerpt(value: str | None) -> str:
-    line = " ".join((value or "").split())
-    return line if len(line) <= _EXCERPT else line[: _EXCERPT - 1] + "…"
+    return excerpt(value, _EXCERPT)
 
 
 def _company_name(company_id: Any) -> Any:

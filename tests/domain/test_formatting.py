@@ -31,3 +31,11 @@ def test_people_by_name_or_short_id():
     assert f.person({"u-1": "Mette Hansen"}, "u-1") == "Mette Hansen"
     assert f.person(None, "0123456789abcdef") == "01234567"
     assert f.person({}, None) == ""
+
+
+def test_an_excerpt_is_one_line_and_says_when_it_was_cut():
+    assert f.excerpt("Kort\nnote", 80) == "Kort note"
+    assert f.excerpt(None, 10) == ""
+    cut = f.excerpt("Talte med indehaveren om et fleksjob i værkstedet", 20)
+    assert cut == "Talte med indehaver…" and len(cut) <= 20
+    assert f.excerpt("Talte med  indehaveren", 11) == "Talte med…"  # no space before the dots

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.formatting import excerpt
 from desktop.models.changes import Changes
 from desktop.models.queries import (
     ContactRow,
@@ -197,8 +198,8 @@ class CompanyPage(QWidget):
         fill_table(self.mentors, [[m.name, m.title, m.phone, fmt_date(m.trained_on), yes if m.active else no]
                                   for m in data.mentors], [m.id for m in data.mentors])
         fill_table(self.visits, [[fmt_date(v.visited_at), i18n.choice("visit", "kind", v.kind),
-                                  visit_state_text(v.status, v.review_state), v.excerpt[:80]] for v in data.visits],
-                   [v.id for v in data.visits])
+                                  visit_state_text(v.status, v.review_state), excerpt(v.excerpt, 80)]
+                                 for v in data.visits], [v.id for v in data.visits])
         fill_table(self.openings, [[o.title, i18n.choice("opening", "kind", o.kind), o.hours_per_week,
                                     o.duration_weeks, i18n.choice("opening", "status", o.status)]
                                    for o in data.openings], [o.id for o in data.openings])

@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QStackedWidget, QVBoxLayout, QWidget
 
+from desktop.domain.formatting import excerpt
 from desktop.models.queries import Page, list_visits
 from desktop.ui import i18n
 from desktop.ui.context import AppContext
@@ -46,7 +47,7 @@ class VisitList(ListScreen):
             Column(i18n.label("visit", "company_id"), lambda r: r.company_name),
             Column(i18n.label("visit", "kind"), lambda r: i18n.choice("visit", "kind", r.kind), "kind"),
             Column(i18n.label("visit", "status"), lambda r: visit_state_text(r.status, r.review_state), "status"),
-            Column(tr("Note"), lambda r: r.excerpt.replace("\n", " ")[:120]),
+            Column(tr("Note"), lambda r: excerpt(r.excerpt, 120)),
         ]
         super().__init__(ctx, columns, fetch_visits, sort="visited_at", descending=True)
         self.open_visit = open_visit

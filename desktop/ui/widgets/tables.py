@@ -33,4 +33,8 @@ def fill_table(table: QTableWidget, rows: Sequence[Sequence[Any]], ids: Sequence
             if ids is not None:
                 item.setData(ID_ROLE, ids[r])
             table.setItem(r, c, item)
-    table.resizeColumnsToContents()
+    # Every column to its contents but the last, which stretches over the rest: sized to its contents too,
+    # it kept that width when the table did not change size afterwards (a company page's visit notes).
+    stretched = table.horizontalHeader().stretchLastSection()
+    for column in range(table.columnCount() - (1 if stretched else 0)):
+        table.resizeColumnToContents(column)
