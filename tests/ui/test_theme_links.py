@@ -39,8 +39,9 @@ def test_light_palettes_and_dark_ones_with_readable_links_are_left_alone():
 
 
 def test_the_app_switching_to_dark_mode_gets_readable_links(qapp):
-    keeper = qapp.findChild(ThemeKeeper) or ThemeKeeper(qapp)
-    before = qapp.palette()
+    existing = qapp.findChild(ThemeKeeper)
+    keeper = existing or ThemeKeeper(qapp)
+    before, sheet = qapp.palette(), qapp.styleSheet()
     try:
         palette = dark_palette()
         palette.setColor(QPalette.ColorRole.Link, QColor(0, 0, 255))
@@ -52,3 +53,8 @@ def test_the_app_switching_to_dark_mode_gets_readable_links(qapp):
         qapp.setPalette(before)
         qapp.processEvents()
     assert not keeper.dark
+    if existing is None:  # leave the application as the other tests found it
+        qapp.removeEventFilter(keeper)
+        keeper.setParent(None)
+        keeper.deleteLater()
+        qapp.setStyleSheet(sheet)
