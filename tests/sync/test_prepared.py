@@ -255,7 +255,7 @@ def test_a_failed_download_of_the_optional_copy_falls_back_to_page_by_page(serve
                                                                            monkeypatch, failure):
     bulk_load(40)
 
-    def fail(self, schema, dest):
+    def fail(self, schema, dest, on_chunk=None):
         dest.write_bytes(b"half a download")
         raise failure
 
