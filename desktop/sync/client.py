@@ -100,6 +100,16 @@ class SyncClient:
 
     def _request(self, method: str, path: str, *, auth: bool = True, read_timeout: float = READ_TIMEOUT,
                  pages: bool = False, **kwargs: Any) -> Any:
+        response = self._send(method, path, auth=auth, read_timeout=read_timeout, **kwargs)
+        self.bytes_received += len(response.content)
+        body = self._decode(response)
+        if pages and isinstance(body, dict):
+            _note_erasure(body, response.content)
+        return body
+
+    def _send(self, method: str, path: str, *, auth: bool = True, read_timeout: float = READ_TIMEOUT,
+              **kwargs: Any) -> requests.Response:
+        """Send one request (with the token, a JSON body encoded); a failure to get an answer is a SyncError."""
         import requests  # imported by __init__ already: a dictionary look-up
 
         from desktop.sync.tls import certificate_problem
@@ -114,7 +124,7 @@ class SyncClient:
             headers["Content-Type"] = "application/json"
             kwargs["data"] = orjson.dumps(kwargs.pop("json"))
         try:
-            response = self.http.request(
+            return self.http.request(
                 method, self._url(path), headers=headers, timeout=(CONNECT_TIMEOUT, read_timeout), **kwargs
             )
         except requests.exceptions.SSLError as exc:  # before ConnectionError, its base class
@@ -128,11 +138,6 @@ class SyncClient:
             raise SyncError(SyncErrorKind.NETWORK, type(exc).__name__) from exc
         except requests.RequestException as exc:
             raise SyncError(SyncErrorKind.PROTOCOL, str(exc)) from exc
-        self.bytes_received += len(response.content)
-        body = self._decode(response)
-        if pages and isinstance(body, dict):
-            _note_erasure(body, response.content)
-        return body
 
     def _json(self, method: str, path: str, *, auth: bool = True, pages: bool = False, **kwargs: Any) -> dict[str, Any]:
         """A request whose answer must be a JSON object; anything else is a protocol error.
@@ -234,14 +239,9 @@ class SyncClient:
         import requests
         import urllib3
 
-        token = self.get_token()
-        if not token:
-            raise SyncError(SyncErrorKind.AUTH, "not signed in")
         digest = hashlib.sha256()
         try:
-            with self.http.get(self._url("/sync/prepared"), params={"schema": schema}, stream=True,
-                               headers={"Authorization": f"Bearer {token}"},
-                               timeout=(CONNECT_TIMEOUT, READ_TIMEOUT)) as response:
+            with self._send("GET", "/sync/prepared", params={"schema": schema}, stream=True) as response:
                 if response.status_code in (202, 404):
                     return None
                 if response.status_code != 200:
@@ -260,7 +260,7 @@ class SyncClient:
                 self.bytes_received += int(response.raw.tell())
                 headers = response.headers
         except (requests.ConnectionError, requests.Timeout, urllib3.exceptions.HTTPError) as exc:
-            # raw.read raises urllib3's own errors (a dropped line, a read timeout), not requests'
+            # While the body streams in, raw.read raises urllib3's own errors (a dropped line, a read timeout)
             raise SyncError(SyncErrorKind.NETWORK, type(exc).__name__) from exc
         except (requests.RequestException, zlib.error) as exc:
             raise SyncError(SyncErrorKind.PROTOCOL, str(exc)) from exc
