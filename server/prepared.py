@@ -23,6 +23,7 @@ never served.
 from __future__ import annotations
 
 import contextlib
+import gzip
 import hashlib
 import json
 import logging
@@ -31,7 +32,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +79,14 @@ def _alive(marker: Path) -> bool:
     return True
 
 
+def _remove_folder(folder: Path) -> None:
+    """Remove a build's work folder and the files in it, as far as the file system lets it now."""
+    with contextlib.suppress(OSError):
+        for leftover in folder.glob("*"):
+            leftover.unlink(missing_ok=True)
+        folder.rmdir()
+
+
 @dataclass(frozen=True)
 class PreparedCopy:
     """One ready copy: the compressed file and what it holds."""
@@ -91,6 +100,10 @@ class PreparedCopy:
     size: int  # compressed bytes
     era: int
     generation: int
+
+
+# What a copy's .json description holds: every field of PreparedCopy but its path (the .json's neighbour).
+DESCRIBED = tuple(f.name for f in fields(PreparedCopy) if f.name != "path")
 
 
 def generation(conn: Connection) -> int:
@@ -158,10 +171,10 @@ class PreparedCopies:
         # a copy of another one was built before an update and is built again, not served to nobody.
         self.schema: str | None = None
 
-    def newest(self, key: str) -> PreparedCopy | None:
-        """The ready copy with the highest cursor for ``key``, if any."""
+    def newest(self, key: str, copies: list[PreparedCopy] | None = None) -> PreparedCopy | None:
+        """The ready copy with the highest cursor for ``key``, if any (among ``copies``, else the folder's)."""
         best: PreparedCopy | None = None
-        for copy in self._described():
+        for copy in self._described() if copies is None else copies:
             if copy.key == key and (best is None or copy.cursor > best.cursor):
                 best = copy
         return best
@@ -171,28 +184,28 @@ class PreparedCopies:
 
         Copies of another era or an older generation are deleted on the way.
         """
-        self.tidy(now.era, now.generation)
-        copy = self.newest(now.key)
+        copy = self.newest(now.key, self.tidy(now.era, now.generation))
         return copy if copy is not None and copy.cursor >= now.floor else None
 
-    def tidy(self, era: int | None, generation: int, keep: PreparedCopy | None = None) -> None:
+    def tidy(self, era: int | None, generation: int, keep: PreparedCopy | None = None) -> list[PreparedCopy]:
         """Delete copies of another era (None: any era stays) or an older generation, and older copies of
-        ``keep``'s key."""
+        ``keep``'s key; returns the copies left."""
+        kept = []
         for copy in self._described():
             stale = (era is not None and copy.era != era) or copy.generation < generation
             superseded = keep is not None and copy.key == keep.key and copy.cursor < keep.cursor
-            if stale or superseded:
-                with contextlib.suppress(OSError):
-                    copy.path.unlink()
-                    copy.path.with_suffix("").with_suffix(".json").unlink()
+            if not (stale or superseded):
+                kept.append(copy)
+                continue
+            with contextlib.suppress(OSError):
+                copy.path.unlink()
+                copy.path.with_suffix("").with_suffix(".json").unlink()
         # A server stopped mid-build leaves its work behind (the replica unencrypted, text an erasure may
         # have replaced since); nothing else would remove it once no build of that key runs again.
         for work in self.folder.glob("*.work") if self.folder.is_dir() else ():
             if not self.building(work.name.split(".")[0]):
-                with contextlib.suppress(OSError):
-                    for leftover in work.glob("*"):
-                        leftover.unlink()
-                    work.rmdir()
+                _remove_folder(work)
+        return kept
 
     def drop_erased(self, db: Engine) -> int:
         """Delete, now, every copy built before the last erasure or retention run: they hold the text it replaced.
@@ -298,10 +311,7 @@ class PreparedCopies:
         except Exception:
             log.exception("Preparing a first sync failed")
         finally:
-            for leftover in work.glob("*") if work.exists() else ():
-                leftover.unlink(missing_ok=True)
-            with contextlib.suppress(OSError):
-                work.rmdir()
+            _remove_folder(work)
             marker.unlink(missing_ok=True)
             metrics.PREPARED_BUILDS.labels("built" if done else "failed").inc()
             with self._lock:
@@ -313,8 +323,6 @@ class PreparedCopies:
 
     def _store(self, built_file: Path, key: str, built: dict[str, Any], era: int, generation: int) -> PreparedCopy:
         """Compress the built file beside its final name, describe it, then move both into place."""
-        import gzip
-
         stem = f"{key}-{int(built['cursor'])}"
         partial = self.folder / f"{stem}.sqlite.gz.partial"
         described = self.folder / f"{stem}.json.partial"
@@ -331,8 +339,7 @@ class PreparedCopies:
             copy = PreparedCopy(path=final, key=key, cursor=int(built["cursor"]), records=int(built["records"]),
                                 schema=str(built["schema"]), sha256=digest.hexdigest(),
                                 size=partial.stat().st_size, era=era, generation=generation)
-            description = {name: getattr(copy, name) for name in
-                           ("key", "cursor", "records", "schema", "sha256", "size", "era", "generation")}
+            description = {name: getattr(copy, name) for name in DESCRIBED}
             described.write_text(json.dumps(description), encoding="utf-8")
             os.replace(partial, final)
             left.append(final)  # in place, not described yet
@@ -355,8 +362,7 @@ class PreparedCopies:
                 data = json.loads(description.read_text(encoding="utf-8"))
                 if not data_file.is_file():
                     continue
-                copies.append(PreparedCopy(path=data_file, **{k: data[k] for k in (
-                    "key", "cursor", "records", "schema", "sha256", "size", "era", "generation")}))
+                copies.append(PreparedCopy(path=data_file, **{name: data[name] for name in DESCRIBED}))
             except (OSError, ValueError, KeyError, TypeError):
                 log.warning("Ignoring an unreadable prepared copy description: %s", description.name)
         return copies
