@@ -28,7 +28,7 @@ from server.config import (
     load_settings,
     prepared_folder,
 )
-from server.db import checkpoint, make_engine, migrate
+from server.db import make_engine, migrate
 from server.metrics import MULTIPROCESS_VARIABLE
 from server.prepared import PreparedCopies, team_sets, teams_now
 from server.store import audit_origin
@@ -259,9 +259,10 @@ def run_admin(args: argparse.Namespace) -> int:
         return 2
     finally:
         if args.command in ("erase-person", "apply-retention"):
-            checkpoint(engine)  # SQLite: the erased text leaves the WAL too
-            if getattr(args, "prepared_folder", None) is not None:  # and the prepared first syncs built before
-                PreparedCopies(args.prepared_folder, args.db).drop_erased(engine)
+            from server.erasure import after_erasure
+
+            folder = getattr(args, "prepared_folder", None)
+            after_erasure(engine, None if folder is None else PreparedCopies(folder, args.db))
         engine.dispose()
     return 0
 

@@ -30,14 +30,15 @@ from datetime import date
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, bindparam, cast, func, select, update
+from sqlalchemy import Connection, Engine, bindparam, cast, func, select, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.sql.elements import ColumnElement
 
 from desktop.domain.privacy import ERASED
 from server.admin import AdminError
+from server.db import checkpoint
 from server.personal_data import TEXT_FIELDS, Matcher, Person, find_audit_mentions, find_records
-from server.prepared import bump_generation
+from server.prepared import PreparedCopies, bump_generation
 from server.security import utcnow
 from server.store import Sequence, audit, audit_rows
 from server.tables import AuditEntry, Record
@@ -63,6 +64,18 @@ class Change:
         """What a dry run shows: the record and the names of the fields that change."""
         return {"entity": self.entity, "id": self.id, "team_id": self.team_id, "tombstone": self.deleted,
                 "fields": sorted(self.values)}
+
+
+def after_erasure(db: Engine, copies: PreparedCopies | None) -> None:
+    """Once an erasure or a retention run has committed: leave no trace of the text it replaced.
+
+    On SQLite the WAL is checkpointed (no old page image with the text stays in it), and the prepared
+    first syncs built before it are deleted (server/prepared.py). Every entry point calls this: the API,
+    the console and the command line.
+    """
+    checkpoint(db)
+    if copies is not None:
+        copies.drop_erased(db)
 
 
 def apply_plan(conn: Connection, seq: Sequence, plan: list[Change], actor: str | None, action: str) -> None:

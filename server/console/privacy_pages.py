@@ -17,8 +17,7 @@ from desktop.domain.protocol import TOMBSTONE_DAYS
 from server import admin
 from server.audit_log import erasure_trail
 from server.console.web import Console, admin_console, checked_form, field_of
-from server.db import checkpoint
-from server.erasure import apply_retention, erase_person
+from server.erasure import after_erasure, apply_retention, erase_person
 from server.personal_data import Person, export_audited
 
 router = APIRouter()
@@ -58,8 +57,7 @@ def privacy_action(ctx: Console = Depends(admin_console), form: FormData = Depen
         if field_of(form, "confirm") != "1":
             return _privacy_page(ctx, given, 400, error=ctx.t("privacy.must_confirm"))
         result = ctx.write(lambda c: erase_person(c, person, actor=ctx.user.id))
-        checkpoint(ctx.db)  # SQLite: the erased text leaves the WAL too
-        ctx.request.app.state.prepared.drop_erased(ctx.db)  # and the prepared first syncs built before
+        after_erasure(ctx.db, ctx.request.app.state.prepared)  # the WAL checkpointed, older copies deleted
         return _privacy_page(ctx, given, erased=result, trail=ctx.read(lambda c: erasure_trail(c, person)))
     return _privacy_page(ctx, given, trail=ctx.read(lambda c: erasure_trail(c, person)))
 
@@ -94,8 +92,7 @@ def retention(ctx: Console = Depends(admin_console), form: FormData = Depends(ch
     except admin.AdminError as exc:
         return _maintenance_page(ctx, 400, error=exc)
     if not dry_run:
-        checkpoint(ctx.db)
-        ctx.request.app.state.prepared.drop_erased(ctx.db)
+        after_erasure(ctx.db, ctx.request.app.state.prepared)
     return _maintenance_page(ctx, retention=result)
 
 

@@ -9,9 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Engine
 
 from server import admin
-from server.db import checkpoint
 from server.deps import CurrentUser, admin_user, engine, json_response
-from server.erasure import apply_retention, erase_person
+from server.erasure import after_erasure, apply_retention, erase_person
 from server.personal_data import Person, export_audited
 from server.routes.admin import run_admin
 from server.schemas import errors
@@ -67,8 +66,7 @@ def erase(body: EraseRequest, request: Request, me: CurrentUser = Depends(admin_
     person = _person(body)
     result = run_admin(db, lambda c: erase_person(c, person, dry_run=body.dry_run, actor=me.id))
     if not body.dry_run:
-        checkpoint(db)  # SQLite: no old page image with the erased text stays in the WAL
-        request.app.state.prepared.drop_erased(db)  # nor a prepared first sync built before
+        after_erasure(db, request.app.state.prepared)  # the WAL checkpointed, older prepared copies deleted
     return json_response(result)
 
 
@@ -79,8 +77,7 @@ def retention(body: RetentionRequest, request: Request, me: CurrentUser = Depend
     years = body.visits_older_than_years or request.app.state.settings.retention_years
     result = run_admin(db, lambda c: apply_retention(c, years, dry_run=body.dry_run, actor=me.id))
     if not body.dry_run:
-        checkpoint(db)
-        request.app.state.prepared.drop_erased(db)
+        after_erasure(db, request.app.state.prepared)
     return json_response(result)
 
 
