@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
+from pathlib import Path
 
 from desktop.cancel import CancelToken, Progress
 from desktop.models import replica
@@ -33,7 +34,12 @@ def drop_download(db: Database) -> None:
     remove it, and the erased text it holds would outlive an erasure.
     """
     if db.path is not None:
-        db.path.with_name(db.path.name + SUFFIX).unlink(missing_ok=True)
+        _download(db.path).unlink(missing_ok=True)
+
+
+def _download(database: Path) -> Path:
+    """Where the copy is downloaded to: beside the database, in the data folder."""
+    return database.with_name(database.name + SUFFIX)
 
 
 def take_prepared(db: Database, client: SyncClient, result: SyncResult, progress: Progress,
@@ -44,7 +50,7 @@ def take_prepared(db: Database, client: SyncClient, result: SyncResult, progress
     with db.read() as session:
         if not replica.can_install_prepared(session):
             return False
-    download = db.path.with_name(db.path.name + SUFFIX)
+    download = _download(db.path)
     try:
         progress(0, 0, "prepared")
         started = time.perf_counter()

@@ -97,12 +97,10 @@ def prepared(
     settings = request.app.state.settings
     copies: PreparedCopies = request.app.state.prepared
     if not user.teams or not settings.prepared_min_records:
-        metrics.PREPARED_ANSWERS.labels("none").inc()
-        raise HTTPException(404, NO_COPY)
+        raise _no_copy()
     now = teams_now(db, list(user.teams))
     if now.records < settings.prepared_min_records:
-        metrics.PREPARED_ANSWERS.labels("none").inc()
-        raise HTTPException(404, NO_COPY)
+        raise _no_copy()
     copy = copies.usable(now)
     if copy is None or now.cursor - copy.cursor > settings.prepared_max_lag:
         copies.start_build(now.key, now.teams, now.era, now.generation, db)  # a fresher one for the next laptop
@@ -112,13 +110,18 @@ def prepared(
     if copy.schema != schema:
         if copy.schema != copies.schema:  # built before an update of the app (or not known since a restart)
             copies.start_build(now.key, now.teams, now.era, now.generation, db)
-        metrics.PREPARED_ANSWERS.labels("none").inc()
-        raise HTTPException(404, NO_COPY)
+        raise _no_copy()
     metrics.PREPARED_ANSWERS.labels("sent").inc()
     log.info("prepared copy", extra={"records": copy.records, "cursor": copy.cursor, "bytes": copy.size})
     return FileResponse(copy.path, media_type="application/vnd.sqlite3", headers={
         "Content-Encoding": "gzip", "X-Feltbog-Cursor": str(copy.cursor), "X-Feltbog-Records": str(copy.records),
         "X-Feltbog-Sha256": copy.sha256, "X-Feltbog-Schema": copy.schema, "Cache-Control": "no-store"})
+
+
+def _no_copy() -> HTTPException:
+    """The 404 of ``/prepared`` (no copy for this laptop: it syncs page by page), counted for /metrics."""
+    metrics.PREPARED_ANSWERS.labels("none").inc()
+    return HTTPException(404, NO_COPY)
 
 
 def _observe_page(started: float, body: bytes) -> None:

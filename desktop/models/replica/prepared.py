@@ -46,7 +46,9 @@ ALEMBIC_TABLE = "alembic_version"
 SEARCH_TABLE = "search_index"
 # FTS5's shadow tables of the search index (the ``content`` one holds the folded text).
 SEARCH_SHADOWS = tuple(f"{SEARCH_TABLE}_{suffix}" for suffix in ("data", "idx", "content", "docsize", "config"))
-COPIED_TABLES = (*(table.name for table in TABLES.values()), "search_doc", *SEARCH_SHADOWS)
+# A laptop that holds a row in any of these has a replica a copy would collide with.
+REPLICA_TABLES = (*(table.name for table in TABLES.values()), "search_doc")
+COPIED_TABLES = (*REPLICA_TABLES, *SEARCH_SHADOWS)
 SCHEMA = "prepared"  # the name the prepared file is attached as
 
 
@@ -103,9 +105,7 @@ def can_install(session: Any) -> bool:
 
     if get_value(session, first_load.BULK_LOAD) is not None:
         return False
-    cursor = raw_cursor(session)
-    return all(cursor.execute(f"SELECT 1 FROM {name} LIMIT 1").fetchone() is None
-               for name in (*(table.name for table in TABLES.values()), "search_doc"))
+    return _empty(raw_cursor(session))
 
 
 def install(db: Database, path: Path, state: dict[str, str]) -> Changes:
@@ -145,10 +145,14 @@ def install(db: Database, path: Path, state: dict[str, str]) -> Changes:
     return Changes(frozenset(entities), frozenset(), from_sync=True)
 
 
+def _empty(cursor: Any) -> bool:
+    """True if the main database holds no row in any of :data:`REPLICA_TABLES`."""
+    return all(cursor.execute(f"SELECT 1 FROM main.{name} LIMIT 1").fetchone() is None for name in REPLICA_TABLES)
+
+
 def _copy(conn: Any) -> set[str]:
-    for name in (*(table.name for table in TABLES.values()), "search_doc"):
-        if conn.execute(f"SELECT 1 FROM main.{name} LIMIT 1").fetchone() is not None:
-            raise PreparedCopyRefused("this laptop already holds records")
+    if not _empty(conn):  # checked again inside the copy's transaction: a save may have come in between
+        raise PreparedCopyRefused("this laptop already holds records")
     for name in COPIED_TABLES:
         if _columns(conn, "main", name) != _columns(conn, SCHEMA, name):
             raise PreparedCopyRefused(f"the prepared copy's table {name} differs from this database's")
