@@ -51,6 +51,17 @@ def _whole(db: Database) -> None:
         assert not first_load.active(session)
 
 
+def _same_replica(db: Database, reference: Database) -> None:
+    """``db`` holds what ``reference`` (synced page by page) holds: rows, indexes, search documents in order;
+    its search index is whole and finds the renamed companies of :func:`_server_with_history`."""
+    assert _tables(db) == _tables(reference)
+    assert _search_index(db) == _search_index(reference)
+    assert _indexes(db) == _indexes(reference) == _indexes(Database(None))
+    _whole(db)
+    with db.read() as session:
+        assert any(hit.entity == "company" for hit in search(session, "ændret tomrer"))
+
+
 def _server_with_history(server, bulk_load) -> None:
     """Records over several pages, with later edits and deletes, so pages hold upserts, updates and deletes."""
     bulk_load(120)
@@ -87,12 +98,7 @@ def test_a_bulk_first_sync_equals_a_page_by_page_one(server, bulk_load, make_dev
     paged = make_device("paged", pull_limit=25)
     assert paged.sync().verified
 
-    assert _tables(bulk.db) == _tables(paged.db)
-    assert _search_index(bulk.db) == _search_index(paged.db)
-    assert _indexes(bulk.db) == _indexes(paged.db) == _indexes(Database(None))
-    _whole(bulk.db)
-    with bulk.db.read() as session:
-        assert any(hit.entity == "company" for hit in search(session, "ændret tomrer"))
+    _same_replica(bulk.db, paged.db)
 
 
 def test_work_made_before_the_first_sign_in_is_searchable_after_the_load(server, bulk_load, tmp_path):

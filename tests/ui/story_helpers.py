@@ -337,3 +337,15 @@ def sign_in(qtbot: Any, dialog: Any, server_url: str, username: str, shot_name: 
     shoot(dialog, shot_name)
     click(qtbot, dialog.sign_in)
     qtbot.waitUntil(lambda: dialog.result() == dialog.DialogCode.Accepted, timeout=15000)
+
+
+def sign_in_on_first_start(qtbot: Any, ctx: Any, window: Any, server_url: str, username: str,
+                           shot_name: str) -> None:
+    """The first start's sign-in dialog, answered by typing (:func:`sign_in`); waits until signed in."""
+    from desktop.ui.app import offer_sign_in_on_first_start
+    from desktop.ui.dialogs.login import LoginDialog
+
+    answer_modal(qtbot, LoginDialog, lambda dialog: sign_in(qtbot, dialog, server_url, username, shot_name))
+    offer_sign_in_on_first_start(ctx, window)
+    qtbot.waitUntil(lambda: ctx.account.signed_in, timeout=15000)
+    raise_modal_errors()

@@ -48,6 +48,7 @@ from tests.ui.story_helpers import (
     settle,
     shoot,
     sign_in,
+    sign_in_on_first_start,
     sync_by_button,
     type_into,
 )
@@ -162,11 +163,7 @@ def test_a_new_laptop_starts_from_the_prepared_copy_and_works_on(team, qtbot, tm
     # 1. Mette signs in on the first start; no copy is ready: page by page, and the server prepares one.
     mettes_results = sync_results(mette)
     window = open_window(mette, qtbot)
-    answer_modal(qtbot, LoginDialog,
-                 lambda dialog: sign_in(qtbot, dialog, server.url, "mette", "prepared-01-mette-login"))
-    offer_sign_in_on_first_start(mette, window)
-    qtbot.waitUntil(lambda: mette.account.signed_in, timeout=15000)
-    raise_modal_errors()
+    sign_in_on_first_start(qtbot, mette, window, server.url, "mette", "prepared-01-mette-login")
     first = wait_for_sync(qtbot, mettes_results, 1)
     assert first.prepared == 0 and first.pulled >= TEAM_RECORDS + 4 and first.verified
     assert "prepared copy" not in caplog.text

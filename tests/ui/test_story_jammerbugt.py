@@ -40,7 +40,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 from desktop.credentials import Credentials
 from desktop.models.queries import get_record, list_follow_ups, list_openings, list_visits
 from desktop.reports import supervisor_report_data
-from server.seeding import PASSWORD, seed_user
+from server.seeding import seed_user
 from tests.support.live_server import LiveServer, make_database_url
 from tests.ui.story_helpers import (
     COMPANIES,
@@ -68,6 +68,7 @@ from tests.ui.story_helpers import (
     select_row,
     shoot,
     sign_in,
+    sign_in_on_first_start,
     sync_by_button,
     tour,
     type_into,
@@ -507,13 +508,7 @@ def test_jammerbugt_offline_first_then_review_follow_ups_and_report(office, qtbo
     # 9. Lars, the colleague, signs in on his laptop: the company and its openings are there to work on.
     lars = laptops["lars"]
     colleague = open_window(lars, qtbot)
-    answer_modal(qtbot, LoginDialog, lambda dialog: (
-        type_into(qtbot, dialog.server, server.url), type_into(qtbot, dialog.username, "lars"),
-        type_into(qtbot, dialog.password, PASSWORD), click(qtbot, dialog.sign_in),
-        qtbot.waitUntil(lambda: dialog.result() == dialog.DialogCode.Accepted, timeout=15000)))
-    offer_sign_in_on_first_start(lars, colleague)
-    qtbot.waitUntil(lambda: lars.account.signed_in, timeout=15000)
-    raise_modal_errors()
+    sign_in_on_first_start(qtbot, lars, colleague, server.url, "lars", "jammerbugt-lars-login")
     qtbot.waitUntil(lambda: lars.runner.status().last_success is not None and not lars.runner.status().syncing,
                     timeout=20000)
     go_to(qtbot, colleague, OPENINGS)

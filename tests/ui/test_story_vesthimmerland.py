@@ -56,7 +56,7 @@ from tests.ui.story_helpers import (
     open_window,
     raise_modal_errors,
     shoot,
-    sign_in,
+    sign_in_on_first_start,
     sync_by_button,
     tour,
     type_into,
@@ -111,10 +111,8 @@ def mentor_sheet(path):
 
 
 def test_vesthimmerland_centre_mentors_reminder_and_catalogue(jobcentre, qtbot, tmp_path, monkeypatch):
-    from desktop.ui.app import offer_sign_in_on_first_start
     from desktop.ui.dialogs.entity_dialog import EntityDialog
     from desktop.ui.dialogs.import_dialog import ImportDialog
-    from desktop.ui.dialogs.login import LoginDialog
 
     server, team, ids, laptops, clock = jobcentre
     jens = laptops["jens"]
@@ -122,10 +120,7 @@ def test_vesthimmerland_centre_mentors_reminder_and_catalogue(jobcentre, qtbot, 
 
     # 1. First start: Jens signs in from the dialog that greets him.
     window = open_window(jens, qtbot)
-    answer_modal(qtbot, LoginDialog,
-                 lambda dialog: sign_in(qtbot, dialog, server.url, "jens", "vesthimmerland-01-jens-login"))
-    offer_sign_in_on_first_start(jens, window)
-    qtbot.waitUntil(lambda: jens.account.signed_in, timeout=15000)
+    sign_in_on_first_start(qtbot, jens, window, server.url, "jens", "vesthimmerland-01-jens-login")
     qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None, timeout=5000)
     raise_modal_errors()
     qtbot.waitUntil(lambda: window.sync_widget.state.text() == "Online", timeout=20000)
@@ -256,11 +251,7 @@ def test_vesthimmerland_centre_mentors_reminder_and_catalogue(jobcentre, qtbot, 
     sync_by_button(qtbot, window)
     lone = laptops["lone"]
     colleague = open_window(lone, qtbot)
-    answer_modal(qtbot, LoginDialog,
-                 lambda dialog: sign_in(qtbot, dialog, server.url, "lone", "vesthimmerland-12-lone-login"))
-    offer_sign_in_on_first_start(lone, colleague)
-    qtbot.waitUntil(lambda: lone.account.signed_in, timeout=15000)
-    raise_modal_errors()
+    sign_in_on_first_start(qtbot, lone, colleague, server.url, "lone", "vesthimmerland-12-lone-login")
     qtbot.waitUntil(lambda: lone.runner.status().last_success is not None and not lone.runner.status().syncing,
                     timeout=20000)
     # The centre is Jens's to visit: it is due on his I dag, not on Lone's.
