@@ -1,6 +1,7 @@
 """The server's push steps in one thread, in CPU time per 1,000 new companies.
 
-Usage: python -m bench.push_steps [--db sqlite|postgres] [--rounds 14] [--compare OTHER_TREE]
+Usage: python -m bench.push_steps [--db sqlite|postgres] [--rounds 14] [--stored 0] [--ids app|random]
+                                  [--compare OTHER_TREE]
 
 A fresh server database (migrated, one team, five consultants), then rounds of 1,000 new companies as the
 app sends them (its defaults, a responsible consultant, the team), each timed with ``time.process_time``:
@@ -8,7 +9,10 @@ app sends them (its defaults, a responsible consultant, the team), each timed wi
 commit, and inside it the rules (``apply_push`` less ``write_changes``) and the writes. CPU time, not wall
 time: the machine is shared, and a process's CPU time moves much less with the load than its wall time;
 ``apply_push_wall`` is the one wall time, which has the database's own work and the waits in it.
-The first two rounds warm up; the medians of the rest are printed as one JSON line. PostgreSQL's own CPU
+The first two rounds warm up; the medians of the rest are printed as one JSON line. ``--stored N``: the
+server already holds N companies first (pushed untimed, with random ids, as records made before the app's
+time-ordered ids); ``--ids``: the timed companies' ids are the app's own (``app``, time-ordered) or random
+version 4 ones (``random``, what the app made before). PostgreSQL's own CPU
 (the database server's process) is in none of the CPU times. With ``--compare`` the same is run with the code under
 another tree (e.g. a ``git worktree`` of main), alternating, so both are measured in the same minutes.
 """
@@ -28,9 +32,12 @@ from pathlib import Path
 from typing import Any
 
 
-def measure(backend: str, rounds: int) -> dict[str, Any]:
-    """Time the steps for ``rounds`` pushes of 1,000 new companies; medians in ms per 1,000."""
+def measure(backend: str, rounds: int, stored: int = 0, ids: str = "app") -> dict[str, Any]:
+    """Time the steps for ``rounds`` pushes of 1,000 new companies; medians in ms per 1,000.
+
+    ``stored``: companies on the server before the timed rounds; ``ids``: ``app`` or ``random`` (see above)."""
     import server.push as push_module
+    from desktop.domain.ids import new_id
     from server.app import tune_gc
     from server.db import make_engine, migrate
     from server.schemas import PushRequest
@@ -55,10 +62,12 @@ def measure(backend: str, rounds: int) -> dict[str, Any]:
         others = [seed_user(engine, f"consultant-{k}", "consultant", [team]) for k in range(4)]
         tune_gc()  # as the production server does after start-up
         next_id = 1
-        for round_no in range(rounds):
+        untimed = -(-stored // 1_000)  # rounds that only fill the database
+        for round_no in range(-untimed, rounds):
+            make_id = new_id if ids == "app" and round_no >= 0 else lambda: str(uuid.uuid4())
             mutations = []
             for k in range(1_000):
-                mutations.append({"mutation_id": next_id, "entity": "company", "id": str(uuid.uuid4()),
+                mutations.append({"mutation_id": next_id, "entity": "company", "id": make_id(),
                                   "op": "upsert", "base_version": 0,
                                   "fields": {"is_centre": False, "centre_visit_interval_days": 21,
                                              "responsible_user_id": others[k % 4], "team_id": team,
@@ -88,24 +97,28 @@ def measure(backend: str, rounds: int) -> dict[str, Any]:
         engine.dispose()
     medians = {name: round(statistics.median(values) * 1000, 1) for name, values in steps.items()}
     return {"benchmark": "push_steps", "backend": backend, "unit": "ms per 1,000 new companies (CPU; one wall)",
-            **medians}
+            "stored": untimed * 1_000, "ids": ids, **medians}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--rounds", type=int, default=14)
+    parser.add_argument("--stored", type=int, default=0, help="companies on the server before the timed rounds")
+    parser.add_argument("--ids", choices=["app", "random"], default="app", help="the timed companies' ids")
     parser.add_argument("--compare", metavar="TREE", help="also run the code under TREE, alternating")
     parser.add_argument("--alternations", type=int, default=3, help="runs of each tree with --compare")
     args = parser.parse_args()
     if not args.compare:
-        print(json.dumps({"tree": str(Path.cwd()), **measure(args.db, args.rounds)}), flush=True)
+        print(json.dumps({"tree": str(Path.cwd()), **measure(args.db, args.rounds, args.stored, args.ids)}),
+              flush=True)
         return
     here = str(Path(__file__).resolve().parent.parent)
     for _ in range(args.alternations):
         for tree in (args.compare, here):
             # This file run with the other tree first on the path: its server code, this measurement.
-            subprocess.run([sys.executable, __file__, "--db", args.db, "--rounds", str(args.rounds)],
+            subprocess.run([sys.executable, __file__, "--db", args.db, "--rounds", str(args.rounds),
+                            "--stored", str(args.stored), "--ids", args.ids],
                            cwd=tree, env={**os.environ, "PYTHONPATH": tree}, check=True)
 
 

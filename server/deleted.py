@@ -67,7 +67,7 @@ def recently_deleted(conn: Connection, teams: list[str]) -> list[dict[str, Any]]
 
 def restore(conn: Connection, user_id: str, teams: set[str], record_id: str) -> int:
     """Put a deleted record back; returns its new version. Raises :class:`RestoreRefused`."""
-    if not canonical_id(record_id):  # ids are uuid4 text: anything else is no record (and never reaches SQL)
+    if not canonical_id(record_id):  # ids are UUID text: anything else is no record (and never reaches SQL)
         raise RestoreRefused(404, "not_found", "Posten findes ikke.")
     ctx = WriteContext(conn, user_id, "restore", teams, Sequence(conn))
     record = ctx.get(record_id)

@@ -302,7 +302,7 @@ def apply_one(ctx: WriteContext, m: dict[str, Any]) -> int | None:
         raise Refused("not_allowed", message("not_allowed"))
     if op not in (OP_UPSERT, OP_DELETE):
         raise Refused("bad_op", "Ukendt handling.")
-    if not canonical_id(m["id"]):  # ids are made by uuid4 and sent as they are: anything else is refused
+    if not canonical_id(m["id"]):  # UUIDs made by the app (desktop/domain/ids.py): anything else is refused
         raise Refused("bad_id", "Ugyldigt id.")
     record = ctx.get(m["id"])
     # Another team's record answers as an unknown id would, whatever entity is named with it.

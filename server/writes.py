@@ -10,7 +10,6 @@ all in the caller's transaction.
 from __future__ import annotations
 
 import contextlib
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, bindparam, insert, update
 
+from desktop.domain.ids import new_id
 from server.bulk import copies, copy_rows, execute_many
 from server.security import iso, utcnow
 from server.store import Sequence, StatsDelta, audit_rows
@@ -124,7 +124,7 @@ class WriteContext:
 
     def create(self, entity: str, team_id: str, fields: dict[str, Any]) -> Loaded:
         """A new record the server writes by itself (review, conflict); its id is chosen here."""
-        return self.add(str(uuid.uuid4()), entity, team_id, fields)
+        return self.add(new_id(), entity, team_id, fields)
 
 
 # The columns Loaded needs, read by id as SQL for the driver. A push reads its ids in chunks of 500 at the

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 
 from sqlalchemy import Boolean, DateTime, Integer, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from desktop.domain.ids import new_id
 
 # Stable constraint names, so Alembic batch migrations on SQLite can find them.
 NAMING_CONVENTION = {
@@ -21,11 +22,6 @@ NAMING_CONVENTION = {
 def utcnow() -> datetime:
     """The current time in UTC (only for display stamps, never for sync order)."""
     return datetime.now(UTC)
-
-
-def new_id() -> str:
-    """A new client-generated record id (UUID4 as text)."""
-    return str(uuid.uuid4())
 
 
 class Base(DeclarativeBase):

@@ -11,10 +11,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from desktop.domain.ids import new_id
 from desktop.domain.schema import ENTITIES
 from desktop.domain.validation import to_wire
 from desktop.models import outbox
-from desktop.models.base import new_id, utcnow
+from desktop.models.base import utcnow
 from desktop.models.changes import Actor, Changes
 from desktop.models.entities import MODELS
 from desktop.models.search import index_records, remove_records
