@@ -286,8 +286,9 @@ def run(n: int, backend: str, push_only: bool = False, first_only: bool = False)
     tmp = Path(tempfile.mkdtemp(prefix="feltbog-sync-bench-"))
     figures = []
     prepared = tmp / "prepared"
-    with make_database_url(backend, tmp) as url, \
-            ServerProcess(url, log=tmp / "server.log", env={"FELTBOG_PREPARED_FOLDER": str(prepared)}) as server:
+    # With push_only no laptop takes a copy: a build the first sync asked for would run during the pushes.
+    env = {"FELTBOG_PREPARED_MIN_RECORDS": "0"} if push_only else {"FELTBOG_PREPARED_FOLDER": str(prepared)}
+    with make_database_url(backend, tmp) as url, ServerProcess(url, log=tmp / "server.log", env=env) as server:
         # Real consultants of the team: the server refuses a responsible consultant it does not know.
         consultants = [server.users[server.user("consultant")[0]] for _ in range(8)]
         items = job_centre(n, server.team_id, consultants)
