@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -96,19 +96,41 @@ class Sizes:
     follow_ups: int = 500
 
 
-def _uuid(rng: random.Random) -> str:
+def _random_id(rng: random.Random) -> str:
     return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
 
+def _ordered_ids(rng: random.Random) -> Callable[[random.Random], str]:
+    """Ids as the app makes them since it has time-ordered ids (version 7), one millisecond apart, seeded.
+
+    Each still draws the 128 bits a random id draws from the data's own generator, so the rest of the
+    data comes out exactly as with random ids."""
+    clock = iter(range(1_764_547_200_000, 2**48))  # milliseconds from 2025-12-01, one per id
+
+    def make(data_rng: random.Random) -> str:
+        random_bits = data_rng.getrandbits(128) ^ rng.getrandbits(128)
+        # RFC 9562: 48 bits of time, version 7, 12 random bits, variant 0b10, 62 random bits.
+        value = (next(clock) << 80) | (0x7 << 76) | ((random_bits >> 64) & 0xFFF) << 64 | (0b10 << 62) \
+            | (random_bits & ((1 << 62) - 1))
+        return str(uuid.UUID(int=value))
+
+    return make
+
+
 def records(
-    seed: int, sizes: Sizes, team_id: str, consultants: list[str], today: date = date(2026, 11, 23)
+    seed: int, sizes: Sizes, team_id: str, consultants: list[str], today: date = date(2026, 11, 23),
+    ordered_ids: bool = False,
 ) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    """Yield ``(entity, id, wire_fields)`` for a whole job centre, parents first."""
+    """Yield ``(entity, id, wire_fields)`` for a whole job centre, parents first.
+
+    ``ordered_ids``: time-ordered ids, as a team that started with this version of the app has; by default
+    random ones (version 4), as records made before it have."""
     rng = random.Random(seed)
+    make_id = _ordered_ids(random.Random(seed + 1)) if ordered_ids else _random_id
     companies: list[tuple[str, bool]] = []
     used_cvr: set[str] = set()
     for n in range(sizes.companies):
-        cid = _uuid(rng)
+        cid = make_id(rng)
         postcode, town = rng.choice(TOWNS)
         is_centre = rng.random() < sizes.centre_share
         cvr = valid_cvr(rng)
@@ -142,7 +164,7 @@ def records(
         companies.append((cid, is_centre))
         yield "company", cid, fields
         if rng.random() < sizes.contacts_per_company:
-            yield "contact", _uuid(rng), {
+            yield "contact", make_id(rng), {
                 "team_id": team_id, "company_id": cid, "name": _person(rng),
                 "title": rng.choice(["Direktør", "Værkfører", "HR-konsulent", "Indehaver", "Køkkenchef"]),
                 "phone": f"+45 {rng.randint(20, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
@@ -150,14 +172,14 @@ def records(
             }
         if is_centre:
             for _ in range(sizes.mentors_per_centre):
-                yield "mentor", _uuid(rng), {
+                yield "mentor", make_id(rng), {
                     "team_id": team_id, "company_id": cid, "name": _person(rng), "title": "Mentor",
                     "trained_on": (today - timedelta(days=rng.randint(10, 2000))).isoformat(),
                     "capacity": rng.randint(1, 3), "active": rng.random() < 0.9,
                 }
     visit_ids: list[tuple[str, str]] = []
     for _ in range(sizes.visits):
-        vid = _uuid(rng)
+        vid = make_id(rng)
         cid, _ = rng.choice(companies)
         visited = today - timedelta(days=rng.randint(0, 900))
         visit_ids.append((vid, cid))
@@ -173,7 +195,7 @@ def records(
         }
     for _ in range(sizes.openings):
         vid, cid = rng.choice(visit_ids) if visit_ids else (None, rng.choice(companies)[0])
-        yield "opening", _uuid(rng), {
+        yield "opening", make_id(rng), {
             "team_id": team_id, "company_id": cid, "visit_id": vid,
             "title": f"{rng.choice(WORK_AREAS).capitalize()} hos {rng.choice(FIRST)}",
             "job_functions": danish_text(rng, 40, 200), "kind": rng.choice(OPENING_KINDS),
@@ -183,7 +205,7 @@ def records(
         }
     for _ in range(sizes.follow_ups):
         cid, _ = rng.choice(companies)
-        yield "follow_up", _uuid(rng), {
+        yield "follow_up", make_id(rng), {
             "team_id": team_id, "due_on": (today + timedelta(days=rng.randint(-30, 90))).isoformat(),
             "subject_kind": "company", "subject_id": cid, "assignee_id": rng.choice(consultants),
             "note": danish_text(rng, 20, 120), "done": rng.random() < 0.3,

@@ -48,11 +48,14 @@ def emit(**figure: Any) -> dict[str, Any]:
     return figure
 
 
-def job_centre(n: int, team: str, consultants: list[str]) -> list[Item]:
-    """About ``n`` records of a realistic job centre: companies, mentors, visits, openings, follow-ups."""
+def job_centre(n: int, team: str, consultants: list[str], ordered_ids: bool = False) -> list[Item]:
+    """About ``n`` records of a realistic job centre: companies, mentors, visits, openings, follow-ups.
+
+    ``ordered_ids``: the records' ids are time-ordered, as the app makes them now (default: random, as
+    the records of a team that used the app before then have)."""
     sizes = Sizes(companies=int(n * 0.25), visits=int(n * 0.5), centre_share=0.02, mentors_per_centre=8,
                   contacts_per_company=0.5, openings=int(n * 0.06), follow_ups=int(n * 0.04))
-    return list(records(11, sizes, team, consultants))
+    return list(records(11, sizes, team, consultants, ordered_ids=ordered_ids))
 
 
 def load_server(server: ServerProcess, items: list[Item]) -> Any:
@@ -276,12 +279,14 @@ def idle_and_push(server: ServerProcess, folder: Path, backend: str, loader: Any
     return figures
 
 
-def run(n: int, backend: str, push_only: bool = False, first_only: bool = False) -> list[dict[str, Any]]:
+def run(n: int, backend: str, push_only: bool = False, first_only: bool = False,
+        ordered_ids: bool = False) -> list[dict[str, Any]]:
     """Every sync figure for one server backend; returns them (they are also printed).
 
     ``push_only``: only the push figures (1,000 edits, 10,000 offline changes, the replay), e.g. with a
     small ``n`` (at least 4,000 records, so there are 1,000 companies to edit).
     ``first_only``: just the first sync and the raw insert (the idle, daily and push parts are skipped).
+    ``ordered_ids``: the job centre's records have time-ordered ids (see :func:`job_centre`).
     """
     tmp = Path(tempfile.mkdtemp(prefix="feltbog-sync-bench-"))
     figures = []
@@ -291,7 +296,7 @@ def run(n: int, backend: str, push_only: bool = False, first_only: bool = False)
     with make_database_url(backend, tmp) as url, ServerProcess(url, log=tmp / "server.log", env=env) as server:
         # Real consultants of the team: the server refuses a responsible consultant it does not know.
         consultants = [server.users[server.user("consultant")[0]] for _ in range(8)]
-        items = job_centre(n, server.team_id, consultants)
+        items = job_centre(n, server.team_id, consultants, ordered_ids)
         started = time.perf_counter()
         loader = load_server(server, items)
         figures.append(emit(benchmark="server_load_push", backend=backend, records=len(items),
@@ -406,12 +411,14 @@ def main() -> None:
     parser.add_argument("--compare", action="append", default=[], metavar="TREE",
                         help="also time the code under TREE (a PYTHONPATH root), alternating (--daily-only)")
     parser.add_argument("--profile", type=Path, help="folder for pyinstrument reports of the last round")
+    parser.add_argument("--ordered-ids", action="store_true",
+                        help="the loaded records have time-ordered ids (a team that started with them)")
     args = parser.parse_args()
     if args.daily_only:
         here = str(Path(__file__).resolve().parent.parent)
         daily_only(args.records, args.db, args.rounds, [here, *args.compare], args.profile)
         return
-    run(args.records, args.db, args.push_only, args.first_only)
+    run(args.records, args.db, args.push_only, args.first_only, args.ordered_ids)
 
 
 if __name__ == "__main__":

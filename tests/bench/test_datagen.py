@@ -42,3 +42,19 @@ def test_records_are_valid_danish_data_with_parents_first():
             assert 200 <= len(fields["body"]) <= 2_000
             assert any(letter in fields["body"] for letter in "æøå")
         seen.add(record_id)
+
+
+def test_ordered_ids_are_time_ordered_and_change_nothing_else():
+    """``ordered_ids`` gives a team that started with time-ordered ids: the same records, other ids."""
+    random_ids = list(records(7, SIZES, TEAM, CONSULTANTS))
+    ordered = list(records(7, SIZES, TEAM, CONSULTANTS, ordered_ids=True))
+    ids = [record_id for _, record_id, _ in ordered]
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+    assert {uuid.UUID(i).version for i in ids} == {7}
+    assert ordered == list(records(7, SIZES, TEAM, CONSULTANTS, ordered_ids=True))  # reproducible
+    # Every record is the same apart from its id and the ids that point at it.
+    renamed = {old: new for (_, old, _), (_, new, _) in zip(random_ids, ordered, strict=True)}
+    for (entity, old_id, fields), (same_entity, _, same_fields) in zip(random_ids, ordered, strict=True):
+        assert entity == same_entity
+        assert {name: renamed.get(value, value) if isinstance(value, str) else value
+                for name, value in fields.items()} == same_fields, old_id
