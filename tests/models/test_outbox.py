@@ -3,6 +3,8 @@ increasing mutation id) in the same transaction as the row, so a crash leaves ne
 
 from __future__ import annotations
 
+import json
+import uuid
 from datetime import date
 
 import pytest
@@ -10,8 +12,8 @@ from sqlalchemy import text
 
 from desktop.domain import ValidationError
 from desktop.models import planning
-from desktop.models.local import PENDING
-from desktop.models.outbox import pending_count
+from desktop.models.local import PENDING, OutboxEntry
+from desktop.models.outbox import claim_for, pending_count
 from desktop.models.queries import get_record
 from desktop.models.writer import RecordWriter
 from tests.models.snapshot import outbox, set_version, snapshot
@@ -236,3 +238,39 @@ def test_a_change_queued_in_this_transaction_counts_as_unsent(db):
         assert not queue.has_unsent(session)
         queue.append(session, "company", "c-1", "upsert", 0, {"name": "Aars Tømrer"})
         assert queue.has_unsent(session)  # not committed yet, nor flushed: it counts all the same
+
+
+def test_the_first_sign_in_claims_exactly_the_creations_whose_team_or_owner_is_empty(db, team_id, user_id):
+    """claim_for: SQLite picks the candidates, Python decides what empty means (missing, null, "", 0...)."""
+    owner = str(uuid.uuid4())
+    kinds = {  # name -> the creation's fields as sent
+        "no_team": {"name": "A"},
+        "null_team": {"name": "B", "team_id": None, "responsible_user_id": owner},
+        "empty_team": {"name": "C", "team_id": "", "responsible_user_id": owner},
+        "zero_owner": {"name": "D", "team_id": team_id, "responsible_user_id": 0},
+        "empty_list_owner": {"name": "E", "team_id": team_id, "responsible_user_id": []},
+        "string_zero_owner": {"name": "F", "team_id": team_id, "responsible_user_id": "0"},
+        "complete": {"name": "G", "team_id": team_id, "responsible_user_id": owner},
+    }
+    entries = {}
+    with db.write() as session:
+        for name, fields in kinds.items():
+            entry = OutboxEntry(entity="company", entity_id=str(uuid.uuid4()), op="upsert", base_version=0,
+                                fields=json.dumps(fields))
+            session.add(entry)
+            session.flush()
+            entries[name] = entry.mutation_id
+        # An edit (base version 1) is never claimed, however empty.
+        session.add(OutboxEntry(entity="company", entity_id=str(uuid.uuid4()), op="upsert", base_version=1,
+                                fields=json.dumps({"name": "H"})))
+    with db.write() as session:
+        assert claim_for(session, team_id, user_id) == 5  # all but "0" (a text) and the complete one
+    with db.read() as session:
+        sent = {m: json.loads(f) for m, f in session.execute(
+            text("SELECT mutation_id, fields FROM outbox WHERE base_version = 0"))}
+    for name in ("no_team", "null_team", "empty_team"):
+        assert sent[entries[name]]["team_id"] == team_id, name
+    for name in ("zero_owner", "empty_list_owner"):
+        assert sent[entries[name]]["responsible_user_id"] == user_id, name
+    assert sent[entries["string_zero_owner"]] == kinds["string_zero_owner"]
+    assert sent[entries["complete"]] == kinds["complete"]
