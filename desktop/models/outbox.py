@@ -7,6 +7,7 @@ them with :func:`settle` once the server has answered. Nothing else touches the 
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import defaultdict
 from collections.abc import Iterable
@@ -173,34 +174,24 @@ def _unclaimed(session: Session, team_id: str | None, user_id: str | None) -> li
     Every push asks, and after the first sign-in nearly every entry is stamped
     already. SQLite finds the candidates itself: entries whose own team or owner
     field may be empty (``json_extract``; each is checked again in Python, which
-    decides what empty means), and, with one join per entity, entries whose row
-    still lacks its author or owner. A push of 10,000 offline changes then reads
-    no entry's fields into Python (it parsed all of them, 36-60 ms, before the
-    first batch could go).
+    decides what empty means), and, with one join per entity that has pending
+    creations, entries whose row still lacks its author or owner. A push of
+    10,000 offline changes then reads no entry's fields into Python (it parsed
+    all of them, 36-60 ms, before the first batch could go).
     """
     found: set[int] = set()
-    conditions = []
-    if team_id:
-        conditions.append(_maybe_empty("team_id"))
-    for entity, names in OWNER_FIELDS.items() if user_id else ():
-        conditions.append((OutboxEntry.entity == entity) & or_(*(_maybe_empty(name) for name in names)))
-    if conditions:
-        candidates = session.connection().execute(
-            select(OutboxEntry.mutation_id, OutboxEntry.entity, OutboxEntry.fields)
-            .where(*_PENDING_CREATION, or_(*conditions)))
-        for mutation_id, entity, payload in candidates:
+    candidates = _candidates(bool(team_id), bool(user_id))
+    if candidates is not None:
+        for mutation_id, entity, payload in session.connection().execute(candidates):
             fields = orjson.loads(payload)
             owners = OWNER_FIELDS.get(entity, ()) if user_id else ()
             if (team_id and not fields.get("team_id")) or any(not fields.get(name) for name in owners):
                 found.add(mutation_id)
-    for entity, model in MODELS.items():
-        unset = [model.created_by.is_(None)] if user_id else []
-        unset += [getattr(model, name).is_(None) for name in OWNER_FIELDS.get(entity, ()) if user_id]
-        if not unset:
-            continue
-        found.update(session.scalars(
-            select(OutboxEntry.mutation_id).join(model, model.id == OutboxEntry.entity_id)
-            .where(*_PENDING_CREATION, OutboxEntry.entity == entity, or_(*unset))))
+    if user_id:  # rows still lacking their author or owner (without a user to stamp, none is looked for)
+        for entity in session.scalars(select(OutboxEntry.entity).distinct().where(*_PENDING_CREATION)).all():
+            query = _ROWS_UNCLAIMED.get(entity)
+            if query is not None:
+                found.update(session.scalars(query))
     return sorted(found)
 
 
@@ -215,6 +206,29 @@ def _maybe_empty(name: str) -> Any:
     """
     value = func.coalesce(func.json_extract(OutboxEntry.fields, f"$.{name}"), "")
     return value.in_(["", 0, "[]", "{}"])
+
+
+@functools.cache
+def _candidates(team: bool, user: bool) -> Any:
+    """The SELECT of pending creations whose team (``team``) or owner fields (``user``) may be empty.
+
+    Built once per pair (every push asks); None when there is nothing to stamp with."""
+    conditions = [_maybe_empty("team_id")] if team else []
+    for entity, names in OWNER_FIELDS.items() if user else ():
+        conditions.append((OutboxEntry.entity == entity) & or_(*(_maybe_empty(name) for name in names)))
+    if not conditions:
+        return None
+    return (select(OutboxEntry.mutation_id, OutboxEntry.entity, OutboxEntry.fields)
+            .where(*_PENDING_CREATION, or_(*conditions)))
+
+
+# Per entity: its pending creations whose row has no author or owner yet (one join each).
+_ROWS_UNCLAIMED = {
+    entity: select(OutboxEntry.mutation_id).join(model, model.id == OutboxEntry.entity_id).where(
+        *_PENDING_CREATION, OutboxEntry.entity == entity,
+        or_(model.created_by.is_(None), *(getattr(model, name).is_(None) for name in OWNER_FIELDS.get(entity, ()))))
+    for entity, model in MODELS.items()
+}
 
 
 def forget_settled(session: Session, ids: list[str]) -> None:
