@@ -156,8 +156,8 @@ _UPDATE = (
 )
 # Most updates (an edit of a live record) change only these. SQLite rewrites the entries of every index
 # holding a column the statement assigns, whatever its value: assigning review_state rewrote each edited
-# record's (entity, review_state) entry, a page at a random place per record (about 10 % of a push of 1,000
-# edits to a server of 100,000 records, bench/push_steps-style timing).
+# record's (entity, review_state) entry, a page at a random place per record (12 % of a push of 1,000 edits
+# to a server of 100,000 records on SQLite; docs/performance.md, "Edits write only what an edit changes").
 _UPDATE_CONTENT = (
     update(Record)
     .where(Record.id == bindparam("b_id"))
