@@ -14,6 +14,7 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, FromClause, Table
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.expression import Executable
@@ -114,4 +115,38 @@ def copy_rows(conn: Connection, table: FromClause, rows: list[dict[str, Any]]) -
                 write(row)
     except psycopg.Error as exc:  # psycopg's own error: wrapped as every other statement's would be
         raise DBAPIError.instance(sql, None, exc, psycopg.Error) from exc
+    return True
+
+
+_updates: dict[tuple[str, str, str, tuple[str, ...]], str] = {}
+
+
+def update_in_one(conn: Connection, table: FromClause, rows: list[dict[str, Any]], key: str = "b_id",
+                  column: str = "id") -> bool:
+    """On PostgreSQL, one ``UPDATE`` for all ``rows``: each sets its other keys (named as ``table``'s columns)
+    where ``column`` equals its ``key``. Returns False (nothing done) on another database, for no rows or for
+    rows whose keys differ.
+
+    A pipelined UPDATE per row (:func:`execute_many`) cost PostgreSQL a statement's start and end per
+    record and psycopg a parameter set per row: a push of 1,000 edits spent more time there than in
+    its rules. Here the rows go as one JSON text (orjson, in C) that ``json_to_recordset`` turns back
+    into rows of the columns' own types, joined to the table by ``column``. Each row's ``key`` must be
+    unique among the rows. Times without a zone are taken as UTC, as the columns store them.
+    """
+    if conn.dialect.name != "postgresql" or not rows or not isinstance(table, Table):
+        return False
+    keys = tuple(rows[0])
+    if key not in keys or any(tuple(row) != keys for row in rows):
+        return False
+    plan = (table.name, key, column, keys)
+    sql = _updates.get(plan)
+    if sql is None:
+        names = [name for name in keys if name != key]
+        # The record set's columns take the table's own types (the key that of ``column``).
+        types = ", ".join(f"{name} {table.c[of].type.compile(dialect=conn.dialect)}"
+                          for name, of in ((key, column), *((n, n) for n in names)))
+        assignments = ", ".join(f"{name} = v.{name}" for name in names)
+        sql = _updates[plan] = (f"UPDATE {table.name} AS t SET {assignments} "
+                                f"FROM json_to_recordset(%s::json) AS v({types}) WHERE t.{column} = v.{key}")
+    conn.exec_driver_sql(sql, (orjson.dumps(rows, option=orjson.OPT_NAIVE_UTC).decode(),))
     return True

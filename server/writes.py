@@ -18,7 +18,7 @@ import orjson
 from sqlalchemy import Connection, bindparam, insert, update
 
 from desktop.domain.ids import new_id
-from server.bulk import copies, copy_rows, execute_many
+from server.bulk import copies, copy_rows, execute_many, update_in_one
 from server.security import iso, utcnow
 from server.store import Sequence, StatsDelta, audit_rows
 from server.tables import Record, TeamExit
@@ -206,9 +206,10 @@ def write_changes(ctx: WriteContext) -> None:
     with pipeline(ctx.conn):
         if inserts and not copied:
             execute_many(ctx.conn, _INSERT, inserts)
-        if edits:
+        # PostgreSQL: each kind of update in one statement; elsewhere executemany.
+        if edits and not update_in_one(ctx.conn, Record.__table__, edits):
             execute_many(ctx.conn, _UPDATE_CONTENT, edits)
-        if updates:
+        if updates and not update_in_one(ctx.conn, Record.__table__, updates):
             execute_many(ctx.conn, _UPDATE, updates)
         if ctx.exits:
             ctx.conn.execute(insert(TeamExit), ctx.exits)
