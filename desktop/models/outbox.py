@@ -127,8 +127,11 @@ def settle(session: Session, applied: list[int], rejected: dict[int, str]) -> No
             .where(OutboxEntry.mutation_id == mutation_id)
             .values(state=REJECTED, last_error=reason, attempts=OutboxEntry.attempts + 1)
         )
-    for start in range(0, len(applied), _CHUNK):
-        session.execute(delete(OutboxEntry).where(OutboxEntry.mutation_id.in_(applied[start : start + _CHUNK])))
+    if applied:  # one statement for the whole answer (SQLAlchemy bound an IN list of 500 per chunk, id by id)
+        raw_cursor(session).execute(_DELETE_APPLIED, (orjson.dumps(applied).decode(),))
+
+
+_DELETE_APPLIED = f"DELETE FROM {OutboxEntry.__tablename__} WHERE mutation_id IN (SELECT value FROM json_each(?))"
 
 
 def claim_for(session: Session, team_id: str | None, user_id: str | None) -> int:
