@@ -45,14 +45,21 @@ def kind_token(entity: str) -> str:
     return entity.replace("_", "")
 
 
+@functools.cache
+def _document_fields(entity: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """An entity's title field, its other searchable fields, and those of them that hold a phone number."""
+    names = searchable_fields(entity)
+    phones = tuple(n for n in names if ENTITIES[entity].field_map[n].check == "phone")
+    return names[0], names[1:], phones
+
+
 def document_for(entity: str, record: Mapping[str, Any]) -> tuple[str, str]:
     """Return the folded (title, body) an entity's record is indexed under."""
-    names = searchable_fields(entity)
-    title_field = names[0]
+    title_field, body_fields, phone_fields = _document_fields(entity)  # every record of every pull comes here
     title = record.get(title_field) or ""
-    parts = [str(record.get(n) or "") for n in names[1:]]
+    parts = [str(record.get(n) or "") for n in body_fields]
     # A phone number is also one run of digits, so "98234567" finds "98 23 45 67" and "+45 98 23 45 67".
-    parts += [_digits(record.get(n)) for n in names if ENTITIES[entity].field_map[n].check == "phone"]
+    parts += [_digits(record.get(n)) for n in phone_fields]
     return fold(str(title)), fold(" ".join(p for p in parts if p))
 
 
