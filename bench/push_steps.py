@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -32,10 +33,11 @@ from pathlib import Path
 from typing import Any
 
 
-def measure(backend: str, rounds: int, stored: int = 0, ids: str = "app") -> dict[str, Any]:
+def measure(backend: str, rounds: int, stored: int = 0, ids: str = "app", edits: bool = False) -> dict[str, Any]:
     """Time the steps for ``rounds`` pushes of 1,000 new companies; medians in ms per 1,000.
 
-    ``stored``: companies on the server before the timed rounds; ``ids``: ``app`` or ``random`` (see above)."""
+    ``stored``: companies on the server before the timed rounds; ``ids``: ``app`` or ``random`` (see above);
+    ``edits``: each timed push edits 1,000 of the stored companies instead (a random sample, a new phone)."""
     import server.push as push_module
     from desktop.domain.ids import new_id
     from server.app import tune_gc
@@ -43,17 +45,18 @@ def measure(backend: str, rounds: int, stored: int = 0, ids: str = "app") -> dic
     from server.schemas import PushRequest
     from server.seeding import make_database_url, seed_team, seed_user
 
-    writes = [0.0]
+    writes, writes_wall = [0.0], [0.0]
     write_changes = push_module.write_changes
 
     def timed_writes(ctx: Any) -> None:
-        started = time.process_time()
+        started, wall = time.process_time(), time.perf_counter()
         write_changes(ctx)
         writes[0] += time.process_time() - started
+        writes_wall[0] += time.perf_counter() - wall
 
     push_module.write_changes = timed_writes  # type: ignore[assignment]
     steps: dict[str, list[float]] = {"json": [], "pydantic": [], "apply_push": [], "rules": [], "writes": [],
-                                     "apply_push_wall": []}
+                                     "apply_push_wall": [], "writes_wall": []}
     with make_database_url(backend, Path(tempfile.mkdtemp(prefix="feltbog-push-steps-"))) as url:
         engine = make_engine(url)
         migrate(engine)
@@ -63,18 +66,29 @@ def measure(backend: str, rounds: int, stored: int = 0, ids: str = "app") -> dic
         tune_gc()  # as the production server does after start-up
         next_id = 1
         untimed = -(-stored // 1_000)  # rounds that only fill the database
+        if edits and not untimed:
+            raise SystemExit("--edits needs --stored (the companies to edit)")
+        stored_ids: list[str] = []
+        sample = random.Random(22).sample
         for round_no in range(-untimed, rounds):
             make_id = new_id if ids == "app" and round_no >= 0 else lambda: str(uuid.uuid4())
             mutations = []
-            for k in range(1_000):
-                mutations.append({"mutation_id": next_id, "entity": "company", "id": make_id(),
+            if edits and round_no >= 0:
+                for k, company_id in enumerate(sample(stored_ids, 1_000)):
+                    mutations.append({"mutation_id": next_id, "entity": "company", "id": company_id,
+                                      "op": "upsert", "base_version": 0,
+                                      "fields": {"phone": f"98 {k // 100:02d} {k % 100:02d} {round_no % 100:02d}"}})
+                    next_id += 1
+            for k in range(0 if edits and round_no >= 0 else 1_000):
+                stored_ids.append(make_id())
+                mutations.append({"mutation_id": next_id, "entity": "company", "id": stored_ids[-1],
                                   "op": "upsert", "base_version": 0,
                                   "fields": {"is_centre": False, "centre_visit_interval_days": 21,
                                              "responsible_user_id": others[k % 4], "team_id": team,
                                              "name": f"Offline virksomhed {next_id}", "city": "Aars"}})
                 next_id += 1
             body = json.dumps({"device_id": "bench", "schema_version": 1, "mutations": mutations}).encode()
-            writes[0] = 0.0
+            writes[0] = writes_wall[0] = 0.0
             t0 = time.process_time()
             data = json.loads(body)
             t1 = time.process_time()
@@ -94,10 +108,12 @@ def measure(backend: str, rounds: int, stored: int = 0, ids: str = "app") -> dic
                 steps["writes"].append(writes[0])
                 steps["rules"].append(t3 - t2 - writes[0])
                 steps["apply_push_wall"].append(wall)  # with PostgreSQL's own work and the waits
+                steps["writes_wall"].append(writes_wall[0])
         engine.dispose()
     medians = {name: round(statistics.median(values) * 1000, 1) for name, values in steps.items()}
-    return {"benchmark": "push_steps", "backend": backend, "unit": "ms per 1,000 new companies (CPU; one wall)",
-            "stored": untimed * 1_000, "ids": ids, **medians}
+    unit = "ms per 1,000 edits of stored companies" if edits else "ms per 1,000 new companies"
+    return {"benchmark": "push_steps", "backend": backend, "unit": f"{unit} (CPU; the *_wall ones wall)",
+            "stored": untimed * 1_000, "ids": ids, "edits": edits, **medians}
 
 
 def main() -> None:
@@ -106,19 +122,22 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=14)
     parser.add_argument("--stored", type=int, default=0, help="companies on the server before the timed rounds")
     parser.add_argument("--ids", choices=["app", "random"], default="app", help="the timed companies' ids")
+    parser.add_argument("--edits", action="store_true",
+                        help="time pushes of 1,000 edits of stored companies (needs --stored)")
     parser.add_argument("--compare", metavar="TREE", help="also run the code under TREE, alternating")
     parser.add_argument("--alternations", type=int, default=3, help="runs of each tree with --compare")
     args = parser.parse_args()
     if not args.compare:
-        print(json.dumps({"tree": str(Path.cwd()), **measure(args.db, args.rounds, args.stored, args.ids)}),
-              flush=True)
+        print(json.dumps({"tree": str(Path.cwd()),
+                          **measure(args.db, args.rounds, args.stored, args.ids, args.edits)}), flush=True)
         return
     here = str(Path(__file__).resolve().parent.parent)
     for _ in range(args.alternations):
         for tree in (args.compare, here):
             # This file run with the other tree first on the path: its server code, this measurement.
             subprocess.run([sys.executable, __file__, "--db", args.db, "--rounds", str(args.rounds),
-                            "--stored", str(args.stored), "--ids", args.ids],
+                            "--stored", str(args.stored), "--ids", args.ids,
+                            *(["--edits"] if args.edits else [])],
                            cwd=tree, env={**os.environ, "PYTHONPATH": tree}, check=True)
 
 

@@ -128,10 +128,11 @@ def update_in_one(conn: Connection, table: FromClause, rows: list[dict[str, Any]
     rows whose keys differ.
 
     A pipelined UPDATE per row (:func:`execute_many`) cost PostgreSQL a statement's start and end per
-    record and psycopg a parameter set per row: a push of 1,000 edits spent more time there than in
-    its rules. Here the rows go as one JSON text (orjson, in C) that ``json_to_recordset`` turns back
-    into rows of the columns' own types, joined to the table by ``column``. Each row's ``key`` must be
-    unique among the rows. Times without a zone are taken as UTC, as the columns store them.
+    record, and psycopg a parameter set per row (an eighth of a push of 1,000 edits on the server, in a
+    profile; docs/performance.md, sixth session). Here the rows go as one JSON text (orjson, in C) that
+    ``json_to_recordset`` turns back into rows of the columns' own types, joined to the table by ``column``.
+    Each row's ``key`` must be unique among the rows. Times without a zone are taken as UTC, as the
+    columns store them.
     """
     if conn.dialect.name != "postgresql" or not rows or not isinstance(table, Table):
         return False
