@@ -38,6 +38,8 @@ def measure(backend: str, rounds: int, stored: int = 0, ids: str = "app", edits:
 
     ``stored``: companies on the server before the timed rounds; ``ids``: ``app`` or ``random`` (see above);
     ``edits``: each timed push edits 1,000 of the stored companies instead (a random sample, a new phone)."""
+    if edits and stored < 1:  # before a database is made for nothing (each filling round stores 1,000)
+        raise SystemExit("--edits needs --stored (the companies to edit)")
     import server.push as push_module
     from desktop.domain.ids import new_id
     from server.app import tune_gc
@@ -66,8 +68,6 @@ def measure(backend: str, rounds: int, stored: int = 0, ids: str = "app", edits:
         tune_gc()  # as the production server does after start-up
         next_id = 1
         untimed = -(-stored // 1_000)  # rounds that only fill the database
-        if edits and not untimed:
-            raise SystemExit("--edits needs --stored (the companies to edit)")
         stored_ids: list[str] = []
         sample = random.Random(22).sample
         for round_no in range(-untimed, rounds):

@@ -136,9 +136,10 @@ def update_in_one(conn: Connection, table: FromClause, rows: list[dict[str, Any]
     """
     if conn.dialect.name != "postgresql" or not rows or not isinstance(table, Table):
         return False
-    keys = tuple(rows[0])
-    if key not in keys or any(tuple(row) != keys for row in rows):
+    first = rows[0].keys()
+    if key not in first or any(row.keys() != first for row in rows):  # as execute_many: the keys, in any order
         return False
+    keys = tuple(first)
     plan = (table.name, key, column, keys)
     sql = _updates.get(plan)
     if sql is None:
