@@ -17,7 +17,7 @@ from pathlib import Path
 def _check_database(folder: Path) -> str:
     from desktop.models import Database, Operations
     from desktop.models.outbox import pending_count
-    from desktop.models.queries import get_record
+    from desktop.models.record_queries import get_record
     from desktop.models.search import search
 
     db = Database.in_folder(folder)

@@ -1,4 +1,4 @@
-"""The read path: paged, sorted lists and details as plain dataclasses.
+"""The read path: paged, sorted lists as plain dataclasses (one record's details: record_queries.py).
 
 Screens and reports read through these functions only, so they never hold
 live ORM objects (which would tie them to a session and a thread).
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Select, func, literal_column, select
@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from desktop.domain.schema import ENTITIES
 from desktop.models.collation import danish
 from desktop.models.entities import (
-    MODELS,
     Company,
     Conflict,
     Contact,
@@ -28,6 +27,7 @@ from desktop.models.entities import (
     Review,
     Visit,
 )
+from desktop.models.record_queries import record_title
 from desktop.models.search import SEARCH_CAP, matching_ids, search_filter
 
 T = TypeVar("T")
@@ -140,28 +140,6 @@ class ConflictRow:
     lost_by: str | None
     resolved: bool
     record_title: str
-
-
-@dataclass(frozen=True)
-class ReviewRow:
-    id: str
-    visit_id: str
-    state: str
-    comment: str | None
-    reviewer_id: str | None
-    reviewed_at: datetime | None
-
-
-@dataclass(frozen=True)
-class Record:
-    """All fields of one record, for forms and detail pages."""
-
-    entity: str
-    id: str
-    version: int
-    team_id: str | None
-    fields: dict[str, Any] = field(default_factory=dict)
-    review: ReviewRow | None = None
 
 
 def _page(session: Session, query: AnySelect, sort_column: Any, descending: bool, offset: int,
@@ -427,69 +405,6 @@ def list_conflicts(session: Session, *, resolved: bool | None = False) -> list[C
     for row in session.execute(query.order_by(Conflict.version.desc())).all():
         out.append(ConflictRow(*row, record_title=record_title(session, row.entity, row.record_id)))
     return out
-
-
-def record_title(session: Session, entity: str, record_id: str) -> str:
-    """A short human name for any record (company name, opening title, ...)."""
-    model = MODELS.get(entity)
-    row: Any = session.get(model, record_id) if model else None
-    if row is None:
-        return ""
-    if entity == "visit":
-        company = session.get(Company, row.company_id)
-        return f"{company.name if company else ''} {row.visited_at:%d-%m-%Y}".strip()
-    title = getattr(row, ENTITIES[entity].title_field, "")
-    return str(title or "")
-
-
-def latest_review(session: Session, visit_id: str) -> ReviewRow | None:
-    """The newest review of a visit, or None if it was never reviewed."""
-    row = session.execute(
-        select(Review.id, Review.visit_id, Review.state, Review.comment, Review.reviewer_id,
-               Review.reviewed_at)
-        .where(Review.visit_id == visit_id, Review.deleted.is_(False))
-        .order_by(Review.version.desc())
-        .limit(1)
-    ).first()
-    return ReviewRow(*row) if row else None
-
-
-def get_record(session: Session, entity: str, record_id: str) -> Record | None:
-    """One live record with all its fields (and, for a visit, its review)."""
-    row = session.get(MODELS[entity], record_id)
-    if row is None or row.deleted:
-        return None
-    fields = {f.name: getattr(row, f.name) for f in ENTITIES[entity].fields}
-    review = latest_review(session, record_id) if entity == "visit" else None
-    return Record(entity, row.id, row.version, row.team_id, fields, review)
-
-
-def reviews_of_visit(session: Session, visit_id: str) -> list[ReviewRow]:
-    """Every review of a visit, oldest first: the verdicts and comments as they came (the visit's history)."""
-    rows = session.execute(
-        select(Review.id, Review.visit_id, Review.state, Review.comment, Review.reviewer_id,
-               Review.reviewed_at)
-        .where(Review.visit_id == visit_id, Review.deleted.is_(False))
-        .order_by(Review.version.asc())
-    ).all()
-    return [ReviewRow(*r) for r in rows]
-
-
-def reviews_on_my_visits(session: Session, consultant_id: str, limit: int = 20) -> list[ReviewRow]:
-    """Supervisors' verdicts with a comment on this consultant's visits, newest first."""
-    rows = session.execute(
-        select(Review.id, Review.visit_id, Review.state, Review.comment, Review.reviewer_id,
-               Review.reviewed_at)
-        .join(Visit, Visit.id == Review.visit_id)
-        .where(
-            Visit.consultant_id == consultant_id,
-            Review.state.in_(("has_issues", "approved", "rejected")),
-            Review.deleted.is_(False),
-        )
-        .order_by(Review.version.desc())
-        .limit(limit)
-    ).all()
-    return [ReviewRow(*r) for r in rows]
 
 
 def municipalities(session: Session) -> list[str]:

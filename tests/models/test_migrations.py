@@ -16,7 +16,8 @@ from sqlalchemy import create_engine, text
 from desktop.models import Actor, Database, Operations
 from desktop.models.base import Base
 from desktop.models.db import DB_FILENAME, MIGRATIONS_DIR, current_revision, head_revision
-from desktop.models.queries import get_record, list_companies
+from desktop.models.queries import list_companies
+from desktop.models.record_queries import get_record
 from desktop.models.search import search
 from tests.conftest import TODAY
 

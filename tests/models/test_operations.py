@@ -12,7 +12,8 @@ from sqlalchemy import select
 from desktop.domain import ValidationError
 from desktop.models import Actor, Changes, Operations, Result
 from desktop.models.entities import Company, Contact, FollowUp, Mentor, Opening
-from desktop.models.queries import get_record, list_contacts, list_follow_ups
+from desktop.models.queries import list_contacts, list_follow_ups
+from desktop.models.record_queries import get_record
 from tests.conftest import TODAY
 from tests.models.snapshot import approve, outbox, snapshot
 

@@ -14,7 +14,7 @@ from desktop.domain import ValidationError
 from desktop.models import planning
 from desktop.models.local import PENDING, OutboxEntry
 from desktop.models.outbox import claim_for, pending_count
-from desktop.models.queries import get_record
+from desktop.models.record_queries import get_record
 from desktop.models.writer import RecordWriter
 from tests.models.snapshot import outbox, set_version, snapshot
 

@@ -18,9 +18,7 @@ from desktop.models.queries import (
     MentorRow,
     OpeningRow,
     Page,
-    Record,
     VisitRow,
-    get_record,
     list_companies,
     list_conflicts,
     list_contacts,
@@ -29,8 +27,8 @@ from desktop.models.queries import (
     list_openings,
     list_visits,
     municipalities,
-    record_title,
 )
+from desktop.models.record_queries import Record, get_record, record_title
 from tests.conftest import TODAY
 from tests.models.snapshot import approve
 

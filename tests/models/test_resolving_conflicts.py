@@ -9,7 +9,8 @@ import pytest
 
 from desktop.domain import ValidationError
 from desktop.models.entities import Conflict
-from desktop.models.queries import get_record, list_follow_ups
+from desktop.models.queries import list_follow_ups
+from desktop.models.record_queries import get_record
 from tests.models.snapshot import approve, outbox, snapshot
 
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QPushButton
 
 from desktop.models.entities import Review
-from desktop.models.queries import get_record
+from desktop.models.record_queries import get_record
 from desktop.ui.account import AccountSnapshot
 from tests.conftest import TODAY
 

@@ -31,7 +31,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from desktop.credentials import Credentials
-from desktop.models.queries import get_record, list_companies, list_visits
+from desktop.models.queries import list_companies, list_visits
+from desktop.models.record_queries import get_record
 from desktop.sync.client import SyncClient
 from server.seeding import PASSWORD, seed_user
 from tests.support.live_server import LiveServer, make_database_url

@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 
 from desktop.credentials import Credentials
 from desktop.models.local import OutboxEntry
-from desktop.models.queries import get_record
+from desktop.models.record_queries import get_record
 from desktop.ui.screens import visit_editor
 from desktop.ui.widgets.cpr_guard import CprGuard
 from server.tables import Record

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from desktop.credentials import Credentials
-from desktop.models.queries import get_record
+from desktop.models.record_queries import get_record
 from tests.support.live_server import LiveServer, make_database_url
 
 

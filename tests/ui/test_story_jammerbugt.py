@@ -38,7 +38,8 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from desktop.credentials import Credentials
-from desktop.models.queries import get_record, list_follow_ups, list_openings, list_visits
+from desktop.models.queries import list_follow_ups, list_openings, list_visits
+from desktop.models.record_queries import get_record
 from desktop.reports import supervisor_report_data
 from server.seeding import seed_user
 from tests.support.live_server import LiveServer, make_database_url

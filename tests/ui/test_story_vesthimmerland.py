@@ -30,7 +30,8 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from desktop.credentials import Credentials
-from desktop.models.queries import get_record, list_follow_ups, list_mentors
+from desktop.models.queries import list_follow_ups, list_mentors
+from desktop.models.record_queries import get_record
 from desktop.reports import centre_catalogue_data
 from server.seeding import seed_user
 from tests.support.live_server import LiveServer, make_database_url

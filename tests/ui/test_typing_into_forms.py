@@ -12,7 +12,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from desktop.models.queries import get_record, list_companies, list_mentors, list_openings
+from desktop.models.queries import list_companies, list_mentors, list_openings
+from desktop.models.record_queries import get_record
 from desktop.ui.dialogs.entity_dialog import EntityDialog
 from tests.conftest import TODAY
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from desktop.models import Database
-from desktop.models.queries import get_record
+from desktop.models.record_queries import get_record
 from desktop.ui.screens import visit_editor
 
 

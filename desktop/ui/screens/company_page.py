@@ -26,14 +26,13 @@ from desktop.models.queries import (
     ContactRow,
     MentorRow,
     OpeningRow,
-    Record,
     VisitRow,
-    get_record,
     list_contacts,
     list_mentors,
     list_openings,
     list_visits,
 )
+from desktop.models.record_queries import Record, get_record
 from desktop.ui import i18n
 from desktop.ui.context import AppContext
 from desktop.ui.dialogs.entity_dialog import EntityDialog

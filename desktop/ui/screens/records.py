@@ -9,7 +9,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QComboBox
 
-from desktop.models.queries import Page, Record, get_record, list_follow_ups, list_mentors, list_openings
+from desktop.models.queries import Page, list_follow_ups, list_mentors, list_openings
+from desktop.models.record_queries import Record, get_record
 from desktop.ui import i18n
 from desktop.ui.context import AppContext
 from desktop.ui.dialogs.company_picker import CompanyPicker

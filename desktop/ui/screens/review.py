@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.dates import DateInputError
 from desktop.models.changes import Changes
-from desktop.models.queries import Record, get_record, list_openings
+from desktop.models.queries import list_openings
+from desktop.models.record_queries import Record, get_record
 from desktop.models.review_queries import (
     CentreOverview,
     ConsultantOverview,

@@ -12,16 +12,8 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QListWidget, QList
 
 from desktop.models.centre_queries import centres_due
 from desktop.models.changes import Changes
-from desktop.models.queries import (
-    CompanyRow,
-    FollowUpRow,
-    ReviewRow,
-    VisitRow,
-    list_follow_ups,
-    list_visits,
-    record_title,
-    reviews_on_my_visits,
-)
+from desktop.models.queries import CompanyRow, FollowUpRow, VisitRow, list_follow_ups, list_visits
+from desktop.models.record_queries import ReviewRow, record_title, reviews_on_my_visits
 from desktop.models.review_queries import QueueRow, review_queue
 from desktop.ui import i18n
 from desktop.ui.context import AppContext

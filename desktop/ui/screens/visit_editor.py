@@ -26,15 +26,8 @@ from desktop.domain.errors import ValidationError
 from desktop.domain.schema import ENTITIES
 from desktop.models.changes import Changes
 from desktop.models.operations import Operations
-from desktop.models.queries import (
-    OpeningRow,
-    Record,
-    ReviewRow,
-    get_record,
-    list_openings,
-    record_title,
-    reviews_of_visit,
-)
+from desktop.models.queries import OpeningRow, list_openings
+from desktop.models.record_queries import Record, ReviewRow, get_record, record_title, reviews_of_visit
 from desktop.ui import i18n
 from desktop.ui.context import AppContext
 from desktop.ui.fields import OPENING_FIELDS, VISIT_FIELDS
