@@ -9,6 +9,10 @@ from PySide6.QtCore import QSettings
 
 from tests.conftest import TODAY
 
+# The Jammerbugt story's steps check what the windows did with plain asserts, outside a test module: rewritten
+# like the test's own, a failing check shows its values.
+pytest.register_assert_rewrite("tests.ui.story_jammerbugt_steps")
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_settings(tmp_path_factory):
