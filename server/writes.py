@@ -81,8 +81,8 @@ class WriteContext:
         self.absent.update(missing)
         for start in range(0, len(missing), _CHUNK):
             chunk = missing[start : start + _CHUNK]
-            if self.conn.dialect.name == "postgresql":  # one array parameter: the same statement every time
-                rows = self.conn.exec_driver_sql(_SELECT_ANY, (chunk,))
+            if self.conn.dialect.name == "postgresql":  # one JSON parameter: the same statement every time
+                rows = self.conn.exec_driver_sql(_SELECT_ANY, (dumps(chunk),))
             else:
                 rows = self.conn.exec_driver_sql(_select_ids(self.conn, len(chunk)), tuple(chunk))
             for rid, entity, team_id, version, deleted, fields, meta, review_state in rows.all():  # one fetchall
@@ -134,7 +134,10 @@ class WriteContext:
 # per id in a profile of the push), and psycopg parses a statement with 500 placeholders each time. The
 # ids are strings and no column needs SQLAlchemy's result processing (``deleted`` goes through ``bool``).
 _COLUMNS = "SELECT id, entity, team_id, version, deleted, fields, meta, review_state FROM records"
-_SELECT_ANY = f"{_COLUMNS} WHERE id = ANY(%s)"  # PostgreSQL: the ids as one text[] (the primary key's index)
+# PostgreSQL: the ids as one JSON text, made by orjson in C, unpacked into the array once (an InitPlan), then
+# looked up in the primary key's index. A Python list bound as text[] cost psycopg's list dumper 2.3 ms per 500
+# ids, against 1.2 ms so (the whole statement, on loopback). A NUL in an id is a DataError (a 422) either way.
+_SELECT_ANY = f"{_COLUMNS} WHERE id = ANY(ARRAY(SELECT json_array_elements_text(%s::json)))"
 _SELECT_IN: dict[int, str] = {}  # SQLite: number of ids -> SQL
 
 
