@@ -2,15 +2,17 @@
 
 Reading the account means SQLite (the account and member names) and the OS
 keychain (is a token stored?). Both can stall: a slow disk, a keychain that
-prompts. So :func:`load_account` runs on the database worker (the operation
-helper does that), and screens read the last :class:`AccountSnapshot` the
-context holds. Nothing here imports Qt.
+prompts or loads slowly. So neither runs on the GUI thread: :func:`read_account`
+runs on the database worker and :func:`with_keychain` after it on the network
+pool (the context's ``refresh_account`` does that), so the keychain never
+holds up the lists, whose queries wait on the database worker. Screens read
+the last :class:`AccountSnapshot` the context holds. Nothing here imports Qt.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -51,11 +53,11 @@ class AccountSnapshot:
         return self.teams[0] if self.teams else None
 
 
-def load_account(service: Any) -> AccountSnapshot:
-    """Read the account, member names and the keychain (call on the database worker, never the GUI thread).
+def read_account(service: Any) -> AccountSnapshot:
+    """The database's part of the snapshot: the account and the member names (call on the database worker).
 
-    ``service`` is the :class:`desktop.sync.service.SyncService`; only its public
-    methods are used, so sync keeps its own API.
+    ``signed_in`` and ``keychain`` are left empty for :func:`with_keychain`. ``service`` is the
+    :class:`desktop.sync.service.SyncService`; only its public methods are used, so sync keeps its own API.
     """
     account = service.account()
     names = service.names()
@@ -67,6 +69,19 @@ def load_account(service: Any) -> AccountSnapshot:
         role=account.role,
         teams=tuple(Team(str(t.get("id")), t.get("name", "") or "") for t in account.teams),
         names=MappingProxyType(dict(names)),
-        signed_in=service.signed_in(),
-        keychain=service.credentials.backend_description(),
     )
+
+
+def with_keychain(snapshot: AccountSnapshot, credentials: Any) -> AccountSnapshot:
+    """The keychain's part: signed in when a server is known and a token is stored, and where tokens are kept.
+
+    Touches no database (call on the network pool, or wherever the caller already is off the GUI thread).
+    ``credentials`` is the :class:`desktop.credentials.Credentials` of the sync service.
+    """
+    return replace(snapshot, signed_in=bool(snapshot.server_url and credentials.get_token()),
+                   keychain=credentials.backend_description())
+
+
+def load_account(service: Any) -> AccountSnapshot:
+    """Both parts in one go, for work already on the database worker (a sign-in reads the new account there)."""
+    return with_keychain(read_account(service), service.credentials)

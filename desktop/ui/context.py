@@ -17,7 +17,7 @@ from desktop.models.operations import Operations
 from desktop.preset import Preset
 from desktop.sync.runner import SyncRunner
 from desktop.sync.service import SyncService
-from desktop.ui.account import AccountSnapshot, load_account
+from desktop.ui.account import AccountSnapshot, read_account, with_keychain
 from desktop.ui.events import AppEvents
 from desktop.ui.operation import Op
 from desktop.ui.tasks import TaskRunner
@@ -42,6 +42,9 @@ class AppContext:
     preset: Preset = field(default_factory=Preset)  # what IT preset (server address, sign-in method): read at start
     # QObjects that live as long as the app (the sync confirmer and relay): kept here so they are not collected
     companions: list[QObject] = field(default_factory=list)
+    # refresh_account calls so far, and the newest of them whose snapshot is shown: an older one is not shown
+    _accounts_asked: int = field(default=0, init=False, repr=False)
+    _account_shown: int = field(default=0, init=False, repr=False)
 
     def ops(self) -> Operations:
         """Operations as the signed-in user (or offline, anonymous). Reads the account: call on the worker."""
@@ -54,14 +57,30 @@ class AppContext:
 
     def refresh_account(self, then: Callable[[AccountSnapshot], None] | None = None, *,
                         pulled: Changes | None = None, parent: QWidget | None = None) -> None:
-        """Re-read the account on the database worker; ``pulled`` (what a sync brought) is announced after it."""
+        """Re-read the account; ``pulled`` (what a sync brought) is announced after the snapshot is in place.
+
+        The database's part is read on the database worker, the keychain's after it on the network pool:
+        the lists' queries wait on the database worker, and a keychain that asks the user for access, or
+        loads slowly (the first use imports ``keyring`` and its backends: a tenth of a start-up on Linux),
+        must not hold up the first screen. The snapshots of two refreshes can then finish in either
+        order: one older than the snapshot shown is not shown (``then`` still gets its own).
+        """
+        self._accounts_asked += 1
+        asked = self._accounts_asked
+        credentials = self.service.credentials
 
         def done(snapshot: AccountSnapshot) -> None:
-            self.set_account(snapshot)
+            if asked > self._account_shown:
+                self._account_shown = asked
+                self.set_account(snapshot)
             if then is not None:
                 then(snapshot)
 
-        Op.call(self, lambda: load_account(self.service), parent).success(done).announcing(lambda _s: pulled).run()
+        def ask_keychain(snapshot: AccountSnapshot) -> None:
+            Op.network(self, lambda: with_keychain(snapshot, credentials), parent).success(done).announcing(
+                lambda _s: pulled).run()
+
+        Op.call(self, lambda: read_account(self.service), parent).success(ask_keychain).run()
 
     def write(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 
 import keyring
@@ -80,3 +81,59 @@ def test_the_guard_catches_a_database_read_on_the_gui_thread(ctx, storage_guard)
     """The guard can fail: the old status bar asked the service whether we are signed in, here."""
     ctx.service.signed_in()
     assert "Database.read on thread MainThread" in storage_guard.violations
+
+
+class SlowKeychain:
+    """The keychain's first read waits until released (a keychain asking the user for access); later reads
+    answer at once with ``later``."""
+
+    def __init__(self, backend, later):
+        self.read, self.entered, self.release = backend.get_password, threading.Event(), threading.Event()
+        self.later, self.calls = later, 0
+
+    def __call__(self, service, username):
+        self.calls += 1
+        if self.calls > 1:
+            return self.later
+        self.entered.set()
+        assert self.release.wait(10)
+        return self.read(service, username)
+
+
+def test_a_keychain_that_waits_does_not_hold_up_the_lists(signed_in_ctx, qtbot, memory_keyring, monkeypatch):
+    """The account's keychain part is read on the network pool: the database worker serves the screens meanwhile."""
+    from desktop.ui.operation import Op
+
+    ctx = signed_in_ctx
+    ctx.service.credentials.delete_token()  # the snapshot to come says "signed out"
+    slow = SlowKeychain(memory_keyring, later=None)
+    monkeypatch.setattr(memory_keyring, "get_password", slow)
+    ctx.refresh_account()
+    qtbot.waitUntil(slow.entered.is_set, timeout=5000)
+    rows = []
+    Op.call(ctx, lambda: ctx.service.account().server_url).success(rows.append).run()  # a list's query
+    try:
+        qtbot.waitUntil(lambda: rows == ["http://127.0.0.1:9"], timeout=5000)
+        assert ctx.account.signed_in  # the old snapshot, until the keychain answers
+    finally:
+        slow.release.set()
+    qtbot.waitUntil(lambda: not ctx.account.signed_in, timeout=5000)
+
+
+def test_an_older_account_snapshot_never_replaces_a_newer_one(signed_in_ctx, qtbot, memory_keyring, monkeypatch):
+    """Two refreshes whose keychain reads finish in the other order: the newer snapshot stays."""
+    ctx = signed_in_ctx
+    slow = SlowKeychain(memory_keyring, later=None)  # the first read still finds the token; the second none
+    monkeypatch.setattr(memory_keyring, "get_password", slow)
+    older = []
+    ctx.refresh_account(older.append)
+    try:
+        qtbot.waitUntil(slow.entered.is_set, timeout=5000)
+        ctx.refresh_account()
+        qtbot.waitUntil(lambda: not ctx.account.signed_in, timeout=5000)
+    finally:
+        slow.release.set()
+    qtbot.waitUntil(lambda: bool(older), timeout=5000)
+    assert older[0].signed_in  # the older read did see the token ...
+    qtbot.wait(20)
+    assert not ctx.account.signed_in  # ... but the newer snapshot is the one shown
