@@ -23,7 +23,8 @@ SERVICE = "Feltbog"
 
 def _keyring() -> ModuleType:
     """``keyring``, imported at its first use: with its backends it is a tenth of a start-up, and that first
-    use (the account snapshot) runs on the database worker, not before the window (docs/performance.md)."""
+    use (the account snapshot's keychain part) runs on the network pool, not before the window
+    (docs/performance.md)."""
     import keyring
 
     return keyring

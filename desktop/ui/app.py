@@ -71,8 +71,9 @@ def build_context(data_dir: Path, *, start_sync: bool = True, interval: float = 
                   debounce: float = 3.0, credentials: Credentials | None = None) -> AppContext:
     """Open the database (migrating after a backup) and wire sync and tasks.
 
-    The account snapshot is read on the database worker right away; until it
-    arrives the context holds an empty one (offline, not signed in).
+    The account snapshot is read right away (the database's part on the
+    database worker, the keychain's on the network pool); until it arrives
+    the context holds an empty one (offline, not signed in).
     """
     db = Database.in_folder(data_dir)
     events = AppEvents()

@@ -27,7 +27,7 @@ from desktop.ui.tasks import TaskRunner
 class AppContext:
     """Database, background tasks, events, sync and the account snapshot for one running app.
 
-    ``account`` is the last snapshot read on the worker; the GUI thread reads
+    ``account`` is the last snapshot read off the GUI thread; the GUI thread reads
     it instead of SQLite or the keychain. ``refresh_account`` renews it (after
     sign-in, sign-out and every sync) and ``events.account_changed`` says so.
     """
@@ -42,7 +42,8 @@ class AppContext:
     preset: Preset = field(default_factory=Preset)  # what IT preset (server address, sign-in method): read at start
     # QObjects that live as long as the app (the sync confirmer and relay): kept here so they are not collected
     companions: list[QObject] = field(default_factory=list)
-    # refresh_account calls so far, and the newest of them whose snapshot is shown: an older one is not shown
+    # refresh_account calls so far, and how many of them the snapshot shown is as new as (a refresh asked
+    # before it is not shown when it lands); set_account's snapshot is as new as every refresh asked so far
     _accounts_asked: int = field(default=0, init=False, repr=False)
     _account_shown: int = field(default=0, init=False, repr=False)
 
@@ -51,7 +52,15 @@ class AppContext:
         return Operations(self.db, self.service.actor(), today=self.today)
 
     def set_account(self, snapshot: AccountSnapshot) -> None:
-        """Take a new snapshot (GUI thread) and tell the views."""
+        """Take a new snapshot (GUI thread) and tell the views.
+
+        It is newer than what any refresh still on its way will bring (a sign-in's own snapshot, read after
+        the sign-in): those are not shown when they land.
+        """
+        self._show_account(snapshot, self._accounts_asked)
+
+    def _show_account(self, snapshot: AccountSnapshot, as_new_as: int) -> None:
+        self._account_shown = as_new_as
         self.account = snapshot
         self.events.account_changed.emit(snapshot)
 
@@ -63,7 +72,7 @@ class AppContext:
         the lists' queries wait on the database worker, and a keychain that asks the user for access, or
         loads slowly (the first use imports ``keyring`` and its backends: a tenth of a start-up on Linux),
         must not hold up the first screen. The snapshots of two refreshes can then finish in either
-        order: one older than the snapshot shown is not shown (``then`` still gets its own).
+        order: one asked before the snapshot shown was is not shown (``then`` still gets its own).
         """
         self._accounts_asked += 1
         asked = self._accounts_asked
@@ -71,8 +80,7 @@ class AppContext:
 
         def done(snapshot: AccountSnapshot) -> None:
             if asked > self._account_shown:
-                self._account_shown = asked
-                self.set_account(snapshot)
+                self._show_account(snapshot, asked)
             if then is not None:
                 then(snapshot)
 

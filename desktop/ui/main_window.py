@@ -285,8 +285,8 @@ class MainWindow(QMainWindow):
     def sync_now(self) -> None:
         """A sync the user asked for: its errors are shown in plain words.
 
-        Whether a token is stored is asked on the worker (the keychain may
-        prompt), so the answer is fresh without the window waiting for it.
+        Whether a token is stored is asked off the GUI thread (the keychain
+        may prompt), so the answer is fresh without the window waiting for it.
         """
         self.ctx.refresh_account(self._sync_if_signed_in, parent=self)
 

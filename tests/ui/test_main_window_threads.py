@@ -137,3 +137,26 @@ def test_an_older_account_snapshot_never_replaces_a_newer_one(signed_in_ctx, qtb
     assert older[0].signed_in  # the older read did see the token ...
     qtbot.wait(20)
     assert not ctx.account.signed_in  # ... but the newer snapshot is the one shown
+
+
+def test_a_sign_in_while_a_refresh_waits_for_the_keychain_keeps_the_new_account(signed_in_ctx, qtbot,
+                                                                                  memory_keyring, monkeypatch):
+    """The sign-in dialog shows the account it read after signing in; a refresh asked before it lands later."""
+    from desktop.ui.account import AccountSnapshot
+    from desktop.ui.operation import Op
+
+    ctx = signed_in_ctx
+    slow = SlowKeychain(memory_keyring, later="a-token")
+    monkeypatch.setattr(memory_keyring, "get_password", slow)
+    older, signed_in = [], []
+    ctx.refresh_account(older.append)  # e.g. after a failed sync
+    try:
+        qtbot.waitUntil(slow.entered.is_set, timeout=5000)
+        new = AccountSnapshot(server_url="http://127.0.0.1:9", user_id="u2", full_name="Mette Kjær", signed_in=True)
+        Op.call(ctx, lambda: new).success(lambda s: (ctx.set_account(s), signed_in.append(s))).run()  # as login.py
+        qtbot.waitUntil(lambda: bool(signed_in), timeout=5000)
+    finally:
+        slow.release.set()
+    qtbot.waitUntil(lambda: bool(older), timeout=5000)
+    assert older[0].user_id == "u1"
+    assert ctx.account.user_id == "u2"
