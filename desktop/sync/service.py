@@ -70,7 +70,12 @@ class SyncService:
 
     def signed_in(self) -> bool:
         """True when a token is stored for the account."""
-        return bool(self.account().server_url and self.credentials.get_token())
+        return self.signed_in_to(self.account().server_url)
+
+    def signed_in_to(self, server_url: str | None) -> bool:
+        """True when a server is known (``server_url``, from the account) and a token is stored: the keychain
+        alone, no database (the account snapshot asks it on the network pool)."""
+        return bool(server_url and self.credentials.get_token())
 
     def client(self, server_url: str | None = None) -> SyncClient:
         """An HTTP client for the account's server (or ``server_url``)."""

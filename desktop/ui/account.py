@@ -72,16 +72,15 @@ def read_account(service: Any) -> AccountSnapshot:
     )
 
 
-def with_keychain(snapshot: AccountSnapshot, credentials: Any) -> AccountSnapshot:
-    """The keychain's part: signed in when a server is known and a token is stored, and where tokens are kept.
+def with_keychain(snapshot: AccountSnapshot, service: Any) -> AccountSnapshot:
+    """The keychain's part: whether a token is stored for the snapshot's server, and where tokens are kept.
 
     Touches no database (call on the network pool, or wherever the caller already is off the GUI thread).
-    ``credentials`` is the :class:`desktop.credentials.Credentials` of the sync service.
     """
-    return replace(snapshot, signed_in=bool(snapshot.server_url and credentials.get_token()),
-                   keychain=credentials.backend_description())
+    return replace(snapshot, signed_in=service.signed_in_to(snapshot.server_url),
+                   keychain=service.credentials.backend_description())
 
 
 def load_account(service: Any) -> AccountSnapshot:
     """Both parts in one go, for work already on the database worker (a sign-in reads the new account there)."""
-    return with_keychain(read_account(service), service.credentials)
+    return with_keychain(read_account(service), service)

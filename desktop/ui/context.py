@@ -76,7 +76,7 @@ class AppContext:
         """
         self._accounts_asked += 1
         asked = self._accounts_asked
-        credentials = self.service.credentials
+        service = self.service
 
         def done(snapshot: AccountSnapshot) -> None:
             if asked > self._account_shown:
@@ -85,10 +85,10 @@ class AppContext:
                 then(snapshot)
 
         def ask_keychain(snapshot: AccountSnapshot) -> None:
-            Op.network(self, lambda: with_keychain(snapshot, credentials), parent).success(done).announcing(
+            Op.network(self, lambda: with_keychain(snapshot, service), parent).success(done).announcing(
                 lambda _s: pulled).run()
 
-        Op.call(self, lambda: read_account(self.service), parent).success(ask_keychain).run()
+        Op.call(self, lambda: read_account(service), parent).success(ask_keychain).run()
 
     def write(
         self,
