@@ -11,7 +11,9 @@ Runs, each in a process of its own so none pays for another's memory:
   case (1 % of the records changed by another laptop, then a sync; a push of
   1,000 edits), a push of 10,000 offline changes and its replay;
 * the peer: PouchDB replicating ``--peer-docs`` documents against a
-  CouchDB-compatible server on loopback (bench/peer_pouchdb, Node.js);
+  CouchDB-compatible server on loopback (bench/peer_pouchdb, Node.js); then
+  the same peer with its documents on disk (LevelDB, bench/peer_leveldb.sh), a
+  check of how much of the anchor's speed comes from keeping them in memory;
 * bench.ui_startup: start-up to a usable window with 100,000 companies and
   200,000 visits, and search-as-you-type over those notes;
 * bench.search_everything: search across everything (Ctrl+K) per keystroke on
@@ -85,7 +87,8 @@ def find(figures: list[dict[str, Any]], benchmark: str, backend: str | None = No
 def table(figures: list[dict[str, Any]]) -> list[tuple[str, str, str, str]]:
     """(what, measured, target, met) rows for everything that ran."""
     rows: list[tuple[str, str, str, str]] = []
-    peer = next((f for f in figures if f.get("peer") == "pouchdb"), None)
+    peer = next((f for f in figures if f.get("peer") == "pouchdb" and "adapter" not in f), None)
+    on_disk = next((f for f in figures if f.get("peer") == "pouchdb" and f.get("adapter") == "leveldb"), None)
 
     def add(what: str, value: float | None, unit: str, target: str, met: bool | None) -> None:
         if value is None:
@@ -97,6 +100,9 @@ def table(figures: list[dict[str, Any]]) -> list[tuple[str, str, str, str]]:
         add("PouchDB peer: initial pull", peer["pull_docs_per_s"], "docs/s", "(anchor)", None)
         add("PouchDB peer: push", peer["push_docs_per_s"], "docs/s", "(anchor)", None)
         add("PouchDB peer: 1 % changed", peer["incr_s"] * 1000, "ms", "(anchor)", None)
+    if on_disk:
+        add("PouchDB peer on disk (LevelDB): push", on_disk["push_docs_per_s"], "docs/s", "(a check)", None)
+        add("PouchDB peer on disk (LevelDB): 1 % changed", on_disk["incr_s"] * 1000, "ms", "(a check)", None)
     for backend in ("sqlite", "postgres"):
         first = find(figures, "first_sync", backend)
         if not first:
@@ -137,6 +143,9 @@ def table(figures: list[dict[str, Any]]) -> list[tuple[str, str, str, str]]:
             if peer:
                 ratio = push["mutations_per_second"] / peer["push_docs_per_s"]
                 add("  / PouchDB peer's push", ratio, "x", ">= 3x", ratio >= 3)
+            if on_disk:
+                add("  / the peer on disk (a check)", push["mutations_per_second"] / on_disk["push_docs_per_s"], "x",
+                    "(a check)", None)
         daily = find(figures, "daily_pull_1pct", backend)
         if daily:
             add(f"daily sync: 1 % of the records changed elsewhere [{backend}]", daily["ms"], "ms", "(see ratio)", None)
@@ -146,6 +155,9 @@ def table(figures: list[dict[str, Any]]) -> list[tuple[str, str, str, str]]:
             if peer:
                 ratio = daily["ms"] / (peer["incr_s"] * 1000)
                 add("  / PouchDB peer's pull of 1 % changed", ratio, "x", "<= 0.2x", ratio <= 0.2)
+            if on_disk:
+                add("  / the peer on disk (a check)", daily["ms"] / (on_disk["incr_s"] * 1000), "x", "(a check)",
+                    None)
         small = find(figures, "push_1000_changes", backend)
         if small:
             add(f"push of 1,000 changes [{backend}]", small["ms"], "ms", "(see ratio)", None)
@@ -207,6 +219,8 @@ def run_all(args: argparse.Namespace) -> list[dict[str, Any]]:
     if not args.skip_peer:
         if shutil.which("node") and shutil.which("npm"):
             figures += run_json(["bash", str(peer_script()), str(args.peer_docs)], timeout=900)
+            on_disk = run_json(["bash", str(HERE / "peer_leveldb.sh"), str(args.peer_docs)], timeout=900)
+            figures += [{**f, "adapter": "leveldb"} if f.get("peer") == "pouchdb" else f for f in on_disk]
         else:
             print(json.dumps({"benchmark": "peer", "skipped": "Node.js and npm are not installed"}), flush=True)
     figures += run_json([python, "-m", "bench.sync_bench", "--records", str(args.records), "--db", "sqlite"], 1800)

@@ -1,7 +1,7 @@
 """The server's push steps in one thread, in CPU time per 1,000 new companies.
 
 Usage: python -m bench.push_steps [--db sqlite|postgres] [--rounds 14] [--stored 0] [--ids app|random]
-                                  [--compare OTHER_TREE]
+                                  [--without-audit] [--compare OTHER_TREE]
 
 A fresh server database (migrated, one team, five consultants), then rounds of 1,000 new companies as the
 app sends them (its defaults, a responsible consultant, the team), each timed with ``time.process_time``:
@@ -13,8 +13,11 @@ The first two rounds warm up; the medians of the rest are printed as one JSON li
 server already holds N companies first (pushed untimed, with random ids, as records made before the app's
 time-ordered ids); ``--ids``: the timed companies' ids are the app's own (``app``, time-ordered) or random
 version 4 ones (``random``, what the app made before). PostgreSQL's own CPU
-(the database server's process) is in none of the CPU times. With ``--compare`` the same is run with the code under
-another tree (e.g. a ``git worktree`` of main), alternating, so both are measured in the same minutes.
+(the database server's process) is in none of the CPU times. ``--without-audit``: the audit rows are not
+written (here, in this process only; the server has no such switch): what the push would cost with no audit
+row per mutation, the most another form of the audit log could save. With ``--compare`` the same is run
+with the code under another tree (e.g. a ``git worktree`` of main), alternating, so both are measured in the
+same minutes.
 """
 
 from __future__ import annotations
@@ -33,7 +36,8 @@ from pathlib import Path
 from typing import Any
 
 
-def measure(backend: str, rounds: int, stored: int = 0, ids: str = "app", edits: bool = False) -> dict[str, Any]:
+def measure(backend: str, rounds: int, stored: int = 0, ids: str = "app", edits: bool = False,
+            without_audit: bool = False) -> dict[str, Any]:
     """Time the steps for ``rounds`` pushes of 1,000 new companies; medians in ms per 1,000.
 
     ``stored``: companies on the server before the timed rounds; ``ids``: ``app`` or ``random`` (see above);
@@ -57,6 +61,10 @@ def measure(backend: str, rounds: int, stored: int = 0, ids: str = "app", edits:
         writes_wall[0] += time.perf_counter() - wall
 
     push_module.write_changes = timed_writes  # type: ignore[assignment]
+    if without_audit:
+        import server.writes as writes_module
+
+        writes_module.audit_rows = lambda conn, rows: None  # type: ignore[attr-defined]
     steps: dict[str, list[float]] = {"json": [], "pydantic": [], "apply_push": [], "rules": [], "writes": [],
                                      "apply_push_wall": [], "writes_wall": []}
     with make_database_url(backend, Path(tempfile.mkdtemp(prefix="feltbog-push-steps-"))) as url:
@@ -113,7 +121,7 @@ def measure(backend: str, rounds: int, stored: int = 0, ids: str = "app", edits:
     medians = {name: round(statistics.median(values) * 1000, 1) for name, values in steps.items()}
     unit = "ms per 1,000 edits of stored companies" if edits else "ms per 1,000 new companies"
     return {"benchmark": "push_steps", "backend": backend, "unit": f"{unit} (CPU; the *_wall ones wall)",
-            "stored": untimed * 1_000, "ids": ids, "edits": edits, **medians}
+            "stored": untimed * 1_000, "ids": ids, "edits": edits, "without_audit": without_audit, **medians}
 
 
 def main() -> None:
@@ -124,12 +132,15 @@ def main() -> None:
     parser.add_argument("--ids", choices=["app", "random"], default="app", help="the timed companies' ids")
     parser.add_argument("--edits", action="store_true",
                         help="time pushes of 1,000 edits of stored companies (needs --stored)")
+    parser.add_argument("--without-audit", action="store_true",
+                        help="write no audit rows (this process only): the most a leaner audit log could save")
     parser.add_argument("--compare", metavar="TREE", help="also run the code under TREE, alternating")
     parser.add_argument("--alternations", type=int, default=3, help="runs of each tree with --compare")
     args = parser.parse_args()
     if not args.compare:
         print(json.dumps({"tree": str(Path.cwd()),
-                          **measure(args.db, args.rounds, args.stored, args.ids, args.edits)}), flush=True)
+                          **measure(args.db, args.rounds, args.stored, args.ids, args.edits,
+                                    args.without_audit)}), flush=True)
         return
     here = str(Path(__file__).resolve().parent.parent)
     for _ in range(args.alternations):
@@ -137,7 +148,8 @@ def main() -> None:
             # This file run with the other tree first on the path: its server code, this measurement.
             subprocess.run([sys.executable, __file__, "--db", args.db, "--rounds", str(args.rounds),
                             "--stored", str(args.stored), "--ids", args.ids,
-                            *(["--edits"] if args.edits else [])],
+                            *(["--edits"] if args.edits else []),
+                            *(["--without-audit"] if args.without_audit else [])],
                            cwd=tree, env={**os.environ, "PYTHONPATH": tree}, check=True)
 
 

@@ -349,6 +349,8 @@ def daily_only(n: int, backend: str, rounds: int, trees: list[str], profile: Pat
     import os
 
     tmp = Path(tempfile.mkdtemp(prefix="feltbog-daily-bench-"))
+    if profile is not None:  # the child writes its report there; a missing folder made it die mid-round
+        profile.mkdir(parents=True, exist_ok=True)
     child_script = Path(__file__).resolve().parent / "daily_child.py"
     figures = []
     # No prepared copy here: its build would run in the background during the rounds.
