@@ -12,7 +12,8 @@ src="$here/../../shared/bench/peer_pouchdb"  # the team's shared harness, as pyt
 cp "$src/package.json" "$src/server.js" "$src/bench.js" "$work/"
 if [ ! -d "$work/node_modules/pouchdb-adapter-leveldb" ]; then
   (cd "$work" && npm install --no-audit --no-fund --loglevel=error >/dev/null 2>&1 \
-    && npm install --no-audit --no-fund --loglevel=error --no-save pouchdb-adapter-leveldb@9.0.0 >/dev/null 2>&1)
+    && npm install --no-audit --no-fund --loglevel=error --no-save pouchdb-adapter-leveldb@9.0.0 >/dev/null 2>&1) \
+    || { echo "bench/peer_leveldb.sh: npm could not install the peer with pouchdb-adapter-leveldb" >&2; exit 1; }
 fi
 data=$(mktemp -d "$work/data.XXXXXX")
 trap 'rm -rf "$data"' EXIT

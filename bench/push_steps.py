@@ -13,9 +13,9 @@ The first two rounds warm up; the medians of the rest are printed as one JSON li
 server already holds N companies first (pushed untimed, with random ids, as records made before the app's
 time-ordered ids); ``--ids``: the timed companies' ids are the app's own (``app``, time-ordered) or random
 version 4 ones (``random``, what the app made before). PostgreSQL's own CPU
-(the database server's process) is in none of the CPU times. ``--without-audit``: the audit rows are not
-written (here, in this process only; the server has no such switch): what the push would cost with no audit
-row per mutation, the most another form of the audit log could save. With ``--compare`` the same is run
+(the database server's process) is in none of the CPU times. ``--without-audit``: the audit rows are built but not
+inserted (here, in this process only; the server has no such switch): the cost of inserting an audit row
+per mutation, most of what another form of the audit log could save. With ``--compare`` the same is run
 with the code under another tree (e.g. a ``git worktree`` of main), alternating, so both are measured in the
 same minutes.
 """
@@ -133,7 +133,7 @@ def main() -> None:
     parser.add_argument("--edits", action="store_true",
                         help="time pushes of 1,000 edits of stored companies (needs --stored)")
     parser.add_argument("--without-audit", action="store_true",
-                        help="write no audit rows (this process only): the most a leaner audit log could save")
+                        help="insert no audit rows (this process only): what inserting them costs")
     parser.add_argument("--compare", metavar="TREE", help="also run the code under TREE, alternating")
     parser.add_argument("--alternations", type=int, default=3, help="runs of each tree with --compare")
     args = parser.parse_args()

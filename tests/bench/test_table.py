@@ -14,13 +14,9 @@ PUSH = {"benchmark": "push_offline_changes", "backend": "sqlite", "mutations_per
 DAILY = {"benchmark": "daily_pull_1pct", "backend": "sqlite", "ms": 60.0}
 
 
-def rows_by_name(figures: list[dict[str, Any]]) -> list[tuple[str, str, str, str]]:
-    return table(figures)
-
-
 def test_the_ratios_against_the_target_use_the_peer_in_memory_whatever_the_order() -> None:
     for figures in ([MEMORY, ON_DISK, FIRST, PUSH, DAILY], [ON_DISK, MEMORY, FIRST, PUSH, DAILY]):
-        rows = rows_by_name(figures)
+        rows = table(figures)
         push_ratio = next(r for r in rows if r[0] == "  / PouchDB peer's push")
         assert push_ratio[1].startswith("2.0") and push_ratio[2] == ">= 3x" and push_ratio[3] == "NO"
         daily_ratio = next(r for r in rows if r[0] == "  / PouchDB peer's pull of 1 % changed")
@@ -28,7 +24,7 @@ def test_the_ratios_against_the_target_use_the_peer_in_memory_whatever_the_order
 
 
 def test_the_peer_on_disk_is_shown_as_a_check_with_its_own_ratios() -> None:
-    rows = rows_by_name([MEMORY, ON_DISK, FIRST, PUSH, DAILY])
+    rows = table([MEMORY, ON_DISK, FIRST, PUSH, DAILY])
     names = [r[0] for r in rows]
     assert "PouchDB peer on disk (LevelDB): push" in names
     checks = [r for r in rows if r[0] == "  / the peer on disk (a check)"]
@@ -37,5 +33,12 @@ def test_the_peer_on_disk_is_shown_as_a_check_with_its_own_ratios() -> None:
 
 
 def test_without_the_peer_on_disk_no_check_rows() -> None:
-    names = [r[0] for r in rows_by_name([MEMORY, FIRST, PUSH, DAILY])]
+    names = [r[0] for r in table([MEMORY, FIRST, PUSH, DAILY])]
     assert not any("on disk" in name for name in names)
+
+
+def test_a_skipped_peer_on_disk_says_so_in_the_table() -> None:
+    skipped: dict[str, Any] = {"benchmark": "peer_on_disk", "skipped": "bench/peer_leveldb.sh failed"}
+    rows = table([MEMORY, skipped, FIRST, PUSH, DAILY])
+    assert ("PouchDB peer on disk (LevelDB)", "skipped", "(a check)", "-") in rows
+    assert not any(r[0] == "  / the peer on disk (a check)" for r in rows)
