@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.server_process import ServerProcess
+from bench.sync_bench import emit
 from server.seeding import make_database_url
 
 
@@ -106,7 +107,7 @@ def _rounds(backend: str, rounds: int, changes: int, tmp: Path, marks: list[tupl
             claims = [b - a for name, a, b in marks if name == "claim"]
             applied = _server_push_ms(log)[len(logged):]
             spans = [b - a for a, b in requests]
-            figures.append(_emit(
+            figures.append(emit(
                 benchmark="push_timeline", backend=backend, round=round_no + 1, changes=changes,
                 requests=len(requests), total=_ms(total), claim=_ms(sum(claims)),
                 before_first_request=_ms(requests[0][0] - started),
@@ -128,11 +129,6 @@ def _server_push_ms(log: Path) -> list[float]:
         if line.startswith("{") and '"push_ms"' in line:
             out.append(float(json.loads(line)["push_ms"]))
     return out
-
-
-def _emit(**figure: Any) -> dict[str, Any]:
-    print(json.dumps(figure), flush=True)
-    return figure
 
 
 def main() -> None:
